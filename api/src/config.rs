@@ -1,0 +1,309 @@
+//! Typed, layered settings.
+//!
+//! Layers, later ones win: built-in defaults (the `Default` impls below), an optional TOML file,
+//! `JIUZHU__SECTION__KEY` environment variables, then the conventional `DATABASE_URL` and
+//! `REDIS_URL`. Every struct denies unknown fields, so a misspelt key stops the server at start-up
+//! instead of being silently ignored. Secrets are `SecretString` and never print.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Prefix of the environment variables that set configuration keys.
+pub const ENV_PREFIX: &str = "JIUZHU";
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Where the embedded defaults keep their files (the SQLite database, local uploads).
+    pub data_dir: DataDir,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct DataDir(pub PathBuf);
+
+impl Default for DataDir {
+    fn default() -> Self {
+        Self(PathBuf::from("data"))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: IpAddr,
+    pub port: u16,
+    /// Worker threads; 0 means one per CPU core.
+    pub workers: usize,
+    /// Largest accepted request body for JSON endpoints, in bytes.
+    pub body_limit_bytes: usize,
+    /// How long in-flight requests may run after SIGTERM before the process exits.
+    pub shutdown_timeout_secs: u64,
+    /// Origins allowed by CORS. Empty: no CORS headers (the WeChat mini program does not need them).
+    /// `["*"]` allows any origin, for development only.
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8080,
+            workers: 0,
+            body_limit_bytes: 256 * 1024,
+            shutdown_timeout_secs: 30,
+            cors_allowed_origins: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `postgres://...` or `sqlite://...`. Unset: an SQLite file `jiuzhu.db` in `data_dir`.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub connect_timeout_secs: u64,
+    pub acquire_timeout_secs: u64,
+    /// Apply pending migrations when the server starts.
+    pub migrate_on_start: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            max_connections: 32,
+            min_connections: 1,
+            connect_timeout_secs: 5,
+            acquire_timeout_secs: 5,
+            migrate_on_start: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisSettings {
+    /// `redis://host:port/db`. Unset: single-node mode with an in-process fallback.
+    pub url: Option<SecretString>,
+    /// Prepended to every key, so several deployments (or tests) can share one Redis.
+    pub key_prefix: String,
+    pub connect_timeout_ms: u64,
+    pub response_timeout_ms: u64,
+    /// After a failed call, skip Redis for this long and use the fallback path at once.
+    pub retry_after_failure_ms: u64,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            key_prefix: "jiuzhu:".to_owned(),
+            connect_timeout_ms: 500,
+            response_timeout_ms: 1000,
+            retry_after_failure_ms: 2000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One JSON object per line, for production.
+    Json,
+    /// Human-readable lines, for a terminal.
+    Pretty,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `api=debug,sqlx=warn`; `RUST_LOG` overrides it.
+    pub filter: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Json,
+            filter: "info,sqlx=warn,sea_orm=warn".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("配置无效 / invalid configuration: {0}")]
+    Invalid(#[from] config::ConfigError),
+}
+
+impl Settings {
+    /// Loads the settings from an optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, std::env::vars().collect())
+    }
+
+    /// Loads the settings from an optional file and the given environment (tests pass their own).
+    pub fn load_from(file: Option<&Path>, env: HashMap<String, String>) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            builder = builder.add_source(config::File::from(path).required(true));
+        }
+        let prefixed: HashMap<String, String> = env
+            .iter()
+            .filter(|(key, _)| key.starts_with(&format!("{ENV_PREFIX}__")))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix(ENV_PREFIX)
+                .prefix_separator("__")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("server.cors_allowed_origins")
+                .try_parsing(true)
+                .source(Some(prefixed)),
+        );
+        for (var, key) in [("DATABASE_URL", "database.url"), ("REDIS_URL", "redis.url")] {
+            if let Some(value) = env.get(var).filter(|value| !value.is_empty()) {
+                builder = builder.set_override(key, value.as_str())?;
+            }
+        }
+        Ok(builder.build()?.try_deserialize()?)
+    }
+
+    /// The database URL in force: the configured one, or the embedded SQLite file.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database.url {
+            Some(url) => url.clone(),
+            None => {
+                let path = self.data_dir.0.join("jiuzhu.db");
+                SecretString::from(format!("sqlite://{}?mode=rwc", path.display()))
+            }
+        }
+    }
+}
+
+impl DatabaseSettings {
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout_secs)
+    }
+
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_secs(self.acquire_timeout_secs)
+    }
+}
+
+/// A URL fit for logs and error messages: the password, if any, replaced by `***`.
+pub fn redact_url(url: &SecretString) -> String {
+    let raw = url.expose_secret();
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return "***".to_owned();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = tail.split('?').next().unwrap_or_default();
+    format!("{scheme}://{authority}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_with_no_settings_at_all() {
+        let settings = Settings::load_from(None, HashMap::new()).unwrap();
+        assert_eq!(settings.server.port, 8080);
+        assert_eq!(settings.server.host.to_string(), "127.0.0.1");
+        assert!(settings.redis.url.is_none());
+        assert_eq!(settings.database_url().expose_secret(), "sqlite://data/jiuzhu.db?mode=rwc");
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        let settings = Settings::load_from(
+            None,
+            env(&[
+                ("JIUZHU__SERVER__PORT", "9001"),
+                ("JIUZHU__SERVER__HOST", "0.0.0.0"),
+                ("JIUZHU__SERVER__CORS_ALLOWED_ORIGINS", "https://a.example,https://b.example"),
+                ("JIUZHU__LOG__FORMAT", "pretty"),
+                ("DATABASE_URL", "postgres://u:p@db/jiuzhu"),
+                ("UNRELATED", "ignored"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.server.port, 9001);
+        assert_eq!(settings.server.host.to_string(), "0.0.0.0");
+        assert_eq!(settings.server.cors_allowed_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(settings.log.format, LogFormat::Pretty);
+        assert_eq!(settings.database_url().expose_secret(), "postgres://u:p@db/jiuzhu");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = Settings::load_from(None, env(&[("JIUZHU__SERVER__PROT", "1")])).unwrap_err();
+        assert!(err.to_string().contains("prot"), "{err}");
+        let err = Settings::load_from(None, env(&[("JIUZHU__NOPE__X", "1")])).unwrap_err();
+        assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(Settings::load_from(None, env(&[("JIUZHU__SERVER__PORT", "eighty")])).is_err());
+        assert!(Settings::load_from(None, env(&[("JIUZHU__LOG__FORMAT", "xml")])).is_err());
+    }
+
+    #[test]
+    fn file_layer_sits_between_defaults_and_environment() {
+        let dir = std::env::temp_dir().join(format!("jiuzhu-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("jiuzhu.toml");
+        std::fs::write(&file, "[server]\nport = 7000\nworkers = 3\n").unwrap();
+        let settings =
+            Settings::load_from(Some(&file), env(&[("JIUZHU__SERVER__PORT", "7001")])).unwrap();
+        assert_eq!(settings.server.port, 7001);
+        assert_eq!(settings.server.workers, 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let settings =
+            Settings::load_from(None, env(&[("REDIS_URL", "redis://:hunter2@cache:6379/0")])).unwrap();
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
+    fn redacted_urls_hide_passwords() {
+        let url = SecretString::from("postgres://jiuzhu:s3cret@db.internal:5432/jiuzhu?sslmode=require");
+        assert_eq!(redact_url(&url), "postgres://jiuzhu:***@db.internal:5432/jiuzhu");
+        let url = SecretString::from("sqlite://data/jiuzhu.db?mode=rwc");
+        assert_eq!(redact_url(&url), "sqlite://data/jiuzhu.db");
+    }
+}

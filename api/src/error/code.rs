@@ -1,0 +1,252 @@
+//! The catalogue of stable error codes.
+//!
+//! A code never changes meaning once published: clients branch on it. Each has an HTTP status, a
+//! title and a default detail in Simplified Chinese and English. Details tell the person what to do.
+
+use actix_web::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Stable, upper-snake-case error codes returned in the `code` field of every problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The request could not be understood (a generic 400).
+    BadRequest,
+    /// The body is not well-formed JSON.
+    MalformedJson,
+    /// A query-string parameter is missing or has the wrong form.
+    InvalidQuery,
+    /// A path parameter has the wrong form.
+    InvalidPath,
+    /// The request is well-formed but some fields are invalid; see `errors`.
+    ValidationFailed,
+    /// No credentials, or credentials that are not valid.
+    Unauthenticated,
+    /// The caller may not do this.
+    Forbidden,
+    /// The record does not exist or is not the caller's.
+    NotFound,
+    /// No endpoint has this path.
+    RouteNotFound,
+    /// The path exists but not with this HTTP method; see the `Allow` header.
+    MethodNotAllowed,
+    /// The request conflicts with the current state or with an existing record.
+    Conflict,
+    /// The body is larger than this endpoint accepts.
+    PayloadTooLarge,
+    /// The body has a content type this endpoint does not accept.
+    UnsupportedMediaType,
+    /// Too many requests; see `Retry-After`.
+    RateLimited,
+    /// An unexpected error; the log has the cause under the same request id.
+    Internal,
+    /// A dependency (such as the database) is unavailable; see `Retry-After`.
+    ServiceUnavailable,
+}
+
+/// Text in the two languages the API speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::BadRequest | Self::MalformedJson | Self::InvalidQuery | Self::InvalidPath => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound | Self::RouteNotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The code as it appears on the wire, e.g. `MALFORMED_JSON`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "BAD_REQUEST",
+            Self::MalformedJson => "MALFORMED_JSON",
+            Self::InvalidQuery => "INVALID_QUERY",
+            Self::InvalidPath => "INVALID_PATH",
+            Self::ValidationFailed => "VALIDATION_FAILED",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::RouteNotFound => "ROUTE_NOT_FOUND",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::Conflict => "CONFLICT",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Internal => "INTERNAL",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+        }
+    }
+
+    /// A short summary that does not change from occurrence to occurrence.
+    pub fn title(self) -> Text {
+        let (zh, en) = match self {
+            Self::BadRequest => ("请求无效", "Bad request"),
+            Self::MalformedJson => ("请求内容格式错误", "Malformed JSON"),
+            Self::InvalidQuery => ("查询参数错误", "Invalid query parameters"),
+            Self::InvalidPath => ("地址参数错误", "Invalid path parameter"),
+            Self::ValidationFailed => ("填写的内容有误", "Validation failed"),
+            Self::Unauthenticated => ("请先登录", "Authentication required"),
+            Self::Forbidden => ("没有权限", "Forbidden"),
+            Self::NotFound => ("未找到", "Not found"),
+            Self::RouteNotFound => ("接口不存在", "No such endpoint"),
+            Self::MethodNotAllowed => ("不支持该请求方式", "Method not allowed"),
+            Self::Conflict => ("与现有记录冲突", "Conflict"),
+            Self::PayloadTooLarge => ("提交的内容过大", "Payload too large"),
+            Self::UnsupportedMediaType => ("不支持的内容类型", "Unsupported media type"),
+            Self::RateLimited => ("操作太频繁", "Too many requests"),
+            Self::Internal => ("系统繁忙", "Internal error"),
+            Self::ServiceUnavailable => ("服务暂时不可用", "Service unavailable"),
+        };
+        Text { zh, en }
+    }
+
+    /// The default explanation, used when the error carries no more specific one.
+    pub fn detail(self) -> Text {
+        let (zh, en) = match self {
+            Self::BadRequest => (
+                "请求无法处理,请检查后重试。",
+                "The request could not be processed; check it and try again.",
+            ),
+            Self::MalformedJson => (
+                "提交的内容不是有效的 JSON,请检查格式后重新提交。",
+                "The body is not valid JSON; fix its syntax and send it again.",
+            ),
+            Self::InvalidQuery => (
+                "查询参数缺失或格式不对,请检查后重试。",
+                "A query parameter is missing or malformed; check it and try again.",
+            ),
+            Self::InvalidPath => (
+                "地址中的参数格式不对,请检查后重试。",
+                "A parameter in the path is malformed; check it and try again.",
+            ),
+            Self::ValidationFailed => (
+                "部分内容填写有误,请按提示修改后重新提交。",
+                "Some fields are invalid; correct them as described and send again.",
+            ),
+            Self::Unauthenticated => (
+                "登录已失效或尚未登录,请重新登录。",
+                "You are not signed in or your session expired; sign in again.",
+            ),
+            Self::Forbidden => (
+                "您没有办理此事项的权限,如有疑问请联系所在社区。",
+                "You are not allowed to do this; contact your community if you think you should be.",
+            ),
+            Self::NotFound => (
+                "没有找到相关记录,请确认后重试。",
+                "No such record; check the reference and try again.",
+            ),
+            Self::RouteNotFound => (
+                "请求的接口不存在,请检查地址。",
+                "There is no endpoint at this path; check the URL.",
+            ),
+            Self::MethodNotAllowed => (
+                "该接口不支持此请求方式,请查看 Allow 头中列出的方式。",
+                "This endpoint does not support this method; see the Allow header.",
+            ),
+            Self::Conflict => (
+                "该记录已存在或已被修改,请刷新后再试。",
+                "The record already exists or was changed meanwhile; reload and try again.",
+            ),
+            Self::PayloadTooLarge => (
+                "提交的内容过大,请减少内容或压缩后重试。",
+                "The body is too large; send less or compress it.",
+            ),
+            Self::UnsupportedMediaType => (
+                "提交的内容类型不受支持,请使用 application/json。",
+                "This content type is not accepted here; send application/json.",
+            ),
+            Self::RateLimited => (
+                "操作太频繁,请稍后再试。",
+                "Too many requests; wait a moment and try again.",
+            ),
+            Self::Internal => (
+                "系统繁忙,请稍后重试;如多次失败,请将请求编号告知工作人员。",
+                "Something went wrong on our side; try again later, and quote the request id if it keeps failing.",
+            ),
+            Self::ServiceUnavailable => (
+                "服务暂时不可用,请稍后重试。",
+                "The service is temporarily unavailable; try again shortly.",
+            ),
+        };
+        Text { zh, en }
+    }
+
+    /// The generic code for a status, used when a response was produced outside our error type.
+    pub fn for_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            401 => Self::Unauthenticated,
+            403 => Self::Forbidden,
+            404 => Self::RouteNotFound,
+            405 => Self::MethodNotAllowed,
+            409 => Self::Conflict,
+            413 => Self::PayloadTooLarge,
+            415 => Self::UnsupportedMediaType,
+            422 => Self::ValidationFailed,
+            429 => Self::RateLimited,
+            503 => Self::ServiceUnavailable,
+            500..=599 => Self::Internal,
+            _ => Self::BadRequest,
+        }
+    }
+
+    /// Every code, for documentation and tests.
+    pub const ALL: [Self; 16] = [
+        Self::BadRequest,
+        Self::MalformedJson,
+        Self::InvalidQuery,
+        Self::InvalidPath,
+        Self::ValidationFailed,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::RouteNotFound,
+        Self::MethodNotAllowed,
+        Self::Conflict,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::RateLimited,
+        Self::Internal,
+        Self::ServiceUnavailable,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, code.as_str());
+            assert!(seen.insert(code.as_str()));
+            assert!(!code.title().zh.is_empty() && !code.detail().en.is_empty());
+        }
+    }
+
+    #[test]
+    fn generic_codes_keep_their_status() {
+        for status in [401u16, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert_eq!(ErrorCode::for_status(status).status(), status);
+        }
+    }
+}

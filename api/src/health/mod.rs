@@ -1,0 +1,4 @@
+//! Liveness and readiness probes for load balancers and orchestrators.
+
+pub mod model;
+pub mod routes;

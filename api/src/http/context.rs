@@ -1,0 +1,190 @@
+//! Per-request context: request id, the caller's language, the tracing span and the access log.
+//!
+//! The middleware runs outermost. It makes the context available to everything below it through a
+//! task-local, so `ApiError` can render in the caller's language with the request id even where no
+//! `HttpRequest` is at hand, and it turns any error response that was not produced by `ApiError`
+//! (actix's own 404/405/413 and the like) into the same problem+json envelope.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::error::InternalError;
+use actix_web::{Error, HttpResponse, ResponseError};
+use tracing::Instrument;
+
+use crate::error::{ApiError, ErrorCode, LoggedCode, PROBLEM_JSON};
+
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The language of the human text in responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Picks the first of Chinese or English in an `Accept-Language` header by quality; Chinese
+    /// when neither is named.
+    pub fn from_accept_language(header: Option<&str>) -> Self {
+        let Some(header) = header else { return Self::Zh };
+        let mut ranked: Vec<(f32, Self)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim().to_ascii_lowercase();
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                let lang = if tag == "zh" || tag.starts_with("zh-") {
+                    Self::Zh
+                } else if tag == "en" || tag.starts_with("en-") {
+                    Self::En
+                } else {
+                    return None;
+                };
+                (quality > 0.0).then_some((quality, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.first().map_or(Self::Zh, |(_, lang)| *lang)
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Zh => "zh-CN",
+            Self::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub lang: Lang,
+}
+
+tokio::task_local! {
+    static CONTEXT: RequestContext;
+}
+
+/// The context of the request being served; a blank one outside a request.
+pub fn current() -> RequestContext {
+    CONTEXT.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// Takes a gateway's request id when it is a plain token; otherwise makes a new one.
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+        .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned)
+}
+
+/// The outermost middleware; see the module documentation.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let ctx = RequestContext {
+        request_id: request_id(&req),
+        lang: Lang::from_accept_language(
+            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+        ),
+    };
+    let span = tracing::info_span!(
+        "request",
+        request_id = %ctx.request_id,
+        method = %req.method(),
+        route = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let request_id = ctx.request_id.clone();
+    CONTEXT
+        .scope(ctx, async move {
+            match next.call(req).await {
+                Ok(response) => {
+                    let (req, res) = response.map_into_boxed_body().into_parts();
+                    let route = req.match_pattern().unwrap_or_else(|| "-".to_owned());
+                    tracing::Span::current().record("route", route.as_str());
+                    Ok(ServiceResponse::new(req, finish(res, &request_id, started)))
+                }
+                // A middleware failed before any handler ran: render the response here, inside the
+                // context, and hand it to actix ready-made.
+                Err(err) => {
+                    let res = finish(err.error_response(), &request_id, started);
+                    Err(InternalError::from_response(err, res).into())
+                }
+            }
+        })
+        .instrument(span)
+        .await
+}
+
+fn finish(response: HttpResponse, request_id: &str, started: Instant) -> HttpResponse {
+    let mut response = into_problem_if_needed(response);
+    log_completion(&response, started);
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
+}
+
+/// Re-renders an error response produced outside `ApiError` as problem+json, keeping its status
+/// and headers such as `Allow` and `Retry-After`.
+fn into_problem_if_needed(response: HttpResponse) -> HttpResponse {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let mut new = ApiError::new(ErrorCode::for_status(status)).error_response();
+    *new.status_mut() = status;
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(value) = response.headers().get(&name) {
+            new.headers_mut().insert(name, value.clone());
+        }
+    }
+    new
+}
+
+fn log_completion(response: &HttpResponse, started: Instant) {
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let code = response.extensions().get::<LoggedCode>().map(|c| c.0.as_str());
+    match code {
+        Some(code) if status >= 500 => tracing::error!(status, latency_ms, code, "request finished"),
+        Some(code) => tracing::info!(status, latency_ms, code, "request finished"),
+        None => tracing::info!(status, latency_ms, "request finished"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_the_default_language() {
+        assert_eq!(Lang::from_accept_language(None), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("fr-FR, de")), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+    }
+
+    #[test]
+    fn english_when_preferred() {
+        assert_eq!(Lang::from_accept_language(Some("en")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("zh;q=0.5, en-GB;q=0.8")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("en;q=0, zh")), Lang::Zh);
+    }
+}

@@ -1,0 +1,148 @@
+//! `JsonBody<T>`: the JSON request extractor every endpoint uses.
+//!
+//! Compared with actix's `web::Json` it reports *where* a body is wrong: a deserialisation error
+//! becomes a 422 whose `errors[]` names the field path (`members[1].birth_date`), so the phone can
+//! put the message beside the right input. The size limit is the app's `PayloadConfig`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, ErrorCode, FieldError, Message};
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(req);
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::new(ErrorCode::UnsupportedMediaType));
+            }
+            let bytes = body.await.map_err(|err| payload_error(&err))?;
+            parse(&bytes).map(JsonBody)
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Maps actix's body-reading errors (the extractor gets them wrapped in `actix_web::Error`).
+fn payload_error(err: &actix_web::Error) -> ApiError {
+    match err.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => ApiError::new(ErrorCode::PayloadTooLarge),
+        _ if err.as_response_error().status_code().as_u16() == 413 => ApiError::new(ErrorCode::PayloadTooLarge),
+        _ => ApiError::new(ErrorCode::BadRequest).with_detail(Message::new(
+            "请求内容没有完整送达,请检查网络后重试。",
+            "The request body did not arrive complete; check the connection and retry.",
+        )),
+    }
+}
+
+/// Parses a JSON body, naming the failing field on a 422.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            return ApiError::new(ErrorCode::MalformedJson);
+        }
+        ApiError::validation(vec![field_error(&path, &inner)])
+    })?;
+    deserializer.end().map_err(|_| ApiError::new(ErrorCode::MalformedJson))?;
+    Ok(value)
+}
+
+/// Turns serde's message into a field path, a stable code and a message for people.
+fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
+    let text = err.to_string();
+    let text = text.split(" at line ").next().unwrap_or_default();
+    let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    let quoted = text.split('`').nth(1).unwrap_or_default();
+    if text.starts_with("missing field") {
+        FieldError::new(join(quoted), "REQUIRED", Message::new("此项为必填项,请填写", "This field is required"))
+    } else if text.starts_with("unknown field") {
+        FieldError::new(
+            path,
+            "UNKNOWN_FIELD",
+            Message::new("不认识的字段,请删除后重新提交", format!("Unknown field; remove it ({text})")),
+        )
+    } else {
+        let field = if path == "." { String::new() } else { path.to_owned() };
+        FieldError::new(
+            field,
+            "INVALID_VALUE",
+            Message::new("此项的格式或取值不对,请检查后重新填写", format!("Invalid value: {text}")),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Member {
+        name: String,
+        age: u8,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Household {
+        members: Vec<Member>,
+    }
+
+    fn field_of(body: &str) -> (ErrorCode, String, String) {
+        let err = parse::<Household>(body.as_bytes()).unwrap_err();
+        let first = err.errors().first().cloned();
+        (
+            err.code(),
+            first.as_ref().map(|f| f.field.clone()).unwrap_or_default(),
+            first.map(|f| f.code.to_string()).unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed_json() {
+        assert_eq!(field_of("{\"members\": [").0, ErrorCode::MalformedJson);
+        assert_eq!(field_of("").0, ErrorCode::MalformedJson);
+        assert_eq!(field_of(r#"{"members":[]} trailing"#).0, ErrorCode::MalformedJson);
+    }
+
+    #[test]
+    fn data_errors_name_the_field() {
+        let (code, field, kind) = field_of(r#"{"members":[{"name":"张三","age":30},{"name":"李四","age":"x"}]}"#);
+        assert_eq!((code, field.as_str(), kind.as_str()), (ErrorCode::ValidationFailed, "members[1].age", "INVALID_VALUE"));
+        let (_, field, kind) = field_of(r#"{"members":[{"name":"张三"}]}"#);
+        assert_eq!((field.as_str(), kind.as_str()), ("members[0].age", "REQUIRED"));
+        let (_, field, kind) = field_of(r#"{"members":[],"extra":1}"#);
+        assert_eq!((field.as_str(), kind.as_str()), ("extra", "UNKNOWN_FIELD"));
+        let (_, field, kind) = field_of(r#"[]"#);
+        assert_eq!((field.as_str(), kind.as_str()), ("", "INVALID_VALUE"));
+    }
+}

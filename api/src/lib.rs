@@ -1,0 +1,17 @@
+//! Jiuzhu (救助): the backend of a phone-first social-assistance platform.
+//!
+//! `main.rs` parses the command line and calls in here; the integration tests build the same
+//! `Application` on port 0 against their own database.
+
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod infra;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use startup::{Application, StartupError};

@@ -1,0 +1,39 @@
+//! The OpenAPI document. Paths come from the `#[utoipa::path]` handlers registered in
+//! `routes::configure`, so an endpoint cannot be served without being documented. The committed
+//! copy is `openapi/openapi.json`; regenerate it with `cargo run -p api -- openapi > openapi/openapi.json`.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Spec;
+use utoipa_actix_web::AppExt;
+
+use crate::error::{ErrorCode, Problem, ProblemField};
+use crate::routes;
+
+/// Where the document is served.
+pub const SPEC_PATH: &str = "/api/v1/openapi.json";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Jiuzhu 救助 API",
+        description = "Backend of a phone-first social-assistance platform. Errors are RFC 9457 \
+            problem details (`application/problem+json`) with a stable `code`; human text is Simplified \
+            Chinese unless the request sends `Accept-Language: en`.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    components(schemas(Problem, ProblemField, ErrorCode)),
+    tags((name = "ops", description = "Probes for load balancers and orchestrators")),
+)]
+struct ApiDoc;
+
+/// The whole document, as the server serves it.
+pub fn spec() -> Spec {
+    let (_, spec) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    spec
+}
+
+/// The document as committed in `openapi/openapi.json`, ending with a newline.
+pub fn spec_json() -> Result<String, serde_json::Error> {
+    Ok(spec().to_pretty_json()? + "\n")
+}

@@ -1,0 +1,131 @@
+//! Builds the running application around an already-bound listener, so tests can bind port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::http::context::{REQUEST_ID_HEADER, request_context};
+use crate::http::fallback::{self, RouteTable};
+use crate::infra::cache::{Cache, CacheStartError};
+use crate::infra::db::{self, DbStartError};
+use crate::state::AppState;
+use crate::{http, openapi, routes};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbStartError),
+    #[error(transparent)]
+    Redis(#[from] CacheStartError),
+    #[error(
+        "无法监听 / cannot listen on {addr}: {source}. Set JIUZHU__SERVER__HOST and JIUZHU__SERVER__PORT to a free address."
+    )]
+    Bind { addr: String, source: std::io::Error },
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Connects, migrates and binds the configured address.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let addr = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(&addr).map_err(|source| StartupError::Bind { addr, source })?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Connects, migrates and serves on `listener`.
+    pub async fn build_with_listener(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
+        let db = db::connect(&settings).await?;
+        if settings.database.migrate_on_start {
+            db::migrate(&db).await?;
+        }
+        let cache = Cache::from_settings(&settings.redis)?;
+        let state = web::Data::new(AppState { db, cache, settings: Arc::new(settings) });
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
+        let server = serve(state.clone(), listener)
+            .map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;
+        tracing::info!(address = %addr, "listening; API docs at http://{addr}/docs/");
+        Ok(Self { port: addr.port(), server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io::Result<Server> {
+    let settings = state.settings.clone();
+    let server_settings = settings.server.clone();
+    let spec = openapi::spec();
+    let route_table = web::Data::new(RouteTable::from_spec(&spec));
+    let mut server = HttpServer::new(move || {
+        let (payload, json, path, query) = http::extractor_configs(settings.server.body_limit_bytes);
+        let cors = cors(&settings.server.cors_allowed_origins);
+        App::new()
+            .into_utoipa_app()
+            .app_data(state.clone())
+            .app_data(route_table.clone())
+            .app_data(payload)
+            .app_data(json)
+            .app_data(path)
+            .app_data(query)
+            .configure(routes::configure)
+            .openapi_service(|_| SwaggerUi::new("/docs/{_:.*}").url(openapi::SPEC_PATH, spec.clone()))
+            .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }))
+            .default_service(web::to(fallback::not_found))
+            .into_app()
+            .wrap(Compress::default())
+            .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "no-referrer"))
+                    .add(("Cache-Control", "no-store")),
+            )
+            .wrap(from_fn(request_context))
+    })
+    .listen(listener)?
+    .shutdown_timeout(server_settings.shutdown_timeout_secs);
+    if server_settings.workers > 0 {
+        server = server.workers(server_settings.workers);
+    }
+    Ok(server.run())
+}
+
+/// CORS for browser clients; `None` when no origin is configured (the mini program needs none).
+fn cors(origins: &[String]) -> Option<Cors> {
+    if origins.is_empty() {
+        return None;
+    }
+    let base = Cors::default()
+        .allow_any_method()
+        .allow_any_header()
+        .expose_headers([REQUEST_ID_HEADER.as_str(), "retry-after", "allow"])
+        .max_age(usize::try_from(Duration::from_secs(3600).as_secs()).ok());
+    Some(if origins.iter().any(|o| o == "*") {
+        base.allow_any_origin()
+    } else {
+        origins.iter().fold(base, |cors, origin| cors.allowed_origin(origin))
+    })
+}

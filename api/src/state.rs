@@ -1,0 +1,14 @@
+//! What every handler may reach: the database, the shared store and the settings.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+use crate::infra::cache::Cache;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub cache: Cache,
+    pub settings: Arc<Settings>,
+}

@@ -1,0 +1,18 @@
+//! Database migrations, one ordered list. Every migration has a real `down`.
+//!
+//! Conventions: snake_case plural table names; UUID primary keys named `id`; times as
+//! `timestamp with time zone` in UTC; unique indexes named `uq_<table>__<column>` so that a
+//! violation can name the field (see `api::error::db`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_audit_events;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_audit_events::Migration)]
+    }
+}
