@@ -16,7 +16,7 @@ use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
 use crate::infra::cache::{Cache, CacheStartError};
 use crate::infra::db::{self, DbStartError};
-use crate::state::AppState;
+use crate::state::{AppState, SharedState};
 use crate::{http, openapi, routes};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +34,7 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
-    state: web::Data<AppState>,
+    state: SharedState,
 }
 
 impl Application {
@@ -64,7 +64,7 @@ impl Application {
         self.port
     }
 
-    pub fn state(&self) -> web::Data<AppState> {
+    pub fn state(&self) -> SharedState {
         self.state.clone()
     }
 
@@ -74,7 +74,7 @@ impl Application {
     }
 }
 
-fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io::Result<Server> {
+fn serve(state: SharedState, listener: TcpListener) -> std::io::Result<Server> {
     let settings = state.settings.clone();
     let server_settings = settings.server.clone();
     let spec = openapi::spec();

@@ -12,3 +12,6 @@ pub struct AppState {
     pub cache: Cache,
     pub settings: Arc<Settings>,
 }
+
+/// The state as handlers receive it.
+pub type SharedState = actix_web::web::Data<AppState>;

@@ -1,1 +1,142 @@
+//! The integration-test harness: each test gets the real server on port 0, its own PostgreSQL
+//! database cloned from a migrated template, and its own Redis key prefix.
+//!
+//! `TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) names a database
+//! the harness can create databases from; `TEST_REDIS_URL` (default `redis://127.0.0.1:6379`) a
+//! Redis it may write prefixed keys to. `scripts/test` sets both when it starts throwaway servers.
 
+mod db;
+mod proxy;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use api::Application;
+use api::config::Settings;
+use api::state::SharedState;
+use secrecy::SecretString;
+use serde_json::Value;
+
+pub use db::{TestDatabase, admin_url};
+pub use proxy::TcpProxy;
+
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: SharedState,
+    /// Dropped last: the database outlives the server that uses it.
+    _database: Option<TestDatabase>,
+    _data_dir: Option<TempDir>,
+}
+
+/// Settings every test app shares: one worker, PostgreSQL and Redis of this test.
+fn base_settings() -> Settings {
+    let mut settings = Settings::default();
+    settings.server.workers = 1;
+    settings.server.shutdown_timeout_secs = 1;
+    settings.database.max_connections = 5;
+    settings.redis.url = Some(SecretString::from(redis_url()));
+    settings.redis.key_prefix = format!("jiuzhu:test:{}:", uuid::Uuid::new_v4().simple());
+    settings
+}
+
+impl TestApp {
+    /// The server against a fresh PostgreSQL database and real Redis.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like `spawn`, after `customize` has changed the settings.
+    pub async fn spawn_with(customize: impl FnOnce(&mut Settings)) -> Self {
+        let database = TestDatabase::create().await;
+        let mut settings = base_settings();
+        settings.database.url = Some(SecretString::from(database.url()));
+        customize(&mut settings);
+        Self::start(settings, Some(database), None).await
+    }
+
+    /// The server on the embedded SQLite default in a temporary data directory, without Redis.
+    pub async fn spawn_sqlite() -> Self {
+        let dir = TempDir::new();
+        let mut settings = base_settings();
+        settings.data_dir.0 = dir.path.clone();
+        settings.redis.url = None;
+        Self::start(settings, None, Some(dir)).await
+    }
+
+    async fn start(settings: Settings, database: Option<TestDatabase>, data_dir: Option<TempDir>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let app = Application::build_with_listener(settings, listener).await.expect("application starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state();
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Self { address, client, state, _database: database, _data_dir: data_dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    pub async fn get_healthz(&self) -> reqwest::Response {
+        self.get("/healthz").await
+    }
+
+    pub async fn get_readyz(&self) -> reqwest::Response {
+        self.get("/readyz").await
+    }
+
+    pub async fn get_openapi(&self) -> reqwest::Response {
+        self.get("/api/v1/openapi.json").await
+    }
+}
+
+/// Reads a problem+json response, checking the envelope every error must have.
+pub async fn problem(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert_eq!(content_type, "application/problem+json");
+    let header_id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["type"], format!("urn:jiuzhu:problem:{code}"));
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
+    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
+    assert_eq!(body["request_id"].as_str().map(str::to_owned), header_id, "body and header carry the same request id");
+    body
+}
+
+/// A directory removed when dropped.
+pub struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("jiuzhu-test-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        Self { path }
+    }
+}
+
+impl Default for TempDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}

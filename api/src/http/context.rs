@@ -137,15 +137,16 @@ fn finish(response: HttpResponse, request_id: &str, started: Instant) -> HttpRes
     response
 }
 
-/// Re-renders an error response produced outside `ApiError` as problem+json, keeping its status
+/// Re-renders a non-JSON error response produced outside `ApiError` as problem+json, keeping its status
 /// and headers such as `Allow` and `Retry-After`.
 fn into_problem_if_needed(response: HttpResponse) -> HttpResponse {
     let status = response.status();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    // A JSON error body was written on purpose (problem+json, or a documented body such as the
+    // readiness report); only actix's plain-text and empty error bodies are replaced.
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"application/json")
+    });
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
     let mut new = ApiError::new(ErrorCode::for_status(status)).error_response();

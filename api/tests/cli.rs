@@ -1,0 +1,77 @@
+//! The `jiuzhu` binary as an operator runs it: exit codes and one-line messages. The HTTP API is
+//! tested in the `tests` crate.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn jiuzhu() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jiuzhu"));
+    command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("JIUZHU__LOG__FORMAT", "pretty");
+    command
+}
+
+#[test]
+fn an_unreachable_database_exits_non_zero_naming_the_setting() {
+    let output = jiuzhu()
+        .env("DATABASE_URL", "postgres://postgres:secret@127.0.0.1:1/jiuzhu")
+        .env("JIUZHU__DATABASE__CONNECT_TIMEOUT_SECS", "1")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("secret"), "the password is not printed: {stderr}");
+}
+
+#[test]
+fn an_unknown_setting_stops_the_server_at_start() {
+    let output = jiuzhu().env("JIUZHU__SERVER__PROT", "9000").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("prot"), "{stderr}");
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let output = jiuzhu().arg("openapi").output().unwrap();
+    assert!(output.status.success());
+    let committed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json")).unwrap();
+    assert!(output.stdout == committed, "regenerate with: cargo run -p api -- openapi > openapi/openapi.json");
+}
+
+#[test]
+fn migrate_applies_migrations_and_exits() {
+    let dir = std::env::temp_dir().join(format!("jiuzhu-cli-{}", std::process::id()));
+    let output = jiuzhu().arg("migrate").env("JIUZHU__DATA_DIR", &dir).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.join("jiuzhu.db").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sigterm_shuts_down_gracefully() {
+    let dir = std::env::temp_dir().join(format!("jiuzhu-term-{}", std::process::id()));
+    let mut child = jiuzhu()
+        .env("JIUZHU__DATA_DIR", &dir)
+        .env("JIUZHU__SERVER__PORT", "0")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut log = String::new();
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    while !log.contains("listening") && started.elapsed() < Duration::from_secs(30) {
+        let n = stderr.read(&mut buf).unwrap();
+        assert!(n > 0, "the server exited early: {log}");
+        log.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    stderr.read_to_string(&mut log).unwrap();
+    assert!(status.success(), "exit status {status:?}: {log}");
+    assert!(log.contains("graceful shutdown"), "{log}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

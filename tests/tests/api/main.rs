@@ -1,0 +1,9 @@
+//! Integration tests: the real server against real PostgreSQL and Redis. See `tests/src/lib.rs`.
+
+mod cache;
+mod cors;
+mod database;
+mod errors;
+mod health;
+mod openapi;
+mod sqlite;
