@@ -136,10 +136,7 @@ pub struct LogSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self {
-            format: LogFormat::Json,
-            filter: "info,sqlx=warn,sea_orm=warn".to_owned(),
-        }
+        Self { format: LogFormat::Json, filter: "info,sqlx=warn,sea_orm=warn".to_owned() }
     }
 }
 
@@ -284,8 +281,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("jiuzhu.toml");
         std::fs::write(&file, "[server]\nport = 7000\nworkers = 3\n").unwrap();
-        let settings =
-            Settings::load_from(Some(&file), env(&[("JIUZHU__SERVER__PORT", "7001")])).unwrap();
+        let settings = Settings::load_from(Some(&file), env(&[("JIUZHU__SERVER__PORT", "7001")])).unwrap();
         assert_eq!(settings.server.port, 7001);
         assert_eq!(settings.server.workers, 3);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -293,8 +289,7 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let settings =
-            Settings::load_from(None, env(&[("REDIS_URL", "redis://:hunter2@cache:6379/0")])).unwrap();
+        let settings = Settings::load_from(None, env(&[("REDIS_URL", "redis://:hunter2@cache:6379/0")])).unwrap();
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use api::config::Settings;
-use api::{Application, infra, openapi, telemetry};
+use api::{Application, health, infra, openapi, telemetry};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -25,6 +25,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
+    /// Exit 0 when the server at the configured address answers /healthz (for container checks).
+    Healthcheck,
 }
 
 #[actix_web::main]
@@ -68,6 +70,13 @@ async fn main() -> ExitCode {
                 }
             }
             Err(err) => fail(&err),
+        },
+        Command::Healthcheck => match health::probe::check(&settings.server) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(reason) => {
+                eprintln!("jiuzhu: unhealthy: {reason}");
+                ExitCode::FAILURE
+            }
         },
     }
 }

@@ -29,7 +29,8 @@ struct ApiDoc;
 
 /// The whole document, as the server serves it.
 pub fn spec() -> Spec {
-    let (_, spec) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    let (_, spec) =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
     spec
 }
 

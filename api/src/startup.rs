@@ -54,8 +54,8 @@ impl Application {
         let cache = Cache::from_settings(&settings.redis)?;
         let state = web::Data::new(AppState { db, cache, settings: Arc::new(settings) });
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
-        let server = serve(state.clone(), listener)
-            .map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;
+        let server =
+            serve(state.clone(), listener).map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;
         tracing::info!(address = %addr, "listening; API docs at http://{addr}/docs/");
         Ok(Self { port: addr.port(), server, state })
     }
@@ -92,7 +92,11 @@ fn serve(state: SharedState, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(query)
             .configure(routes::configure)
             .openapi_service(|_| SwaggerUi::new("/docs/{_:.*}").url(openapi::SPEC_PATH, spec.clone()))
-            .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }))
+            .route(
+                "/docs",
+                web::get()
+                    .to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
+            )
             .default_service(web::to(fallback::not_found))
             .into_app()
             .wrap(Compress::default())

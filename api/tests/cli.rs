@@ -16,6 +16,7 @@ fn an_unreachable_database_exits_non_zero_naming_the_setting() {
     let output = jiuzhu()
         .env("DATABASE_URL", "postgres://postgres:secret@127.0.0.1:1/jiuzhu")
         .env("JIUZHU__DATABASE__CONNECT_TIMEOUT_SECS", "1")
+        .env("JIUZHU__DATABASE__ACQUIRE_TIMEOUT_SECS", "1")
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -49,10 +50,24 @@ fn migrate_applies_migrations_and_exits() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The port the server logged it listens on (JSON log lines).
+fn listening_port(log: &str) -> Option<u16> {
+    let rest = log.split("\"address\":\"127.0.0.1:").nth(1)?;
+    rest.split('"').next()?.parse().ok()
+}
+
+#[test]
+fn healthcheck_fails_when_nothing_listens() {
+    let output = jiuzhu().arg("healthcheck").env("JIUZHU__SERVER__PORT", "1").output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unhealthy"));
+}
+
 #[test]
 fn sigterm_shuts_down_gracefully() {
     let dir = std::env::temp_dir().join(format!("jiuzhu-term-{}", std::process::id()));
     let mut child = jiuzhu()
+        .env("JIUZHU__LOG__FORMAT", "json")
         .env("JIUZHU__DATA_DIR", &dir)
         .env("JIUZHU__SERVER__PORT", "0")
         .stderr(Stdio::piped())
@@ -62,11 +77,24 @@ fn sigterm_shuts_down_gracefully() {
     let mut log = String::new();
     let started = Instant::now();
     let mut buf = [0u8; 4096];
-    while !log.contains("listening") && started.elapsed() < Duration::from_secs(30) {
+    let port = loop {
+        if let Some(port) = listening_port(&log) {
+            break port;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no listening line: {log}");
         let n = stderr.read(&mut buf).unwrap();
         assert!(n > 0, "the server exited early: {log}");
         log.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
+    };
+    // Serving a request means the server loop, and its signal handlers, are running.
+    let healthy = (0..100).any(|_| {
+        let ok = jiuzhu().arg("healthcheck").env("JIUZHU__SERVER__PORT", port.to_string()).status().unwrap().success();
+        if !ok {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ok
+    });
+    assert!(healthy, "healthcheck never passed: {log}");
     let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let status = child.wait().unwrap();

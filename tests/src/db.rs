@@ -55,7 +55,10 @@ async fn template() -> &'static str {
                 .is_some();
             if !exists {
                 let building = format!("{name}_building");
-                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await.expect("drop");
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .await
+                    .expect("drop");
                 admin.execute_unprepared(&format!("CREATE DATABASE {building}")).await.expect("create template");
                 {
                     let db = Database::connect(url_for(&building)).await.expect("connect to template");

@@ -55,9 +55,7 @@ pub struct Text {
 impl ErrorCode {
     pub fn status(self) -> StatusCode {
         match self {
-            Self::BadRequest | Self::MalformedJson | Self::InvalidQuery | Self::InvalidPath => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::BadRequest | Self::MalformedJson | Self::InvalidQuery | Self::InvalidPath => StatusCode::BAD_REQUEST,
             Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
@@ -120,10 +118,9 @@ impl ErrorCode {
     /// The default explanation, used when the error carries no more specific one.
     pub fn detail(self) -> Text {
         let (zh, en) = match self {
-            Self::BadRequest => (
-                "请求无法处理,请检查后重试。",
-                "The request could not be processed; check it and try again.",
-            ),
+            Self::BadRequest => {
+                ("请求无法处理,请检查后重试。", "The request could not be processed; check it and try again.")
+            }
             Self::MalformedJson => (
                 "提交的内容不是有效的 JSON,请检查格式后重新提交。",
                 "The body is not valid JSON; fix its syntax and send it again.",
@@ -132,30 +129,24 @@ impl ErrorCode {
                 "查询参数缺失或格式不对,请检查后重试。",
                 "A query parameter is missing or malformed; check it and try again.",
             ),
-            Self::InvalidPath => (
-                "地址中的参数格式不对,请检查后重试。",
-                "A parameter in the path is malformed; check it and try again.",
-            ),
+            Self::InvalidPath => {
+                ("地址中的参数格式不对,请检查后重试。", "A parameter in the path is malformed; check it and try again.")
+            }
             Self::ValidationFailed => (
                 "部分内容填写有误,请按提示修改后重新提交。",
                 "Some fields are invalid; correct them as described and send again.",
             ),
-            Self::Unauthenticated => (
-                "登录已失效或尚未登录,请重新登录。",
-                "You are not signed in or your session expired; sign in again.",
-            ),
+            Self::Unauthenticated => {
+                ("登录已失效或尚未登录,请重新登录。", "You are not signed in or your session expired; sign in again.")
+            }
             Self::Forbidden => (
                 "您没有办理此事项的权限,如有疑问请联系所在社区。",
                 "You are not allowed to do this; contact your community if you think you should be.",
             ),
-            Self::NotFound => (
-                "没有找到相关记录,请确认后重试。",
-                "No such record; check the reference and try again.",
-            ),
-            Self::RouteNotFound => (
-                "请求的接口不存在,请检查地址。",
-                "There is no endpoint at this path; check the URL.",
-            ),
+            Self::NotFound => ("没有找到相关记录,请确认后重试。", "No such record; check the reference and try again."),
+            Self::RouteNotFound => {
+                ("请求的接口不存在,请检查地址。", "There is no endpoint at this path; check the URL.")
+            }
             Self::MethodNotAllowed => (
                 "该接口不支持此请求方式,请查看 Allow 头中列出的方式。",
                 "This endpoint does not support this method; see the Allow header.",
@@ -164,26 +155,21 @@ impl ErrorCode {
                 "该记录已存在或已被修改,请刷新后再试。",
                 "The record already exists or was changed meanwhile; reload and try again.",
             ),
-            Self::PayloadTooLarge => (
-                "提交的内容过大,请减少内容或压缩后重试。",
-                "The body is too large; send less or compress it.",
-            ),
+            Self::PayloadTooLarge => {
+                ("提交的内容过大,请减少内容或压缩后重试。", "The body is too large; send less or compress it.")
+            }
             Self::UnsupportedMediaType => (
                 "提交的内容类型不受支持,请使用 application/json。",
                 "This content type is not accepted here; send application/json.",
             ),
-            Self::RateLimited => (
-                "操作太频繁,请稍后再试。",
-                "Too many requests; wait a moment and try again.",
-            ),
+            Self::RateLimited => ("操作太频繁,请稍后再试。", "Too many requests; wait a moment and try again."),
             Self::Internal => (
                 "系统繁忙,请稍后重试;如多次失败,请将请求编号告知工作人员。",
                 "Something went wrong on our side; try again later, and quote the request id if it keeps failing.",
             ),
-            Self::ServiceUnavailable => (
-                "服务暂时不可用,请稍后重试。",
-                "The service is temporarily unavailable; try again shortly.",
-            ),
+            Self::ServiceUnavailable => {
+                ("服务暂时不可用,请稍后重试。", "The service is temporarily unavailable; try again shortly.")
+            }
         };
         Text { zh, en }
     }

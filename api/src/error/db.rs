@@ -49,12 +49,11 @@ fn from_constraint(db: &dyn DatabaseError) -> ApiError {
                 None => error,
             }
         }
-        ErrorKind::ForeignKeyViolation | ErrorKind::ExclusionViolation => {
-            ApiError::new(ErrorCode::Conflict).with_detail(Message::new(
+        ErrorKind::ForeignKeyViolation | ErrorKind::ExclusionViolation => ApiError::new(ErrorCode::Conflict)
+            .with_detail(Message::new(
                 "关联的记录不存在或仍在使用,请刷新后再试。",
                 "A related record does not exist or is still in use; reload and try again.",
-            ))
-        }
+            )),
         ErrorKind::NotNullViolation | ErrorKind::CheckViolation => ApiError::new(ErrorCode::ValidationFailed),
         _ => ApiError::new(ErrorCode::Internal),
     }

@@ -1,4 +1,5 @@
 //! Liveness and readiness probes for load balancers and orchestrators.
 
 pub mod model;
+pub mod probe;
 pub mod routes;

@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::error::InternalError;
 use actix_web::{Error, HttpResponse, ResponseError};
 use tracing::Instrument;
 
@@ -37,10 +37,8 @@ impl Lang {
             .filter_map(|part| {
                 let mut pieces = part.trim().split(';');
                 let tag = pieces.next()?.trim().to_ascii_lowercase();
-                let quality = pieces
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
+                let quality =
+                    pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
                 let lang = if tag == "zh" || tag.starts_with("zh-") {
                     Self::Zh
                 } else if tag == "en" || tag.starts_with("en-") {
@@ -95,9 +93,7 @@ pub async fn request_context(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let ctx = RequestContext {
         request_id: request_id(&req),
-        lang: Lang::from_accept_language(
-            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-        ),
+        lang: Lang::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
     };
     let span = tracing::info_span!(
         "request",

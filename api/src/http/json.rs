@@ -137,7 +137,10 @@ mod tests {
     #[test]
     fn data_errors_name_the_field() {
         let (code, field, kind) = field_of(r#"{"members":[{"name":"张三","age":30},{"name":"李四","age":"x"}]}"#);
-        assert_eq!((code, field.as_str(), kind.as_str()), (ErrorCode::ValidationFailed, "members[1].age", "INVALID_VALUE"));
+        assert_eq!(
+            (code, field.as_str(), kind.as_str()),
+            (ErrorCode::ValidationFailed, "members[1].age", "INVALID_VALUE")
+        );
         let (_, field, kind) = field_of(r#"{"members":[{"name":"张三"}]}"#);
         assert_eq!((field.as_str(), kind.as_str()), ("members[0].age", "REQUIRED"));
         let (_, field, kind) = field_of(r#"{"members":[],"extra":1}"#);

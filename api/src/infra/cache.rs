@@ -26,7 +26,9 @@ pub enum CacheError {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("REDIS_URL 无效 / invalid REDIS_URL {url}: {source}. Set REDIS_URL (or JIUZHU__REDIS__URL) to redis://host:port/db, or unset it to run single-node.")]
+#[error(
+    "REDIS_URL 无效 / invalid REDIS_URL {url}: {source}. Set REDIS_URL (or JIUZHU__REDIS__URL) to redis://host:port/db, or unset it to run single-node."
+)]
 pub struct CacheStartError {
     url: String,
     source: redis::RedisError,
@@ -96,7 +98,10 @@ impl Cache {
     pub async fn ping(&self) -> Result<Duration, CacheError> {
         let started = Instant::now();
         match &*self.backend {
-            Backend::Redis(store) => store.run(true, |mut c| async move { redis::cmd("PING").query_async::<String>(&mut c).await }).await.map(|_| started.elapsed()),
+            Backend::Redis(store) => store
+                .run(true, |mut c| async move { redis::cmd("PING").query_async::<String>(&mut c).await })
+                .await
+                .map(|_| started.elapsed()),
             Backend::Memory(_) => Ok(started.elapsed()),
         }
     }
@@ -132,7 +137,8 @@ impl Cache {
             Backend::Redis(store) => {
                 let mut cmd = redis::cmd("SET");
                 cmd.arg(store.key(key)).arg(value).arg("PX").arg(millis(ttl)).arg("NX");
-                let reply: Option<String> = store.run(false, |mut c| async move { cmd.query_async(&mut c).await }).await?;
+                let reply: Option<String> =
+                    store.run(false, |mut c| async move { cmd.query_async(&mut c).await }).await?;
                 Ok(reply.is_some())
             }
             Backend::Memory(store) => Ok(store.put(key, value, ttl, true)),
@@ -309,10 +315,7 @@ mod tests {
 
     #[tokio::test]
     async fn unreachable_redis_fails_fast_instead_of_hanging() {
-        let settings = RedisSettings {
-            url: Some("redis://127.0.0.1:1/0".into()),
-            ..RedisSettings::default()
-        };
+        let settings = RedisSettings { url: Some("redis://127.0.0.1:1/0".into()), ..RedisSettings::default() };
         let cache = Cache::from_settings(&settings).unwrap();
         assert_eq!(cache.mode(), CacheMode::Redis);
         assert!(cache.get("k").await.is_err());

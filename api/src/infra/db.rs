@@ -29,9 +29,8 @@ pub enum DbStartError {
 /// Opens the pool and checks that the database answers.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbStartError> {
     let url = settings.database_url();
-    if let Some(dir) = sqlite_path(&url)
-        .and_then(|path| std::path::Path::new(path).parent())
-        .filter(|dir| !dir.as_os_str().is_empty())
+    if let Some(dir) =
+        sqlite_path(&url).and_then(|path| std::path::Path::new(path).parent()).filter(|dir| !dir.as_os_str().is_empty())
     {
         std::fs::create_dir_all(dir)
             .map_err(|source| DbStartError::DataDir { path: dir.display().to_string(), source })?;
@@ -48,9 +47,7 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbStartE
     let conn = Database::connect(options).await.map_err(connect_error)?;
     if conn.get_database_backend() == DatabaseBackend::Sqlite {
         // WAL lets readers proceed during a write; the setting is kept in the file.
-        conn.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
-            .await
-            .map_err(connect_error)?;
+        conn.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;").await.map_err(connect_error)?;
     }
     ping(&conn).await.map_err(connect_error)?;
     Ok(conn)
