@@ -5,6 +5,9 @@ pub mod context;
 pub mod fallback;
 pub mod json;
 
+#[cfg(test)]
+mod proptests;
+
 use actix_web::web;
 
 pub use json::JsonBody;
