@@ -24,6 +24,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
+    pub auth: AuthSettings,
     pub log: LogSettings,
 }
 
@@ -114,6 +115,23 @@ impl Default for RedisSettings {
             response_timeout_ms: 1000,
             retry_after_failure_ms: 2000,
         }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// `kid:secret[,kid:secret...]`, secrets of 32 bytes or more; the first signs, all verify (rotation).
+    /// Unset: a random key per process (development only: tokens die with the process).
+    pub jwt_keys: Option<SecretString>,
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl_secs: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self { jwt_keys: None, issuer: "jiuzhu".to_owned(), audience: "jiuzhu-api".to_owned(), access_ttl_secs: 900 }
     }
 }
 

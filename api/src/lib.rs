@@ -3,6 +3,7 @@
 //! `main.rs` parses the command line and calls in here; the integration tests build the same
 //! `Application` on port 0 against their own database.
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod health;

@@ -11,6 +11,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::tokens::{TokenConfigError, TokenService};
 use crate::config::Settings;
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
@@ -25,6 +26,8 @@ pub enum StartupError {
     Database(#[from] DbStartError),
     #[error(transparent)]
     Redis(#[from] CacheStartError),
+    #[error(transparent)]
+    Auth(#[from] TokenConfigError),
     #[error(
         "无法监听 / cannot listen on {addr}: {source}. Set JIUZHU__SERVER__HOST and JIUZHU__SERVER__PORT to a free address."
     )]
@@ -52,7 +55,8 @@ impl Application {
             db::migrate(&db).await?;
         }
         let cache = Cache::from_settings(&settings.redis)?;
-        let state = web::Data::new(AppState { db, cache, settings: Arc::new(settings) });
+        let tokens = TokenService::from_settings(&settings.auth)?;
+        let state = web::Data::new(AppState { db, cache, tokens, settings: Arc::new(settings) });
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
         let server =
             serve(state.clone(), listener).map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;

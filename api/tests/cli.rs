@@ -7,7 +7,11 @@ use std::time::{Duration, Instant};
 
 fn jiuzhu() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_jiuzhu"));
-    command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("JIUZHU__LOG__FORMAT", "pretty");
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("JIUZHU__LOG__FORMAT", "pretty")
+        .env("JIUZHU__SERVER__PORT", "0");
     command
 }
 
@@ -31,6 +35,17 @@ fn an_unknown_setting_stops_the_server_at_start() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("prot"), "{stderr}");
+}
+
+#[test]
+fn a_weak_token_key_stops_the_server_at_start() {
+    let dir = std::env::temp_dir().join(format!("jiuzhu-key-{}", std::process::id()));
+    let output = jiuzhu().env("JIUZHU__DATA_DIR", &dir).env("JIUZHU__AUTH__JWT_KEYS", "k1:xyzzy42").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("JIUZHU__AUTH__JWT_KEYS"), "{stderr}");
+    assert!(!stderr.contains("xyzzy42"), "the secret is not printed: {stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

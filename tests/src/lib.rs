@@ -42,6 +42,7 @@ fn base_settings() -> Settings {
     settings.database.max_connections = 5;
     settings.redis.url = Some(SecretString::from(redis_url()));
     settings.redis.key_prefix = format!("jiuzhu:test:{}:", uuid::Uuid::new_v4().simple());
+    settings.auth.jwt_keys = Some(SecretString::from("test:0123456789abcdef0123456789abcdef"));
     settings
 }
 
