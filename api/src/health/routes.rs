@@ -69,7 +69,8 @@ async fn redis_check(state: &AppState) -> DependencyOut {
 }
 
 fn up(latency: Duration) -> DependencyOut {
-    DependencyOut { status: DependencyStatus::Up, latency_ms: Some(latency.as_secs_f64() * 1000.0), error: None }
+    let latency_ms = (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    DependencyOut { status: DependencyStatus::Up, latency_ms: Some(latency_ms), error: None }
 }
 
 fn down(error: &str) -> DependencyOut {
