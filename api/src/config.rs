@@ -176,9 +176,10 @@ impl Settings {
         if let Some(path) = file {
             builder = builder.add_source(config::File::from(path).required(true));
         }
+        let prefix = format!("{ENV_PREFIX}__");
         let prefixed: HashMap<String, String> = env
             .iter()
-            .filter(|(key, _)| key.starts_with(&format!("{ENV_PREFIX}__")))
+            .filter(|(key, _)| key.starts_with(&prefix))
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
         builder = builder.add_source(

@@ -2,13 +2,12 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
-use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::{TokenConfigError, TokenService};
@@ -84,25 +83,20 @@ fn serve(state: SharedState, listener: TcpListener) -> std::io::Result<Server> {
     let spec = openapi::spec();
     let route_table = web::Data::new(RouteTable::from_spec(&spec));
     let mut server = HttpServer::new(move || {
-        let (payload, json, path, query) = http::extractor_configs(settings.server.body_limit_bytes);
         let cors = cors(&settings.server.cors_allowed_origins);
         App::new()
-            .into_utoipa_app()
             .app_data(state.clone())
             .app_data(route_table.clone())
-            .app_data(payload)
-            .app_data(json)
-            .app_data(path)
-            .app_data(query)
-            .configure(routes::configure)
-            .openapi_service(|_| SwaggerUi::new("/docs/{_:.*}").url(openapi::SPEC_PATH, spec.clone()))
+            .configure(|cfg| http::configure_extractors(cfg, settings.server.body_limit_bytes))
+            // The spec was built once above; here the same registration only mounts the handlers.
+            .configure(|cfg| routes::configure(&mut ServiceConfig::new(cfg)))
+            .service(SwaggerUi::new("/docs/{_:.*}").url(openapi::SPEC_PATH, spec.clone()))
             .route(
                 "/docs",
                 web::get()
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
             )
             .default_service(web::to(fallback::not_found))
-            .into_app()
             .wrap(Compress::default())
             .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
             .wrap(
@@ -130,7 +124,7 @@ fn cors(origins: &[String]) -> Option<Cors> {
         .allow_any_method()
         .allow_any_header()
         .expose_headers([REQUEST_ID_HEADER.as_str(), "retry-after", "allow"])
-        .max_age(usize::try_from(Duration::from_secs(3600).as_secs()).ok());
+        .max_age(3600);
     Some(if origins.iter().any(|o| o == "*") {
         base.allow_any_origin()
     } else {

@@ -14,28 +14,18 @@ pub use json::JsonBody;
 
 use crate::error::{ApiError, ErrorCode};
 
-/// Extractor settings with errors in the common envelope.
-pub fn extractor_configs(
-    body_limit_bytes: usize,
-) -> (web::PayloadConfig, web::JsonConfig, web::PathConfig, web::QueryConfig) {
-    (
-        web::PayloadConfig::new(body_limit_bytes),
-        web::JsonConfig::default().limit(body_limit_bytes).error_handler(|err, _| {
-            match err {
-                actix_web::error::JsonPayloadError::ContentType => ApiError::new(ErrorCode::UnsupportedMediaType),
-                actix_web::error::JsonPayloadError::Overflow { .. }
-                | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
-                    ApiError::new(ErrorCode::PayloadTooLarge)
-                }
-                _ => ApiError::new(ErrorCode::MalformedJson),
-            }
-            .into()
-        }),
-        web::PathConfig::default()
-            .error_handler(|err, _| ApiError::new(ErrorCode::InvalidPath).with_source(err.to_string()).into()),
-        web::QueryConfig::default()
-            .error_handler(|err, _| ApiError::new(ErrorCode::InvalidQuery).with_source(err.to_string()).into()),
-    )
+/// Body-size limit and path/query extractor errors in the common envelope. JSON bodies are read
+/// with `JsonBody` only (it honours the same `PayloadConfig` limit).
+pub fn configure_extractors(cfg: &mut web::ServiceConfig, body_limit_bytes: usize) {
+    cfg.app_data(web::PayloadConfig::new(body_limit_bytes))
+        .app_data(
+            web::PathConfig::default()
+                .error_handler(|err, _| ApiError::new(ErrorCode::InvalidPath).with_source(err.to_string()).into()),
+        )
+        .app_data(
+            web::QueryConfig::default()
+                .error_handler(|err, _| ApiError::new(ErrorCode::InvalidQuery).with_source(err.to_string()).into()),
+        );
 }
 
 #[cfg(test)]
@@ -60,13 +50,9 @@ mod tests {
 
     /// The server's middleware and extractor settings around a JSON endpoint.
     async fn call(content_type: &str, body: impl Into<web::Bytes>) -> (u16, Value) {
-        let (payload, json, path, query) = extractor_configs(64);
         let app = test::init_service(
             App::new()
-                .app_data(payload)
-                .app_data(json)
-                .app_data(path)
-                .app_data(query)
+                .configure(|cfg| configure_extractors(cfg, 64))
                 .route("/notes", web::post().to(echo))
                 .wrap(from_fn(context::request_context)),
         )
