@@ -25,6 +25,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub auth: AuthSettings,
+    pub wechat: WechatSettings,
     pub log: LogSettings,
 }
 
@@ -52,6 +53,9 @@ pub struct ServerSettings {
     /// Origins allowed by CORS. Empty: no CORS headers (the WeChat mini program does not need them).
     /// `["*"]` allows any origin, for development only.
     pub cors_allowed_origins: Vec<String>,
+    /// Take the client address from `X-Forwarded-For` (set this only behind a proxy that overwrites
+    /// it); otherwise the TCP peer address is used, e.g. for per-address sign-in lockouts.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for ServerSettings {
@@ -63,6 +67,7 @@ impl Default for ServerSettings {
             body_limit_bytes: 256 * 1024,
             shutdown_timeout_secs: 30,
             cors_allowed_origins: Vec::new(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -127,11 +132,67 @@ pub struct AuthSettings {
     pub issuer: String,
     pub audience: String,
     pub access_ttl_secs: u64,
+    /// How long a refresh token (and so a sign-in) lasts without being used.
+    pub refresh_ttl_secs: u64,
+    /// Failed password sign-ins for one username within the window before it is locked.
+    pub lockout_account_failures: u64,
+    /// Failed password sign-ins from one client address within the window before it is locked.
+    pub lockout_address_failures: u64,
+    pub lockout_window_secs: u64,
 }
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        Self { jwt_keys: None, issuer: "jiuzhu".to_owned(), audience: "jiuzhu-api".to_owned(), access_ttl_secs: 900 }
+        Self {
+            jwt_keys: None,
+            issuer: "jiuzhu".to_owned(),
+            audience: "jiuzhu-api".to_owned(),
+            access_ttl_secs: 900,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            lockout_account_failures: 5,
+            lockout_address_failures: 20,
+            lockout_window_secs: 900,
+        }
+    }
+}
+
+/// Where resident sign-in codes are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoginProvider {
+    /// WeChat's `jscode2session` (production).
+    Wechat,
+    /// No outside call: the code `dev:<name>` signs in the resident `<name>`. Development and tests
+    /// only; a release build refuses it unless `allow_dev_in_release` is set.
+    Dev,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WechatSettings {
+    pub provider: LoginProvider,
+    /// WeChat's API origin; tests point it at a fake server.
+    pub base_url: String,
+    /// The mini program's AppID.
+    pub app_id: Option<String>,
+    /// The mini program's AppSecret.
+    pub app_secret: Option<SecretString>,
+    /// How long to wait for WeChat before answering 503.
+    pub timeout_ms: u64,
+    /// Let a release build use the `dev` provider (a demo server, never production).
+    pub allow_dev_in_release: bool,
+}
+
+impl Default for WechatSettings {
+    fn default() -> Self {
+        Self {
+            provider: LoginProvider::Wechat,
+            base_url: "https://api.weixin.qq.com".to_owned(),
+            app_id: None,
+            app_secret: None,
+            timeout_ms: 3000,
+            allow_dev_in_release: false,
+        }
     }
 }
 

@@ -3,13 +3,18 @@
 //! `main.rs` parses the command line and calls in here; the integration tests build the same
 //! `Application` on port 0 against their own database.
 
+pub mod accounts;
+pub mod audit;
 pub mod auth;
+pub mod blocking;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod health;
 pub mod http;
 pub mod infra;
 pub mod openapi;
+pub mod regions;
 pub mod routes;
 pub mod startup;
 pub mod state;

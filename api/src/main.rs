@@ -1,10 +1,13 @@
 //! The `jiuzhu` binary: parse the command line, load settings, call into the library.
+#![allow(clippy::print_stdout, reason = "the administrative commands report on standard output")]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use api::accounts::model::StaffIn;
+use api::auth::role::{HelperKind, Role};
 use api::config::Settings;
-use api::{Application, health, infra, openapi, telemetry};
+use api::{Application, cli, health, infra, openapi, telemetry};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -27,6 +30,43 @@ enum Command {
     Openapi,
     /// Exit 0 when the server at the configured address answers /healthz (for container checks).
     Healthcheck,
+    /// Create a member of staff; the password is read from the first line of standard input.
+    CreateUser(CreateUserArgs),
+    /// Create a demo district with townships, communities and staff of every role (idempotent).
+    SeedDemo {
+        /// The demo accounts' password; a random one is made and printed when absent.
+        #[arg(long, env = "JIUZHU_DEMO_PASSWORD")]
+        password: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct CreateUserArgs {
+    #[arg(long)]
+    username: String,
+    #[arg(long)]
+    display_name: String,
+    /// helper, township_reviewer, district_supervisor or admin.
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// The region code: a community for helpers, a township for reviewers, a district for supervisors.
+    #[arg(long)]
+    region: Option<String>,
+    /// For helpers: social_worker, grid_worker, assistance_coordinator, community_police or volunteer.
+    #[arg(long, value_parser = parse_helper_kind)]
+    helper_kind: Option<HelperKind>,
+    #[arg(long)]
+    organisation: Option<String>,
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).ok_or_else(|| "one of helper, township_reviewer, district_supervisor, admin".to_owned())
+}
+
+fn parse_helper_kind(raw: &str) -> Result<HelperKind, String> {
+    HelperKind::parse(raw).ok_or_else(|| {
+        "one of social_worker, grid_worker, assistance_coordinator, community_police, volunteer".to_owned()
+    })
 }
 
 #[actix_web::main]
@@ -71,6 +111,19 @@ async fn main() -> ExitCode {
             }
             Err(err) => fail(&err),
         },
+        Command::CreateUser(args) => create_user(&settings, args).await,
+        Command::SeedDemo { password } => match cli::seed_demo(&settings, password).await {
+            Ok(report) => {
+                println!("demo district 500199 渝州示范区 is ready");
+                println!("created: {}", report.created.join(", "));
+                if !report.existing.is_empty() {
+                    println!("already there (password unchanged): {}", report.existing.join(", "));
+                }
+                println!("password of the created accounts: {}", report.password);
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(&err),
+        },
         Command::Healthcheck => match health::probe::check(&settings.server) {
             Ok(()) => ExitCode::SUCCESS,
             Err(reason) => {
@@ -78,6 +131,29 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+async fn create_user(settings: &Settings, args: CreateUserArgs) -> ExitCode {
+    let mut password = String::new();
+    if let Err(err) = std::io::stdin().read_line(&mut password) {
+        return fail(&err);
+    }
+    let input = StaffIn {
+        username: args.username,
+        display_name: args.display_name,
+        role: args.role,
+        region_code: args.region,
+        helper_kind: args.helper_kind,
+        organisation: args.organisation,
+        password: password.trim_end_matches(['\r', '\n']).to_owned(),
+    };
+    match cli::create_user(settings, input).await {
+        Ok(account) => {
+            println!("created {} {} ({})", account.role, account.username.unwrap_or_default(), account.id);
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&err),
     }
 }
 

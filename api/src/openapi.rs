@@ -3,8 +3,9 @@
 //! copy is `openapi/openapi.json`; regenerate it with `cargo run -p api -- openapi > openapi/openapi.json`.
 
 use actix_web::App;
-use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as Spec;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{ErrorCode, Problem, ProblemField};
@@ -23,9 +24,31 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         license(name = "MIT OR Apache-2.0"),
     ),
     components(schemas(Problem, ProblemField, ErrorCode)),
-    tags((name = "ops", description = "Probes for load balancers and orchestrators")),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "ops", description = "Probes for load balancers and orchestrators"),
+        (name = "auth", description = "Sign-in: residents with WeChat, staff with a password; refresh and logout"),
+        (name = "accounts", description = "The caller's account and staff administration"),
+        (name = "regions", description = "Districts, townships and communities; every staff permission is scoped by them"),
+    ),
 )]
 struct ApiDoc;
+
+/// The `bearer` scheme protected endpoints name: a short-lived JWT access token.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut Spec) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".to_owned());
+        scheme.description = Some(
+            "Access token from `POST /api/v1/auth/wechat`, `/auth/password` or `/auth/refresh`; valid for 15 minutes."
+                .to_owned(),
+        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The whole document, as the server serves it.
 pub fn spec() -> Spec {

@@ -2,8 +2,21 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::health;
+use crate::{accounts, auth, health, regions};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::routes::get_healthz).service(health::routes::get_readyz);
+    cfg.service(health::routes::get_healthz)
+        .service(health::routes::get_readyz)
+        .service(auth::routes::sign_in_wechat)
+        .service(auth::routes::sign_in_password)
+        .service(auth::routes::refresh_tokens)
+        .service(auth::routes::logout)
+        .service(accounts::routes::get_me)
+        .service(accounts::routes::change_my_password)
+        .service(accounts::routes::create_staff)
+        .service(accounts::routes::update_staff)
+        .service(regions::routes::get_region_tree)
+        .service(regions::routes::list_regions)
+        .service(regions::routes::create_region)
+        .service(accounts::routes::list_region_staff);
 }

@@ -10,6 +10,8 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::lockout::Lockout;
+use crate::auth::login::{LoginConfigError, ResidentLogin};
 use crate::auth::tokens::{TokenConfigError, TokenService};
 use crate::config::Settings;
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
@@ -27,6 +29,8 @@ pub enum StartupError {
     Redis(#[from] CacheStartError),
     #[error(transparent)]
     Auth(#[from] TokenConfigError),
+    #[error(transparent)]
+    Login(#[from] LoginConfigError),
     #[error(
         "无法监听 / cannot listen on {addr}: {source}. Set JIUZHU__SERVER__HOST and JIUZHU__SERVER__PORT to a free address."
     )]
@@ -55,7 +59,9 @@ impl Application {
         }
         let cache = Cache::from_settings(&settings.redis)?;
         let tokens = TokenService::from_settings(&settings.auth)?;
-        let state = web::Data::new(AppState { db, cache, tokens, settings: Arc::new(settings) });
+        let login = ResidentLogin::from_settings(&settings.wechat)?;
+        let lockout = Lockout::new(cache.clone(), &settings.auth);
+        let state = web::Data::new(AppState { db, cache, tokens, login, lockout, settings: Arc::new(settings) });
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
         let server =
             serve(state.clone(), listener).map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;

@@ -1,9 +1,12 @@
-//! What every handler may reach: the database, the shared store, the token keys and the settings.
+//! What every handler may reach: the database, the shared store, the sign-in services and the
+//! settings.
 
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::lockout::Lockout;
+use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::infra::cache::Cache;
@@ -12,6 +15,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub cache: Cache,
     pub tokens: TokenService,
+    pub login: ResidentLogin,
+    pub lockout: Lockout,
     pub settings: Arc<Settings>,
 }
 

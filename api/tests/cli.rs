@@ -118,3 +118,57 @@ fn sigterm_shuts_down_gracefully() {
     assert!(log.contains("graceful shutdown"), "{log}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[allow(clippy::unwrap_used, reason = "a test helper: a failure is a panic with a message")]
+fn run_with_stdin(mut command: Command, stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn create_user_reads_the_password_from_stdin_and_applies_the_rules() {
+    let dir = std::env::temp_dir().join(format!("jiuzhu-create-user-{}", std::process::id()));
+    let args = ["create-user", "--username", "ops.admin", "--display-name", "运维管理员", "--role", "admin"];
+    let mut command = jiuzhu();
+    command.args(args).env("JIUZHU__DATA_DIR", &dir);
+    let output = run_with_stdin(command, "Harbour-lights-42\n");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("created admin ops.admin"), "{stdout}");
+
+    let mut command = jiuzhu();
+    command.args(args).env("JIUZHU__DATA_DIR", &dir);
+    let again = run_with_stdin(command, "Harbour-lights-42\n");
+    assert!(!again.status.success(), "a username is taken once");
+
+    let mut command = jiuzhu();
+    command
+        .args(["create-user", "--username", "helper.one", "--display-name", "帮办员", "--role", "helper"])
+        .args(["--region", "500199001001", "--helper-kind", "volunteer"])
+        .env("JIUZHU__DATA_DIR", &dir);
+    let weak = run_with_stdin(command, "short\n");
+    assert!(!weak.status.success());
+    let stderr = String::from_utf8_lossy(&weak.stderr);
+    assert!(stderr.contains("password") && !stderr.contains("short\n"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn seed_demo_can_run_twice() {
+    let dir = std::env::temp_dir().join(format!("jiuzhu-seed-{}", std::process::id()));
+    let first = jiuzhu().arg("seed-demo").env("JIUZHU__DATA_DIR", &dir).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("demo-admin") && stdout.contains("demo-helper-b"), "{stdout}");
+    assert!(stdout.contains("password of the created accounts: "), "{stdout}");
+    let second = jiuzhu()
+        .args(["seed-demo", "--password", "Another-demo-pass-1"])
+        .env("JIUZHU__DATA_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already there (password unchanged): demo-admin"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,4 +1,7 @@
 //! sea-orm entities, one module per table. Query helpers that take the caller's scope live beside
-//! their entity.
+//! their entity. API types live in `api`; these never leave the server.
 
+pub mod account;
 pub mod audit_event;
+pub mod refresh_token;
+pub mod region;

@@ -7,12 +7,18 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_audit_events;
+mod m20261123_000001_create_regions;
+mod m20261123_000002_create_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_audit_events::Migration)]
+        vec![
+            Box::new(m20261122_000001_create_audit_events::Migration),
+            Box::new(m20261123_000001_create_regions::Migration),
+            Box::new(m20261123_000002_create_accounts::Migration),
+        ]
     }
 }

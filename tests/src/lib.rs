@@ -5,6 +5,7 @@
 //! the harness can create databases from; `TEST_REDIS_URL` (default `redis://127.0.0.1:6379`) a
 //! Redis it may write prefixed keys to. `scripts/test` sets both when it starts throwaway servers.
 
+mod auth;
 mod db;
 mod proxy;
 
@@ -17,6 +18,7 @@ use api::state::SharedState;
 use secrecy::SecretString;
 use serde_json::Value;
 
+pub use auth::{TEST_JWT_SECRET, TEST_PASSWORD};
 pub use db::{TestDatabase, admin_url};
 pub use proxy::TcpProxy;
 
@@ -29,6 +31,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: SharedState,
+    /// A fake WeChat API; mount `jscode2session` answers with `mock_wechat`.
+    pub wechat: wiremock::MockServer,
     /// Dropped last: the database outlives the server that uses it.
     _database: Option<TestDatabase>,
     _data_dir: Option<TempDir>,
@@ -42,7 +46,10 @@ fn base_settings() -> Settings {
     settings.database.max_connections = 5;
     settings.redis.url = Some(SecretString::from(redis_url()));
     settings.redis.key_prefix = format!("jiuzhu:test:{}:", uuid::Uuid::new_v4().simple());
-    settings.auth.jwt_keys = Some(SecretString::from("test:0123456789abcdef0123456789abcdef"));
+    settings.auth.jwt_keys = Some(SecretString::from(format!("test:{TEST_JWT_SECRET}")));
+    settings.wechat.app_id = Some("wx-test-app".to_owned());
+    settings.wechat.app_secret = Some(SecretString::from("wx-test-secret"));
+    settings.wechat.timeout_ms = 1000;
     settings
 }
 
@@ -70,14 +77,18 @@ impl TestApp {
         Self::start(settings, None, Some(dir)).await
     }
 
-    async fn start(settings: Settings, database: Option<TestDatabase>, data_dir: Option<TempDir>) -> Self {
+    async fn start(mut settings: Settings, database: Option<TestDatabase>, data_dir: Option<TempDir>) -> Self {
+        let wechat = wiremock::MockServer::start().await;
+        if settings.wechat.base_url == api::config::WechatSettings::default().base_url {
+            settings.wechat.base_url = wechat.uri();
+        }
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let app = Application::build_with_listener(settings, listener).await.expect("application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state();
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { address, client, state, _database: database, _data_dir: data_dir }
+        Self { address, client, state, wechat, _database: database, _data_dir: data_dir }
     }
 
     pub fn url(&self, path: &str) -> String {

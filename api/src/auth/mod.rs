@@ -1,4 +1,13 @@
-//! Who is calling: access tokens now; sign-in, refresh tokens, roles and region scope follow with
-//! the rest of issue 4.
+//! Who is calling and what they may do: tokens, sign-in for residents (WeChat) and staff
+//! (password), lockouts, roles and the extractors that enforce them.
 
+pub mod lockout;
+pub mod login;
+pub mod model;
+pub mod passwords;
+pub mod principal;
+pub mod refresh;
+pub mod role;
+pub mod routes;
+pub mod service;
 pub mod tokens;

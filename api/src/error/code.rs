@@ -43,6 +43,24 @@ pub enum ErrorCode {
     Internal,
     /// A dependency (such as the database) is unavailable; see `Retry-After`.
     ServiceUnavailable,
+    /// The access token has expired; exchange the refresh token for a new one.
+    TokenExpired,
+    /// Wrong username or password (the same answer whether or not the account exists).
+    InvalidCredentials,
+    /// Too many failed sign-ins for this account or address; see `Retry-After`.
+    AccountLocked,
+    /// The account has been switched off by an administrator.
+    AccountDisabled,
+    /// The refresh token is unknown, expired, spent or revoked; sign in again.
+    InvalidRefreshToken,
+    /// WeChat did not accept the `wx.login` code (expired or already used).
+    WechatCodeInvalid,
+    /// WeChat flagged the user as risky and refuses the sign-in.
+    WechatUserBlocked,
+    /// WeChat is busy, slow or unreachable; see `Retry-After`.
+    WechatUnavailable,
+    /// WeChat gave an answer the server could not use.
+    WechatError,
 }
 
 /// Text in the two languages the API speaks.
@@ -66,7 +84,13 @@ impl ErrorCode {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ServiceUnavailable | Self::WechatUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TokenExpired | Self::InvalidCredentials | Self::InvalidRefreshToken | Self::WechatCodeInvalid => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
+            Self::AccountDisabled | Self::WechatUserBlocked => StatusCode::FORBIDDEN,
+            Self::WechatError => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -89,6 +113,15 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::Internal => "INTERNAL",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            Self::TokenExpired => "TOKEN_EXPIRED",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::AccountLocked => "ACCOUNT_LOCKED",
+            Self::AccountDisabled => "ACCOUNT_DISABLED",
+            Self::InvalidRefreshToken => "INVALID_REFRESH_TOKEN",
+            Self::WechatCodeInvalid => "WECHAT_CODE_INVALID",
+            Self::WechatUserBlocked => "WECHAT_USER_BLOCKED",
+            Self::WechatUnavailable => "WECHAT_UNAVAILABLE",
+            Self::WechatError => "WECHAT_ERROR",
         }
     }
 
@@ -111,6 +144,15 @@ impl ErrorCode {
             Self::RateLimited => ("操作太频繁", "Too many requests"),
             Self::Internal => ("系统繁忙", "Internal error"),
             Self::ServiceUnavailable => ("服务暂时不可用", "Service unavailable"),
+            Self::TokenExpired => ("登录已过期", "Session expired"),
+            Self::InvalidCredentials => ("用户名或密码错误", "Wrong username or password"),
+            Self::AccountLocked => ("账号已暂时锁定", "Temporarily locked"),
+            Self::AccountDisabled => ("账号已停用", "Account disabled"),
+            Self::InvalidRefreshToken => ("登录已失效", "Sign-in no longer valid"),
+            Self::WechatCodeInvalid => ("微信登录凭证无效", "WeChat login code not valid"),
+            Self::WechatUserBlocked => ("微信账号暂时无法登录", "WeChat account blocked"),
+            Self::WechatUnavailable => ("微信服务繁忙", "WeChat unavailable"),
+            Self::WechatError => ("微信登录出现问题", "WeChat sign-in failed"),
         };
         Text { zh, en }
     }
@@ -170,6 +212,35 @@ impl ErrorCode {
             Self::ServiceUnavailable => {
                 ("服务暂时不可用,请稍后重试。", "The service is temporarily unavailable; try again shortly.")
             }
+            Self::TokenExpired => {
+                ("登录已过期,请重新登录。", "Your session expired; refresh it with the refresh token or sign in again.")
+            }
+            Self::InvalidCredentials => (
+                "用户名或密码错误,请检查后重新输入;多次输入错误账号将被暂时锁定。",
+                "Wrong username or password; check and try again. Repeated failures lock the account for a while.",
+            ),
+            Self::AccountLocked => (
+                "密码错误次数过多,已暂时锁定,请稍后再试;如忘记密码,请联系管理员重置。",
+                "Too many failed attempts; wait and try again later, or ask an administrator to reset the password.",
+            ),
+            Self::AccountDisabled => {
+                ("该账号已停用,如有疑问请联系管理员。", "This account is disabled; contact an administrator.")
+            }
+            Self::InvalidRefreshToken => ("登录已失效,请重新登录。", "This sign-in is no longer valid; sign in again."),
+            Self::WechatCodeInvalid => (
+                "微信登录凭证已失效,请关闭小程序后重新打开再试。",
+                "The WeChat login code expired or was already used; reopen the mini program and try again.",
+            ),
+            Self::WechatUserBlocked => (
+                "您的微信账号暂时无法登录,请联系所在社区工作人员帮您办理。",
+                "WeChat does not allow this account to sign in now; ask your community's staff to apply for you.",
+            ),
+            Self::WechatUnavailable => {
+                ("微信服务繁忙,请稍后再试。", "WeChat is busy or unreachable; try again shortly.")
+            }
+            Self::WechatError => {
+                ("微信登录暂时出现问题,请稍后再试。", "WeChat sign-in failed unexpectedly; try again later.")
+            }
         };
         Text { zh, en }
     }
@@ -193,7 +264,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 25] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -210,6 +281,15 @@ impl ErrorCode {
         Self::RateLimited,
         Self::Internal,
         Self::ServiceUnavailable,
+        Self::TokenExpired,
+        Self::InvalidCredentials,
+        Self::AccountLocked,
+        Self::AccountDisabled,
+        Self::InvalidRefreshToken,
+        Self::WechatCodeInvalid,
+        Self::WechatUserBlocked,
+        Self::WechatUnavailable,
+        Self::WechatError,
     ];
 }
 

@@ -22,6 +22,9 @@ pub use code::{ErrorCode, Text};
 
 use crate::http::context::{self, Lang};
 
+/// The challenge of a 401 when the request brought no token.
+pub const DEFAULT_CHALLENGE: &str = r#"Bearer realm="jiuzhu""#;
+
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -76,6 +79,8 @@ struct ErrorInner {
     errors: Vec<FieldError>,
     retry_after_secs: Option<u64>,
     allow: Vec<Method>,
+    /// `WWW-Authenticate` for a 401; `Bearer realm="jiuzhu"` when not set.
+    challenge: Option<&'static str>,
     /// The cause, for the log only; never sent to the client.
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -88,6 +93,7 @@ impl ApiError {
             errors: Vec::new(),
             retry_after_secs: None,
             allow: Vec::new(),
+            challenge: None,
             source: None,
         }))
     }
@@ -124,6 +130,12 @@ impl ApiError {
 
     pub fn with_allow(mut self, methods: Vec<Method>) -> Self {
         self.0.allow = methods;
+        self
+    }
+
+    /// The `WWW-Authenticate` challenge of a 401 (RFC 6750), e.g. for an invalid token.
+    pub fn with_challenge(mut self, challenge: &'static str) -> Self {
+        self.0.challenge = Some(challenge);
         self
     }
 
@@ -214,6 +226,9 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_LANGUAGE, ctx.lang.tag()));
         if let Some(secs) = self.0.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, secs));
+        }
+        if self.0.code.status() == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, self.0.challenge.unwrap_or(DEFAULT_CHALLENGE)));
         }
         if !self.0.allow.is_empty() {
             let allow = self.0.allow.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");

@@ -173,6 +173,13 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// The current value of a counter made by `increment`; 0 when absent or expired.
+    pub async fn counter(&self, key: &str) -> Result<u64, CacheError> {
+        Ok(self.get(key).await?.as_deref().map_or(0, parse_counter))
+    }
+}
+
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX).max(1)
 }
@@ -261,14 +268,19 @@ impl MemoryStore {
     fn increment(&self, key: &str, window: Duration) -> u64 {
         let now = Instant::now();
         let mut entries = self.lock();
-        let entry = entries.entry(key.to_owned()).or_insert_with(|| (0u64.to_be_bytes().to_vec(), now + window));
+        let entry = entries.entry(key.to_owned()).or_insert_with(|| (b"0".to_vec(), now + window));
         if entry.1 <= now {
-            *entry = (0u64.to_be_bytes().to_vec(), now + window);
+            *entry = (b"0".to_vec(), now + window);
         }
-        let count = entry.0.as_slice().try_into().map_or(0, u64::from_be_bytes).saturating_add(1);
-        entry.0 = count.to_be_bytes().to_vec();
+        // Decimal text, as Redis keeps counters, so `Cache::counter` reads both alike.
+        let count = parse_counter(&entry.0).saturating_add(1);
+        entry.0 = count.to_string().into_bytes();
         count
     }
+}
+
+fn parse_counter(raw: &[u8]) -> u64 {
+    std::str::from_utf8(raw).ok().and_then(|text| text.parse().ok()).unwrap_or(0)
 }
 
 /// Behaviour shared by both back ends; the integration tests run it against real Redis.
@@ -289,6 +301,8 @@ pub mod contract {
         ensure(!cache.delete("n").await.map_err(err)?, "a nonce can be taken once only")?;
         ensure(cache.increment("c", ttl).await.map_err(err)? == 1, "first increment is 1")?;
         ensure(cache.increment("c", ttl).await.map_err(err)? == 2, "second increment is 2")?;
+        ensure(cache.counter("c").await.map_err(err)? == 2, "a counter reads back")?;
+        ensure(cache.counter("absent").await.map_err(err)? == 0, "an absent counter is 0")?;
         cache.set("short", b"x", Duration::from_millis(20)).await.map_err(err)?;
         tokio::time::sleep(Duration::from_millis(60)).await;
         ensure(cache.get("short").await.map_err(err)?.is_none(), "entries expire")?;

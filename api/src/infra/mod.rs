@@ -1,4 +1,5 @@
-//! Typed clients for the things outside the process: the database and Redis.
+//! Typed clients for the things outside the process: the database, Redis and WeChat.
 
 pub mod cache;
 pub mod db;
+pub mod wechat;

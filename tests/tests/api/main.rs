@@ -1,9 +1,13 @@
 //! Integration tests: the real server against real PostgreSQL and Redis. See `tests/src/lib.rs`.
 
+mod accounts;
+mod auth;
 mod cache;
 mod cors;
 mod database;
 mod errors;
 mod health;
 mod openapi;
+mod regions;
+mod roles;
 mod sqlite;

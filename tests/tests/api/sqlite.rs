@@ -12,3 +12,19 @@ async fn embedded_default_serves_without_postgres_or_redis() {
     assert_eq!(body["checks"]["database"]["status"], "up");
     tests::problem(app.get("/nope").await, 404, "ROUTE_NOT_FOUND").await;
 }
+
+#[tokio::test]
+async fn sign_in_and_scopes_work_on_the_embedded_default() {
+    let app = TestApp::spawn_sqlite().await;
+    app.seed_demo().await;
+    let session = app.sign_in("demo-reviewer").await;
+    let token = session["access_token"].as_str();
+    assert_eq!(app.get_as("/api/v1/regions/500199001/staff", token).await.status(), 200);
+    tests::problem(app.get_as("/api/v1/regions/500199002/staff", token).await, 403, "FORBIDDEN").await;
+    let refreshed = app
+        .post_json("/api/v1/auth/refresh", None, &serde_json::json!({"refresh_token": session["refresh_token"]}))
+        .await;
+    assert_eq!(refreshed.status(), 200);
+    let resident = app.resident_sign_in("sqlite").await;
+    assert_eq!(resident["account"]["role"], "resident");
+}

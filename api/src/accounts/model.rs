@@ -1,0 +1,101 @@
+use chrono::{DateTime, Utc};
+use entity::account;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::role::{HelperKind, Role};
+
+/// An account as its owner and administrators see it. Secrets and WeChat ids never appear.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountOut {
+    pub id: Uuid,
+    pub role: Role,
+    pub display_name: String,
+    /// The region a member of staff works in.
+    pub region_code: Option<String>,
+    pub helper_kind: Option<HelperKind>,
+    pub organisation: Option<String>,
+    /// Staff only.
+    pub username: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+impl From<account::Model> for AccountOut {
+    fn from(row: account::Model) -> Self {
+        Self {
+            id: row.id,
+            role: Role::parse(&row.role).unwrap_or(Role::Resident),
+            display_name: row.display_name,
+            region_code: row.region_code,
+            helper_kind: row.helper_kind.as_deref().and_then(HelperKind::parse),
+            organisation: row.organisation,
+            username: row.username,
+            active: row.active,
+            created_at: row.created_at,
+            last_sign_in_at: row.last_sign_in_at,
+        }
+    }
+}
+
+/// A member of staff to create (admin).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "username": "wang.fang", "display_name": "王芳", "role": "helper", "region_code": "500199001001",
+    "helper_kind": "grid_worker", "organisation": "和平社区网格站", "password": "Lanterns-at-dusk-7"
+}))]
+pub struct StaffIn {
+    /// 3 to 32 characters: lower-case letters, digits, `.`, `_`, `-`.
+    pub username: String,
+    pub display_name: String,
+    /// Any role but `resident`.
+    pub role: Role,
+    /// Required for helpers (a community), township reviewers (a township) and district
+    /// supervisors (a district); must be absent for admins.
+    pub region_code: Option<String>,
+    /// Required for helpers, absent otherwise.
+    pub helper_kind: Option<HelperKind>,
+    /// The helper's organisation, e.g. a social-work centre or a police station.
+    pub organisation: Option<String>,
+    /// 10 to 128 characters with letters and digits, not containing the username.
+    pub password: String,
+}
+
+/// Changes to a member of staff (admin). Absent fields stay as they are; an empty
+/// `organisation` clears it. Changing the role or region is audited.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffPatch {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub region_code: Option<String>,
+    pub helper_kind: Option<HelperKind>,
+    pub organisation: Option<String>,
+    /// `false` switches the account off and ends all its sign-ins.
+    pub active: Option<bool>,
+    /// A new password (a reset); ends all the account's sign-ins.
+    pub password: Option<String>,
+}
+
+/// The caller changes their own password (staff).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeIn {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StaffListQuery {
+    /// Only staff of this role.
+    pub role: Option<Role>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+}

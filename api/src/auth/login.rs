@@ -1,0 +1,84 @@
+//! Where a resident's sign-in code is checked: WeChat in production, or the `dev` provider that
+//! takes `dev:<name>` without calling out (development and tests only; see `LoginProvider`).
+
+use crate::config::{LoginProvider, WechatSettings};
+use crate::error::{ApiError, ErrorCode, Message};
+use crate::infra::wechat::{WechatClient, WechatError, WechatIdentity};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginConfigError {
+    #[error(
+        "JIUZHU__WECHAT__PROVIDER=dev lets anyone sign in as any resident and is refused in a release build; \
+         set JIUZHU__WECHAT__ALLOW_DEV_IN_RELEASE=true only on a demo server"
+    )]
+    DevInRelease,
+    #[error("cannot build the WeChat HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+}
+
+pub enum ResidentLogin {
+    Wechat(WechatClient),
+    Dev,
+}
+
+const DEV_PREFIX: &str = "dev:";
+
+impl ResidentLogin {
+    pub fn from_settings(settings: &WechatSettings) -> Result<Self, LoginConfigError> {
+        match settings.provider {
+            LoginProvider::Dev => {
+                if !cfg!(debug_assertions) && !settings.allow_dev_in_release {
+                    return Err(LoginConfigError::DevInRelease);
+                }
+                tracing::warn!("resident sign-in uses the dev provider: the code `dev:<name>` signs in anyone");
+                Ok(Self::Dev)
+            }
+            LoginProvider::Wechat => {
+                let client = WechatClient::from_settings(settings)?;
+                if !client.is_configured() {
+                    tracing::warn!(
+                        "WeChat sign-in is not configured (JIUZHU__WECHAT__APP_ID, JIUZHU__WECHAT__APP_SECRET): \
+                         residents cannot sign in"
+                    );
+                }
+                Ok(Self::Wechat(client))
+            }
+        }
+    }
+
+    /// Who the code belongs to.
+    pub async fn identify(&self, code: &str) -> Result<WechatIdentity, ApiError> {
+        match self {
+            Self::Wechat(client) => client.code_to_session(code).await.map_err(ApiError::from),
+            Self::Dev => {
+                let name = code.strip_prefix(DEV_PREFIX).filter(|name| {
+                    (1..=32).contains(&name.len())
+                        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                });
+                match name {
+                    Some(name) => Ok(WechatIdentity { openid: format!("dev_{name}"), unionid: None }),
+                    None => Err(ApiError::new(ErrorCode::WechatCodeInvalid)),
+                }
+            }
+        }
+    }
+}
+
+impl From<WechatError> for ApiError {
+    fn from(err: WechatError) -> Self {
+        match err {
+            WechatError::InvalidCode(_) => ApiError::new(ErrorCode::WechatCodeInvalid),
+            WechatError::RateLimited => {
+                ApiError::new(ErrorCode::RateLimited).with_retry_after(60).with_detail(Message::new(
+                    "微信登录太频繁,请一分钟后再试。",
+                    "Too many WeChat sign-ins; wait a minute and try again.",
+                ))
+            }
+            WechatError::RiskyUser => ApiError::new(ErrorCode::WechatUserBlocked),
+            WechatError::Busy | WechatError::Unreachable(_) | WechatError::NotConfigured => {
+                ApiError::new(ErrorCode::WechatUnavailable).with_retry_after(5).with_source(err)
+            }
+            WechatError::BadResponse(_) => ApiError::new(ErrorCode::WechatError).with_source(err),
+        }
+    }
+}

@@ -1,0 +1,47 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::model::AccountOut;
+
+/// The code from `wx.login`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "0a3Xk1ll2nKx8f4pQ52ll2Y5Hg3Xk1lK"}))]
+pub struct WechatSignInIn {
+    #[schema(min_length = 1, max_length = 128)]
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "demo-reviewer", "password": "Lanterns-at-dusk-7"}))]
+pub struct PasswordSignInIn {
+    #[schema(min_length = 1, max_length = 64)]
+    pub username: String,
+    #[schema(min_length = 1, max_length = 128)]
+    pub password: String,
+}
+
+/// A refresh token, to exchange (refresh) or to end (logout).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshIn {
+    pub refresh_token: String,
+}
+
+/// What a sign-in or a refresh returns. Keep the refresh token in the app's secure storage; it is
+/// shown once, and each refresh replaces it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Exchange at `POST /api/v1/auth/refresh` for new tokens; single use.
+    pub refresh_token: String,
+    pub refresh_expires_at: DateTime<Utc>,
+    pub account: AccountOut,
+}

@@ -1,0 +1,180 @@
+//! Who is calling, checked before a handler runs.
+//!
+//! Handlers take one of the extractors below instead of reading headers: `Principal` (anyone signed
+//! in) or `Authorized<P>` (signed in with one of the roles policy `P` allows). A handler that
+//! touches a region-bound object asks `Principal::ensure_covers`, or takes an extractor that loads
+//! the object and asks it (see `regions::ScopedRegion`), so no handler can forget the check.
+
+use std::future::{Ready, ready};
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest};
+use uuid::Uuid;
+
+use super::role::Role;
+use super::tokens::TokenError;
+use crate::error::{ApiError, ErrorCode};
+use crate::regions::code::RegionCode;
+use crate::state::SharedState;
+
+const INVALID_TOKEN_CHALLENGE: &str = r#"Bearer realm="jiuzhu", error="invalid_token""#;
+
+/// A signed-in caller, from a verified access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub account_id: Uuid,
+    pub role: Role,
+    /// The region a member of staff works in.
+    pub region: Option<RegionCode>,
+}
+
+impl Principal {
+    /// Whether the caller may act on things in `region`: an admin anywhere, staff inside their own
+    /// region, residents nowhere by region (they reach their own records by ownership).
+    pub fn covers(&self, region: &RegionCode) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Resident => false,
+            _ => self.region.as_ref().is_some_and(|own| own.contains(region)),
+        }
+    }
+
+    /// `covers`, as a 403 for the caller.
+    pub fn ensure_covers(&self, region: &RegionCode) -> Result<(), ApiError> {
+        if self.covers(region) { Ok(()) } else { Err(ApiError::new(ErrorCode::Forbidden)) }
+    }
+
+    fn from_request_sync(req: &HttpRequest) -> Result<Self, ApiError> {
+        let state =
+            req.app_data::<SharedState>().ok_or_else(|| ApiError::internal("application state is not registered"))?;
+        let token = bearer_token(req)?;
+        let claims = state.tokens.verify_access(token).map_err(|err| match err {
+            TokenError::Expired => ApiError::new(ErrorCode::TokenExpired).with_challenge(INVALID_TOKEN_CHALLENGE),
+            TokenError::Invalid(reason) => {
+                tracing::info!(reason = %reason, "access token refused");
+                ApiError::new(ErrorCode::Unauthenticated).with_challenge(INVALID_TOKEN_CHALLENGE)
+            }
+        })?;
+        let invalid = || ApiError::new(ErrorCode::Unauthenticated).with_challenge(INVALID_TOKEN_CHALLENGE);
+        let role = Role::parse(&claims.role).ok_or_else(invalid)?;
+        let region = match claims.region.as_deref() {
+            Some(raw) => Some(RegionCode::parse(raw).map_err(|_| invalid())?),
+            None => None,
+        };
+        if role.region_level().is_some_and(|level| !region.as_ref().is_some_and(|r| r.is_level(level))) {
+            return Err(invalid());
+        }
+        Ok(Self { account_id: claims.sub, role, region })
+    }
+}
+
+/// The token of `Authorization: Bearer <token>`; 401 when missing or of another scheme.
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?
+        .to_str()
+        .map_err(|_| ApiError::new(ErrorCode::Unauthenticated).with_challenge(INVALID_TOKEN_CHALLENGE))?;
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err(ApiError::new(ErrorCode::Unauthenticated).with_challenge(INVALID_TOKEN_CHALLENGE));
+    }
+    Ok(token)
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Self::from_request_sync(req))
+    }
+}
+
+/// Which roles may call an endpoint.
+pub trait Policy {
+    const ROLES: &'static [Role];
+}
+
+/// Any member of staff (not residents).
+pub struct StaffOnly;
+/// Platform administrators only.
+pub struct AdminOnly;
+/// Residents only.
+pub struct ResidentOnly;
+
+impl Policy for StaffOnly {
+    const ROLES: &'static [Role] = &[Role::Helper, Role::TownshipReviewer, Role::DistrictSupervisor, Role::Admin];
+}
+impl Policy for AdminOnly {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+impl Policy for ResidentOnly {
+    const ROLES: &'static [Role] = &[Role::Resident];
+}
+
+/// A signed-in caller whose role policy `P` allows; 401 without a valid token, 403 for another role.
+#[derive(Debug)]
+pub struct Authorized<P: Policy> {
+    pub principal: Principal,
+    _policy: PhantomData<P>,
+}
+
+impl<P: Policy> Authorized<P> {
+    pub fn check(principal: Principal) -> Result<Self, ApiError> {
+        if P::ROLES.contains(&principal.role) {
+            Ok(Self { principal, _policy: PhantomData })
+        } else {
+            Err(ApiError::new(ErrorCode::Forbidden))
+        }
+    }
+}
+
+impl<P: Policy> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Principal::from_request_sync(req).and_then(Self::check))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, region: Option<&str>) -> Principal {
+        Principal { account_id: Uuid::nil(), role, region: region.map(|r| RegionCode::parse(r).unwrap()) }
+    }
+
+    #[test]
+    fn each_role_covers_its_own_region_only() {
+        let community_a = RegionCode::parse("500116001001").unwrap();
+        let community_b = RegionCode::parse("500116002001").unwrap();
+        let other_district = RegionCode::parse("500117001001").unwrap();
+        let helper = principal(Role::Helper, Some("500116001001"));
+        let reviewer = principal(Role::TownshipReviewer, Some("500116001"));
+        let supervisor = principal(Role::DistrictSupervisor, Some("500116"));
+        let admin = principal(Role::Admin, None);
+        let resident = principal(Role::Resident, None);
+        assert!(helper.covers(&community_a) && !helper.covers(&community_b));
+        assert!(reviewer.covers(&community_a) && !reviewer.covers(&community_b));
+        assert!(supervisor.covers(&community_b) && !supervisor.covers(&other_district));
+        assert!(admin.covers(&other_district));
+        assert!(!resident.covers(&community_a));
+        assert!(helper.ensure_covers(&community_b).is_err());
+    }
+
+    #[test]
+    fn policies_admit_only_their_roles() {
+        assert!(Authorized::<AdminOnly>::check(principal(Role::Admin, None)).is_ok());
+        assert!(Authorized::<AdminOnly>::check(principal(Role::DistrictSupervisor, Some("500116"))).is_err());
+        assert!(Authorized::<StaffOnly>::check(principal(Role::Resident, None)).is_err());
+        assert!(Authorized::<StaffOnly>::check(principal(Role::Helper, Some("500116001001"))).is_ok());
+        assert!(Authorized::<ResidentOnly>::check(principal(Role::Helper, Some("500116001001"))).is_err());
+    }
+}

@@ -1,0 +1,155 @@
+//! Sign-in, refresh and logout. Each successful sign-in starts a refresh-token family and writes an
+//! audit row in the same transaction; failed sign-ins are audited too.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use chrono::Utc;
+use entity::account::{self, Column};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::model::TokenOut;
+use super::role::Role;
+use super::{passwords, refresh};
+use crate::audit::AuditEvent;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+/// A resident signs in with a `wx.login` code; the first sign-in creates the account.
+pub async fn sign_in_resident(state: &AppState, code: &str) -> Result<TokenOut, ApiError> {
+    let identity = state.login.identify(code).await?;
+    let now = Utc::now();
+    // Insert-or-nothing, then read: two first sign-ins at once still make one account.
+    account::Entity::insert(account::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        role: Set(Role::Resident.as_str().to_owned()),
+        display_name: Set("微信用户".to_owned()),
+        region_code: Set(None),
+        helper_kind: Set(None),
+        organisation: Set(None),
+        username: Set(None),
+        password_hash: Set(None),
+        wechat_openid: Set(Some(identity.openid.clone())),
+        wechat_unionid: Set(identity.unionid.clone()),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_sign_in_at: Set(None),
+    })
+    .on_conflict(OnConflict::column(Column::WechatOpenid).do_nothing().to_owned())
+    .exec_without_returning(&state.db)
+    .await?;
+    let row = account::Entity::find()
+        .filter(Column::WechatOpenid.eq(identity.openid.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::internal("resident account vanished after insert"))?;
+    if row.role != Role::Resident.as_str() {
+        return Err(ApiError::internal("a WeChat openid belongs to a staff account"));
+    }
+    if !row.active {
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    let unionid = identity.unionid.or_else(|| row.wechat_unionid.clone());
+    start_session(state, row, "wechat", unionid).await
+}
+
+/// A member of staff signs in with username and password. Wrong username and wrong password get
+/// the same answer in the same time; repeated failures lock the username and the address.
+pub async fn sign_in_staff(
+    state: &AppState,
+    username: &str,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<TokenOut, ApiError> {
+    let username = username.trim().to_lowercase();
+    state.lockout.ensure_open(&username, address).await?;
+    let row = account::Entity::find()
+        .filter(Column::Username.eq(username.as_str()))
+        .filter(Column::Role.ne(Role::Resident.as_str()))
+        .one(&state.db)
+        .await?;
+    let stored = row.as_ref().and_then(|r| r.password_hash.clone());
+    if !passwords::verify(password, stored).await? {
+        state.lockout.record_failure(&username, address).await;
+        let mut event = AuditEvent::new("auth.sign_in_failed").details(json!({
+            "method": "password",
+            "username": username.chars().take(64).collect::<String>(),
+            "address": address.map(|a| a.to_string()),
+        }));
+        if let Some(row) = &row {
+            event = event.on("account", row.id).in_region(row.region_code.as_ref());
+        }
+        event.record(&state.db).await?;
+        return Err(ApiError::new(ErrorCode::InvalidCredentials));
+    }
+    state.lockout.record_success(&username).await;
+    let row = row.ok_or_else(|| ApiError::internal("password verified without an account"))?;
+    if !row.active {
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    start_session(state, row, "password", None).await
+}
+
+/// Exchanges a refresh token for new tokens; the account's current role and region go into the
+/// new access token.
+pub async fn refresh(state: &AppState, token: &str) -> Result<TokenOut, ApiError> {
+    let ttl = Duration::from_secs(state.settings.auth.refresh_ttl_secs);
+    let (account_id, next) = refresh::rotate(&state.db, token, ttl).await?;
+    let row = account::Entity::find_by_id(account_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRefreshToken))?;
+    if !row.active {
+        refresh::revoke_account(&state.db, row.id).await?;
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    token_out(state, row, next)
+}
+
+/// Ends the sign-in the refresh token belongs to. Unknown tokens are accepted silently.
+pub async fn logout(state: &AppState, token: &str) -> Result<(), ApiError> {
+    if let Some(account_id) = refresh::revoke(&state.db, token).await? {
+        AuditEvent::new("auth.sign_out").on("account", account_id).record(&state.db).await?;
+    }
+    Ok(())
+}
+
+async fn start_session(
+    state: &AppState,
+    row: account::Model,
+    method: &'static str,
+    unionid: Option<String>,
+) -> Result<TokenOut, ApiError> {
+    let ttl = Duration::from_secs(state.settings.auth.refresh_ttl_secs);
+    let txn = state.db.begin().await?;
+    let issued = refresh::start_family(&txn, row.id, ttl).await?;
+    let mut active = row.into_active_model();
+    active.last_sign_in_at = Set(Some(Utc::now()));
+    active.wechat_unionid = Set(unionid);
+    let row = active.update(&txn).await?;
+    AuditEvent::new("auth.sign_in")
+        .on("account", row.id)
+        .in_region(row.region_code.as_ref())
+        .details(json!({ "method": method, "role": row.role }))
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    token_out(state, row, issued)
+}
+
+fn token_out(state: &AppState, row: account::Model, refresh: refresh::IssuedRefresh) -> Result<TokenOut, ApiError> {
+    let access_token =
+        state.tokens.issue_access(row.id, &row.role, row.region_code.as_deref()).map_err(ApiError::internal)?;
+    Ok(TokenOut {
+        token_type: "Bearer",
+        access_token,
+        expires_in: state.tokens.access_ttl().as_secs(),
+        refresh_token: refresh.token,
+        refresh_expires_at: refresh.expires_at,
+        account: row.into(),
+    })
+}

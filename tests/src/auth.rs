@@ -1,0 +1,108 @@
+//! Helpers for signing in as each role: the demo district, password sign-in, WeChat sign-in
+//! against the fake WeChat server, and requests carrying a token.
+
+use api::accounts::model::StaffIn;
+use api::cli::{DEMO_REGIONS, DEMO_STAFF};
+use api::regions::model::RegionIn;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::TestApp;
+
+/// The password of every account the helpers create.
+pub const TEST_PASSWORD: &str = "Test-password-2026";
+/// The key the test servers sign access tokens with (kid `test`).
+pub const TEST_JWT_SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+impl TestApp {
+    /// The demo district (`api::cli::DEMO_REGIONS`) and its staff, all with `TEST_PASSWORD`.
+    pub async fn seed_demo(&self) {
+        for (code, name) in DEMO_REGIONS {
+            let input = RegionIn { code: code.to_owned(), name: name.to_owned() };
+            api::regions::service::create(&self.state.db, &self.state.cache, None, input).await.expect("region");
+        }
+        for (username, name, role, region, kind, organisation) in DEMO_STAFF {
+            let input = StaffIn {
+                username: username.to_owned(),
+                display_name: name.to_owned(),
+                role,
+                region_code: region.map(str::to_owned),
+                helper_kind: kind,
+                organisation: organisation.map(str::to_owned),
+                password: TEST_PASSWORD.to_owned(),
+            };
+            api::accounts::service::create_staff(&self.state.db, None, input).await.expect("staff");
+        }
+    }
+
+    pub async fn post_password_sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.post_json("/api/v1/auth/password", None, &json!({ "username": username, "password": password })).await
+    }
+
+    /// Signs in a member of staff with `TEST_PASSWORD`; the whole token response.
+    pub async fn sign_in(&self, username: &str) -> Value {
+        let response = self.post_password_sign_in(username, TEST_PASSWORD).await;
+        assert_eq!(response.status(), 200, "sign-in of {username}");
+        response.json().await.expect("token JSON")
+    }
+
+    /// An access token for a member of staff.
+    pub async fn token(&self, username: &str) -> String {
+        self.sign_in(username).await["access_token"].as_str().expect("access_token").to_owned()
+    }
+
+    /// Makes the fake WeChat answer `answer` to `jscode2session` with `code`.
+    pub async fn mock_wechat(&self, code: &str, answer: ResponseTemplate) {
+        Mock::given(method("GET"))
+            .and(path("/sns/jscode2session"))
+            .and(query_param("js_code", code))
+            .and(query_param("appid", "wx-test-app"))
+            .and(query_param("secret", "wx-test-secret"))
+            .and(query_param("grant_type", "authorization_code"))
+            .respond_with(answer)
+            .mount(&self.wechat)
+            .await;
+    }
+
+    pub async fn post_wechat_sign_in(&self, code: &str) -> reqwest::Response {
+        self.post_json("/api/v1/auth/wechat", None, &json!({ "code": code })).await
+    }
+
+    /// Signs in the resident `name` through the fake WeChat; the whole token response.
+    pub async fn resident_sign_in(&self, name: &str) -> Value {
+        let code = format!("code-{name}-{}", uuid::Uuid::new_v4().simple());
+        let answer = json!({ "openid": format!("openid-{name}"), "session_key": "c2Vzc2lvbi1rZXk=" });
+        self.mock_wechat(&code, ResponseTemplate::new(200).set_body_string(answer.to_string())).await;
+        let response = self.post_wechat_sign_in(&code).await;
+        assert_eq!(response.status(), 200, "resident sign-in");
+        response.json().await.expect("token JSON")
+    }
+
+    pub async fn resident_token(&self, name: &str) -> String {
+        self.resident_sign_in(name).await["access_token"].as_str().expect("access_token").to_owned()
+    }
+
+    fn with_token(&self, builder: reqwest::RequestBuilder, token: Option<&str>) -> reqwest::RequestBuilder {
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        self.with_token(self.client.get(self.url(path)), token).send().await.expect("request sent")
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+        self.with_token(self.client.post(self.url(path)), token).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn patch_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+        self.with_token(self.client.patch(self.url(path)), token).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+        self.with_token(self.client.put(self.url(path)), token).json(body).send().await.expect("request sent")
+    }
+}

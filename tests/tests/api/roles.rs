@@ -1,0 +1,67 @@
+//! The route-by-role matrix: every role (and an anonymous caller) against every endpoint that
+//! needs a role, with the status each must get. A new endpoint belongs in this table.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, problem};
+
+const ROLES: [&str; 7] = ["anonymous", "resident", "helper_a", "helper_b", "reviewer", "supervisor", "admin"];
+
+#[tokio::test]
+async fn each_role_reaches_exactly_what_it_should() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let mut tokens: Vec<Option<String>> = vec![None, Some(app.resident_token("matrix").await)];
+    for username in ["demo-grid-worker", "demo-helper-b", "demo-reviewer", "demo-supervisor", "demo-admin"] {
+        tokens.push(Some(app.token(username).await));
+    }
+    let volunteer_id = app.sign_in("demo-volunteer").await["account"]["id"].as_str().unwrap().to_owned();
+    let staff_path = format!("/api/v1/staff/{volunteer_id}");
+    let new_staff = |n: usize| json!({"username": format!("matrix-{n}"), "display_name": "测试", "role": "admin", "password": "Matrix-password-9"});
+
+    // (method, path, body, expected status per role in ROLES order)
+    let matrix: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
+        (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/regions/tree".into(), None, [200, 200, 200, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/regions".into(), None, [401, 403, 403, 403, 403, 403, 200]),
+        (Method::GET, "/api/v1/regions/500199001001/staff".into(), None, [401, 403, 200, 403, 200, 200, 200]),
+        (Method::GET, "/api/v1/regions/500199002001/staff".into(), None, [401, 403, 403, 200, 403, 200, 200]),
+        (Method::GET, "/api/v1/regions/500199001/staff".into(), None, [401, 403, 403, 403, 200, 200, 200]),
+        (Method::GET, "/api/v1/regions/500199/staff".into(), None, [401, 403, 403, 403, 403, 200, 200]),
+        (
+            Method::PATCH,
+            staff_path.clone(),
+            Some(json!({"organisation": "志愿者协会"})),
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/me/password".into(),
+            Some(json!({"current_password": "x", "new_password": "y"})),
+            [401, 403, 422, 422, 422, 422, 422],
+        ),
+    ];
+    for (method, path, body, expected) in &matrix {
+        for (i, role) in ROLES.iter().enumerate() {
+            let mut request = app.client.request(method.clone(), app.url(path));
+            if let Some(token) = &tokens[i] {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let status = request.send().await.unwrap().status().as_u16();
+            assert_eq!(status, expected[i], "{method} {path} as {role}");
+        }
+    }
+    // Creates: each allowed role makes its own, so a repeat is not mistaken for a refusal.
+    for (i, role) in ROLES.iter().enumerate() {
+        let status = app.post_json("/api/v1/staff", tokens[i].as_deref(), &new_staff(i)).await.status().as_u16();
+        assert_eq!(status, [401, 403, 403, 403, 403, 403, 201][i], "POST /api/v1/staff as {role}");
+        let region = json!({"code": format!("50019900{}", i + 3), "name": "新镇"});
+        let status = app.post_json("/api/v1/regions", tokens[i].as_deref(), &region).await.status().as_u16();
+        assert_eq!(status, [401, 403, 403, 403, 403, 403, 201][i], "POST /api/v1/regions as {role}");
+    }
+    // Refusals are problems with the stable code.
+    problem(app.get_as("/api/v1/regions", tokens[1].as_deref()).await, 403, "FORBIDDEN").await;
+}
