@@ -8,7 +8,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::error::{ErrorCode, Problem, ProblemField};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+use crate::error::{ErrorCode, PROBLEM_JSON, Problem, ProblemField};
 use crate::routes;
 
 /// Where the document is served.
@@ -52,9 +54,40 @@ impl Modify for BearerAuth {
 
 /// The whole document, as the server serves it.
 pub fn spec() -> Spec {
-    let (_, spec) =
+    let (_, mut spec) =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    document_input_errors(&mut spec);
     spec
+}
+
+/// Adds the errors every operation with input can answer, so no handler has to list them: 400
+/// for malformed parameters or JSON, and 413/415 for a body too large or of another type.
+fn document_input_errors(spec: &mut Spec) {
+    let problem = || {
+        ResponseBuilder::new()
+            .content(PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+    };
+    for item in spec.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            let has_body = operation.request_body.is_some();
+            let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let responses = &mut operation.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::T(problem().description(description).build()));
+            };
+            if has_body || has_params {
+                add("400", "Malformed JSON (`MALFORMED_JSON`) or parameters (`INVALID_QUERY`, `INVALID_PATH`)");
+            }
+            if has_body {
+                add("422", "A field is missing, of the wrong type, unknown or invalid (`VALIDATION_FAILED`)");
+                add("413", "The body is too large (`PAYLOAD_TOO_LARGE`)");
+                add("415", "The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`)");
+            }
+        }
+    }
 }
 
 /// The document as committed in `openapi/openapi.json`, ending with a newline.

@@ -97,5 +97,6 @@ pub struct StaffListQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
 }

@@ -9,7 +9,8 @@ use crate::accounts::model::AccountOut;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"code": "0a3Xk1ll2nKx8f4pQ52ll2Y5Hg3Xk1lK"}))]
 pub struct WechatSignInIn {
-    #[schema(min_length = 1, max_length = 128)]
+    /// Printable ASCII, as `wx.login` returns it.
+    #[schema(min_length = 1, max_length = 128, pattern = "^[!-~]{1,128}$")]
     pub code: String,
 }
 

@@ -8,7 +8,7 @@ use super::code::RegionLevel;
 /// A region to create. Its level and parent follow from the code.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "500116001001", "name": "和平社区"}))]
+#[schema(example = json!({"code": "500199001003", "name": "东风社区"}))]
 pub struct RegionIn {
     /// 6 digits for a district (GB/T 2260), 9 for a township, 12 for a community; a township's
     /// code starts with its district's, a community's with its township's.
@@ -75,5 +75,6 @@ pub struct RegionListQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
 }
