@@ -48,8 +48,10 @@ impl From<account::Model> for AccountOut {
     "helper_kind": "grid_worker", "organisation": "和平社区网格站", "password": "Lanterns-at-dusk-7"
 }))]
 pub struct StaffIn {
-    /// 3 to 32 characters: lower-case letters, digits, `.`, `_`, `-`.
+    /// 3 to 32 characters: letters, digits, `.`, `_`, `-` (stored in lower case).
+    #[schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9._-]{3,32}$")]
     pub username: String,
+    #[schema(min_length = 1, max_length = 32)]
     pub display_name: String,
     /// Any role but `resident`.
     pub role: Role,
@@ -59,8 +61,10 @@ pub struct StaffIn {
     /// Required for helpers, absent otherwise.
     pub helper_kind: Option<HelperKind>,
     /// The helper's organisation, e.g. a social-work centre or a police station.
+    #[schema(max_length = 64)]
     pub organisation: Option<String>,
     /// 10 to 128 characters with letters and digits, not containing the username.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
 }
 
@@ -69,14 +73,17 @@ pub struct StaffIn {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffPatch {
+    #[schema(min_length = 1, max_length = 32)]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     pub region_code: Option<String>,
     pub helper_kind: Option<HelperKind>,
+    #[schema(max_length = 64)]
     pub organisation: Option<String>,
     /// `false` switches the account off and ends all its sign-ins.
     pub active: Option<bool>,
     /// A new password (a reset); ends all the account's sign-ins.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -84,7 +91,9 @@ pub struct StaffPatch {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeIn {
+    #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 

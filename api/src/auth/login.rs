@@ -27,9 +27,7 @@ impl ResidentLogin {
     pub fn from_settings(settings: &WechatSettings) -> Result<Self, LoginConfigError> {
         match settings.provider {
             LoginProvider::Dev => {
-                if !cfg!(debug_assertions) && !settings.allow_dev_in_release {
-                    return Err(LoginConfigError::DevInRelease);
-                }
+                dev_allowed(!cfg!(debug_assertions), settings)?;
                 tracing::warn!("resident sign-in uses the dev provider: the code `dev:<name>` signs in anyone");
                 Ok(Self::Dev)
             }
@@ -64,6 +62,14 @@ impl ResidentLogin {
     }
 }
 
+/// The `dev` provider is for development: a release build refuses it unless told otherwise.
+fn dev_allowed(release_build: bool, settings: &WechatSettings) -> Result<(), LoginConfigError> {
+    if release_build && !settings.allow_dev_in_release {
+        return Err(LoginConfigError::DevInRelease);
+    }
+    Ok(())
+}
+
 impl From<WechatError> for ApiError {
     fn from(err: WechatError) -> Self {
         match err {
@@ -79,6 +85,29 @@ impl From<WechatError> for ApiError {
                 ApiError::new(ErrorCode::WechatUnavailable).with_retry_after(5).with_source(err)
             }
             WechatError::BadResponse(_) => ApiError::new(ErrorCode::WechatError).with_source(err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_builds_refuse_the_dev_provider_unless_told() {
+        let settings = WechatSettings { provider: LoginProvider::Dev, ..WechatSettings::default() };
+        assert!(dev_allowed(false, &settings).is_ok());
+        assert!(matches!(dev_allowed(true, &settings), Err(LoginConfigError::DevInRelease)));
+        let demo = WechatSettings { allow_dev_in_release: true, ..settings };
+        assert!(dev_allowed(true, &demo).is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_dev_provider_takes_only_dev_codes() {
+        let login = ResidentLogin::Dev;
+        assert_eq!(login.identify("dev:li-4").await.unwrap().openid, "dev_li-4");
+        for code in ["li", "dev:", "dev:a b", &format!("dev:{}", "x".repeat(33))] {
+            assert_eq!(login.identify(code).await.unwrap_err().code(), ErrorCode::WechatCodeInvalid, "{code}");
         }
     }
 }

@@ -93,24 +93,51 @@ impl WechatClient {
             .await
             // `without_url`: the URL carries the app secret and must not reach a log line.
             .map_err(|err| WechatError::Unreachable(err.without_url().to_string()))?;
-        let status = response.status();
+        let status = response.status().as_u16();
         let body = response.bytes().await.map_err(|err| WechatError::Unreachable(err.without_url().to_string()))?;
-        if status.is_server_error() {
-            return Err(WechatError::Unreachable(format!("HTTP {status}")));
-        }
-        // WeChat answers `text/plain`, so the body is parsed whatever its content type says.
-        let answer: SessionAnswer = serde_json::from_slice(&body)
-            .map_err(|err| WechatError::BadResponse(format!("HTTP {status}, not JSON: {err}")))?;
-        match answer.errcode {
-            0 => match answer.openid.filter(|id| !id.is_empty() && id.len() <= 64) {
-                Some(openid) => Ok(WechatIdentity { openid, unionid: answer.unionid.filter(|u| u.len() <= 64) }),
-                None => Err(WechatError::BadResponse("no openid".to_owned())),
-            },
-            40029 | 40163 => Err(WechatError::InvalidCode(answer.errcode)),
-            45011 => Err(WechatError::RateLimited),
-            40226 => Err(WechatError::RiskyUser),
-            -1 => Err(WechatError::Busy),
-            other => Err(WechatError::BadResponse(format!("errcode {other}: {}", answer.errmsg))),
-        }
+        read_answer(status, &body)
+    }
+}
+
+/// Reads WeChat's answer. WeChat labels its JSON `text/plain`, so the body is parsed whatever its
+/// content type says.
+pub fn read_answer(status: u16, body: &[u8]) -> Result<WechatIdentity, WechatError> {
+    if status >= 500 {
+        return Err(WechatError::Unreachable(format!("HTTP {status}")));
+    }
+    let answer: SessionAnswer = serde_json::from_slice(body)
+        .map_err(|err| WechatError::BadResponse(format!("HTTP {status}, not JSON: {err}")))?;
+    match answer.errcode {
+        0 => match answer.openid.filter(|id| !id.is_empty() && id.len() <= 64) {
+            Some(openid) => Ok(WechatIdentity { openid, unionid: answer.unionid.filter(|u| u.len() <= 64) }),
+            None => Err(WechatError::BadResponse("no openid".to_owned())),
+        },
+        40029 | 40163 => Err(WechatError::InvalidCode(answer.errcode)),
+        45011 => Err(WechatError::RateLimited),
+        40226 => Err(WechatError::RiskyUser),
+        -1 => Err(WechatError::Busy),
+        other => Err(WechatError::BadResponse(format!(
+            "errcode {other}: {}",
+            answer.errmsg.chars().take(200).collect::<String>()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_map_to_identities_and_errors() {
+        let ok = read_answer(200, br#"{"openid":"o1","session_key":"k","unionid":"u1"}"#).unwrap();
+        assert_eq!(ok, WechatIdentity { openid: "o1".into(), unionid: Some("u1".into()) });
+        assert_eq!(
+            read_answer(200, br#"{"errcode":40163,"errmsg":"code been used"}"#),
+            Err(WechatError::InvalidCode(40163))
+        );
+        assert_eq!(read_answer(200, br#"{"errcode":45011}"#), Err(WechatError::RateLimited));
+        assert!(matches!(read_answer(502, b""), Err(WechatError::Unreachable(_))));
+        assert!(matches!(read_answer(200, br#"{"errcode":0}"#), Err(WechatError::BadResponse(_))));
+        assert!(matches!(read_answer(200, br#"{"errcode":"x"}"#), Err(WechatError::BadResponse(_))));
     }
 }

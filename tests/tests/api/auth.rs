@@ -263,3 +263,17 @@ async fn bad_tokens_are_refused_with_401_and_a_challenge() {
     problem(basic, 401, "UNAUTHENTICATED").await;
     assert_eq!(app.get_as("/api/v1/me", Some(good)).await.status(), 200);
 }
+
+#[tokio::test]
+async fn without_redis_sign_in_lockout_and_the_tree_fall_back_instead_of_failing() {
+    let app = TestApp::spawn_with(|s| s.redis.url = Some("redis://127.0.0.1:1/0".into())).await;
+    app.seed_demo().await;
+    assert_eq!(app.get("/api/v1/regions/tree").await.status(), 200);
+    let session = app.sign_in("demo-reviewer").await;
+    let body = json!({"refresh_token": session["refresh_token"]});
+    assert_eq!(app.post_json("/api/v1/auth/refresh", None, &body).await.status(), 200);
+    for _ in 0..5 {
+        problem(app.post_password_sign_in("demo-reviewer", "Guess-number-9").await, 401, "INVALID_CREDENTIALS").await;
+    }
+    problem(app.post_password_sign_in("demo-reviewer", TEST_PASSWORD).await, 429, "ACCOUNT_LOCKED").await;
+}
