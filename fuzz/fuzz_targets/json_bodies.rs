@@ -1,0 +1,24 @@
+//! Every JSON request body type through the one JSON parser: a value or a 4xx, never a panic.
+#![no_main]
+
+use api::accounts::model::{PasswordChangeIn, StaffIn, StaffPatch};
+use api::auth::model::{PasswordSignInIn, RefreshIn, WechatSignInIn};
+use api::http::json::parse;
+use api::regions::model::RegionIn;
+use libfuzzer_sys::fuzz_target;
+
+fn check<T: serde::de::DeserializeOwned>(data: &[u8]) {
+    if let Err(err) = parse::<T>(data) {
+        assert!(err.code().status().is_client_error(), "{err}");
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    check::<WechatSignInIn>(data);
+    check::<PasswordSignInIn>(data);
+    check::<RefreshIn>(data);
+    check::<StaffIn>(data);
+    check::<StaffPatch>(data);
+    check::<PasswordChangeIn>(data);
+    check::<RegionIn>(data);
+});
