@@ -94,11 +94,12 @@ pub const DEMO_STAFF: [DemoStaff; 10] = [
 /// What `seed_demo` did.
 pub struct SeedReport {
     pub password: String,
+    pub catalog_items: usize,
     pub created: Vec<&'static str>,
     pub existing: Vec<&'static str>,
 }
 
-/// Creates the demo district (regions and one account per role and helper kind). Safe to run
+/// Creates the demo district (regions, one account per role and helper kind, the 13-item catalog). Safe to run
 /// again: what exists is left alone. Without `password` a random one is made and reported.
 pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<SeedReport, CliError> {
     let conn = open(settings).await?;
@@ -110,7 +111,9 @@ pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<
         Some(password) => password,
         None => random_password()?,
     };
-    let mut report = SeedReport { password: password.clone(), created: Vec::new(), existing: Vec::new() };
+    let catalog_items = crate::catalog::seed::seed(&conn).await?;
+    let mut report =
+        SeedReport { password: password.clone(), catalog_items, created: Vec::new(), existing: Vec::new() };
     for (username, name, role, region, kind, organisation) in DEMO_STAFF {
         let exists = account::Entity::find()
             .filter(account::Column::Username.eq(username))

@@ -26,6 +26,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub auth: AuthSettings,
     pub wechat: WechatSettings,
+    pub pii: PiiSettings,
     pub log: LogSettings,
 }
 
@@ -154,6 +155,17 @@ impl Default for AuthSettings {
             lockout_window_secs: 900,
         }
     }
+}
+
+/// Keys for personal data at rest (see `pii::cipher`). Set both or neither; neither keeps
+/// generated keys in `<data_dir>/pii-keys`, for a single machine only.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PiiSettings {
+    /// `kid:base64-of-32-bytes[,kid:...]`; the first seals, all open (rotation).
+    pub keys: Option<SecretString>,
+    /// Base64 of 32 bytes for the blind index. Changing it needs a re-index.
+    pub index_key: Option<SecretString>,
 }
 
 /// Where resident sign-in codes are checked.

@@ -114,7 +114,7 @@ async fn main() -> ExitCode {
         Command::CreateUser(args) => create_user(&settings, args).await,
         Command::SeedDemo { password } => match cli::seed_demo(&settings, password).await {
             Ok(report) => {
-                println!("demo district 500199 渝州示范区 is ready");
+                println!("demo district 500199 渝州示范区 is ready; catalog: {} aid items", report.catalog_items);
                 println!("created: {}", report.created.join(", "));
                 if !report.existing.is_empty() {
                     println!("already there (password unchanged): {}", report.existing.join(", "));

@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{accounts, auth, health, regions};
+use crate::{accounts, auth, catalog, health, regions};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::routes::get_healthz)
@@ -18,5 +18,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(regions::routes::get_region_tree)
         .service(regions::routes::list_regions)
         .service(regions::routes::create_region)
-        .service(accounts::routes::list_region_staff);
+        .service(accounts::routes::list_region_staff)
+        .service(catalog::routes::list_aid_items)
+        .service(catalog::routes::get_aid_item)
+        .service(catalog::routes::put_aid_item);
 }

@@ -18,6 +18,7 @@ use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
 use crate::infra::cache::{Cache, CacheStartError};
 use crate::infra::db::{self, DbStartError};
+use crate::pii::cipher::{PiiCipher, PiiConfigError};
 use crate::state::{AppState, SharedState};
 use crate::{http, openapi, routes};
 
@@ -31,6 +32,8 @@ pub enum StartupError {
     Auth(#[from] TokenConfigError),
     #[error(transparent)]
     Login(#[from] LoginConfigError),
+    #[error(transparent)]
+    Pii(#[from] PiiConfigError),
     #[error(
         "无法监听 / cannot listen on {addr}: {source}. Set JIUZHU__SERVER__HOST and JIUZHU__SERVER__PORT to a free address."
     )]
@@ -61,7 +64,8 @@ impl Application {
         let tokens = TokenService::from_settings(&settings.auth)?;
         let login = ResidentLogin::from_settings(&settings.wechat)?;
         let lockout = Lockout::new(cache.clone(), &settings.auth);
-        let state = web::Data::new(AppState { db, cache, tokens, login, lockout, settings: Arc::new(settings) });
+        let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
+        let state = web::Data::new(AppState { db, cache, tokens, login, lockout, pii, settings: Arc::new(settings) });
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
         let server =
             serve(state.clone(), listener).map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;

@@ -10,6 +10,7 @@ use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::infra::cache::Cache;
+use crate::pii::cipher::PiiCipher;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -17,6 +18,7 @@ pub struct AppState {
     pub tokens: TokenService,
     pub login: ResidentLogin,
     pub lockout: Lockout,
+    pub pii: PiiCipher,
     pub settings: Arc<Settings>,
 }
 

@@ -162,6 +162,7 @@ fn seed_demo_can_run_twice() {
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout);
     assert!(stdout.contains("demo-admin") && stdout.contains("demo-helper-b"), "{stdout}");
+    assert!(stdout.contains("catalog: 13 aid items"), "{stdout}");
     assert!(stdout.contains("password of the created accounts: "), "{stdout}");
     let second = jiuzhu()
         .args(["seed-demo", "--password", "Another-demo-pass-1"])

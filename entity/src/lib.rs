@@ -2,6 +2,7 @@
 //! their entity. API types live in `api`; these never leave the server.
 
 pub mod account;
+pub mod aid_item;
 pub mod audit_event;
 pub mod refresh_token;
 pub mod region;

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_audit_events;
 mod m20261123_000001_create_regions;
 mod m20261123_000002_create_accounts;
+mod m20261123_000003_create_aid_items;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_audit_events::Migration),
             Box::new(m20261123_000001_create_regions::Migration),
             Box::new(m20261123_000002_create_accounts::Migration),
+            Box::new(m20261123_000003_create_aid_items::Migration),
         ]
     }
 }

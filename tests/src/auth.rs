@@ -16,8 +16,10 @@ pub const TEST_PASSWORD: &str = "Test-password-2026";
 pub const TEST_JWT_SECRET: &str = "0123456789abcdef0123456789abcdef";
 
 impl TestApp {
-    /// The demo district (`api::cli::DEMO_REGIONS`) and its staff, all with `TEST_PASSWORD`.
+    /// The demo district (`api::cli::DEMO_REGIONS`), its staff, all with `TEST_PASSWORD`, and the
+    /// 13-item demo catalog.
     pub async fn seed_demo(&self) {
+        api::catalog::seed::seed(&self.state.db).await.expect("catalog");
         for (code, name) in DEMO_REGIONS {
             let input = RegionIn { code: code.to_owned(), name: name.to_owned() };
             api::regions::service::create(&self.state.db, &self.state.cache, None, input).await.expect("region");

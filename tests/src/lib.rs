@@ -47,6 +47,9 @@ fn base_settings() -> Settings {
     settings.redis.url = Some(SecretString::from(redis_url()));
     settings.redis.key_prefix = format!("jiuzhu:test:{}:", uuid::Uuid::new_v4().simple());
     settings.auth.jwt_keys = Some(SecretString::from(format!("test:{TEST_JWT_SECRET}")));
+    // Base64 of 32 bytes each: 0x01... and 0x09...
+    settings.pii.keys = Some(SecretString::from("test:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="));
+    settings.pii.index_key = Some(SecretString::from("CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk="));
     settings.wechat.app_id = Some("wx-test-app".to_owned());
     settings.wechat.app_secret = Some(SecretString::from("wx-test-secret"));
     settings.wechat.timeout_ms = 1000;

@@ -148,4 +148,17 @@ mod tests {
             assert_eq!(RegionCode::parse(raw), Err(err), "{raw:?}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_and_parents_contain_children(raw in "\\PC{0,14}|[0-9]{6,12}") {
+            if let Ok(code) = RegionCode::parse(&raw) {
+                proptest::prop_assert!(code.is_level(code.level()));
+                if let Some(parent) = code.parent() {
+                    proptest::prop_assert!(parent.contains(&code));
+                    proptest::prop_assert!(RegionCode::parse(parent.as_str()).is_ok());
+                }
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod cache;
+mod catalog;
 mod cors;
 mod database;
 mod errors;

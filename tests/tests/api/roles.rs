@@ -19,6 +19,8 @@ async fn each_role_reaches_exactly_what_it_should() {
     let staff_path = format!("/api/v1/staff/{volunteer_id}");
     let new_staff = |n: usize| json!({"username": format!("matrix-{n}"), "display_name": "测试", "role": "admin", "password": "Matrix-password-9"});
 
+    let price_subsidy = json!({"name": "价格临时补贴", "department": "发展和改革委员会", "conditions": "困难群众",
+        "required_documents": ["id_card_front"], "time_limit_working_days": 10, "approval_level": "district"});
     // (method, path, body, expected status per role in ROLES order)
     let matrix: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200, 200, 200, 200]),
@@ -32,6 +34,14 @@ async fn each_role_reaches_exactly_what_it_should() {
             Method::PATCH,
             staff_path.clone(),
             Some(json!({"organisation": "志愿者协会"})),
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        (Method::GET, "/api/v1/catalog/items".into(), None, [200, 200, 200, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/catalog/items/dibao".into(), None, [200, 200, 200, 200, 200, 200, 200]),
+        (
+            Method::PUT,
+            "/api/v1/catalog/items/price_subsidy".into(),
+            Some(price_subsidy),
             [401, 403, 403, 403, 403, 403, 200],
         ),
         (
