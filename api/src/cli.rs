@@ -95,8 +95,24 @@ pub const DEMO_STAFF: [DemoStaff; 10] = [
 pub struct SeedReport {
     pub password: String,
     pub catalog_items: usize,
-    pub created: Vec<&'static str>,
-    pub existing: Vec<&'static str>,
+    pub created: Vec<String>,
+    pub existing: Vec<String>,
+}
+
+/// The demo staff as creation requests, all with `password`.
+pub fn demo_staff(password: &str) -> Vec<StaffIn> {
+    DEMO_STAFF
+        .iter()
+        .map(|(username, name, role, region, kind, organisation)| StaffIn {
+            username: (*username).to_owned(),
+            display_name: (*name).to_owned(),
+            role: *role,
+            region_code: region.map(str::to_owned),
+            helper_kind: *kind,
+            organisation: organisation.map(str::to_owned),
+            password: password.to_owned(),
+        })
+        .collect()
 }
 
 /// Creates the demo district (regions, one account per role and helper kind, the 13-item catalog). Safe to run
@@ -114,9 +130,10 @@ pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<
     let catalog_items = crate::catalog::seed::seed(&conn).await?;
     let mut report =
         SeedReport { password: password.clone(), catalog_items, created: Vec::new(), existing: Vec::new() };
-    for (username, name, role, region, kind, organisation) in DEMO_STAFF {
+    for input in demo_staff(&password) {
+        let username = input.username.clone();
         let exists = account::Entity::find()
-            .filter(account::Column::Username.eq(username))
+            .filter(account::Column::Username.eq(username.as_str()))
             .one(&conn)
             .await
             .map_err(ApiError::from)?
@@ -125,15 +142,6 @@ pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<
             report.existing.push(username);
             continue;
         }
-        let input = StaffIn {
-            username: username.to_owned(),
-            display_name: name.to_owned(),
-            role,
-            region_code: region.map(str::to_owned),
-            helper_kind: kind,
-            organisation: organisation.map(str::to_owned),
-            password: password.clone(),
-        };
         accounts::create_staff(&conn, None, input).await?;
         report.created.push(username);
     }

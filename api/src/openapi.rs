@@ -57,13 +57,13 @@ impl Modify for BearerAuth {
 pub fn spec() -> Spec {
     let (_, mut spec) =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
-    document_input_errors(&mut spec);
+    document_common_errors(&mut spec);
     spec
 }
 
-/// Adds the errors every operation with input can answer, so no handler has to list them: 400
-/// for malformed parameters or JSON, and 413/415 for a body too large or of another type.
-fn document_input_errors(spec: &mut Spec) {
+/// Adds the errors every operation of a kind can answer, so no handler has to list them: 401 for
+/// a protected operation, 400 for malformed parameters or JSON, 413/415/422 for a bad body.
+fn document_common_errors(spec: &mut Spec) {
     let problem = || {
         ResponseBuilder::new()
             .content(PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
@@ -73,12 +73,16 @@ fn document_input_errors(spec: &mut Spec) {
         for operation in operations.into_iter().flatten() {
             let has_body = operation.request_body.is_some();
             let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let protected = operation.security.as_ref().is_some_and(|s| !s.is_empty());
             let responses = &mut operation.responses.responses;
             let mut add = |status: &str, description: &str| {
                 responses
                     .entry(status.to_owned())
                     .or_insert_with(|| RefOr::T(problem().description(description).build()));
             };
+            if protected {
+                add("401", "Not signed in, or the token is invalid (`UNAUTHENTICATED`) or expired (`TOKEN_EXPIRED`)");
+            }
             if has_body || has_params {
                 add("400", "Malformed JSON (`MALFORMED_JSON`) or parameters (`INVALID_QUERY`, `INVALID_PATH`)");
             }

@@ -1,8 +1,7 @@
 //! Helpers for signing in as each role: the demo district, password sign-in, WeChat sign-in
 //! against the fake WeChat server, and requests carrying a token.
 
-use api::accounts::model::StaffIn;
-use api::cli::{DEMO_REGIONS, DEMO_STAFF};
+use api::cli::{DEMO_REGIONS, demo_staff};
 use api::regions::model::RegionIn;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
@@ -24,18 +23,19 @@ impl TestApp {
             let input = RegionIn { code: code.to_owned(), name: name.to_owned() };
             api::regions::service::create(&self.state.db, &self.state.cache, None, input).await.expect("region");
         }
-        for (username, name, role, region, kind, organisation) in DEMO_STAFF {
-            let input = StaffIn {
-                username: username.to_owned(),
-                display_name: name.to_owned(),
-                role,
-                region_code: region.map(str::to_owned),
-                helper_kind: kind,
-                organisation: organisation.map(str::to_owned),
-                password: TEST_PASSWORD.to_owned(),
-            };
+        for input in demo_staff(TEST_PASSWORD) {
             api::accounts::service::create_staff(&self.state.db, None, input).await.expect("staff");
         }
+    }
+
+    /// The audit rows of one action, e.g. `auth.sign_in`.
+    pub async fn audit_events(&self, action: &str) -> Vec<entity::audit_event::Model> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::audit_event::Entity::find()
+            .filter(entity::audit_event::Column::Action.eq(action))
+            .all(&self.state.db)
+            .await
+            .expect("audit rows")
     }
 
     pub async fn post_password_sign_in(&self, username: &str, password: &str) -> reqwest::Response {

@@ -16,7 +16,6 @@ use crate::state::SharedState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's account", body = AccountOut),
-        (status = 401, description = "Not signed in, or the token expired (`TOKEN_EXPIRED`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account is switched off (`ACCOUNT_DISABLED`)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -32,7 +31,6 @@ pub async fn get_me(state: SharedState, caller: Principal) -> Result<web::Json<A
     request_body = PasswordChangeIn,
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Residents have no password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password (`WRONG_PASSWORD`) or a weak new one (`WEAK_PASSWORD`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords (`ACCOUNT_LOCKED`)", body = Problem, content_type = "application/problem+json"),
@@ -55,7 +53,6 @@ pub async fn change_my_password(
     request_body = StaffIn,
     responses(
         (status = 201, description = "Created", body = AccountOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, e.g. `REGION_LEVEL_MISMATCH`, `REGION_NOT_FOUND`, `WEAK_PASSWORD`", body = Problem, content_type = "application/problem+json"),
@@ -80,7 +77,6 @@ pub async fn create_staff(
     request_body = StaffPatch,
     responses(
         (status = 200, description = "Changed", body = AccountOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such member of staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot switch off or demote themselves", body = Problem, content_type = "application/problem+json"),
@@ -107,7 +103,6 @@ pub async fn update_staff(
     responses(
         (status = 200, description = "A page of staff", body = Page<AccountOut>),
         (status = 400, description = "Bad query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A resident, or staff of another region", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such region", body = Problem, content_type = "application/problem+json"),
     ),

@@ -39,7 +39,6 @@ pub async fn get_aid_item(state: SharedState, code: web::Path<String>) -> Result
     responses(
         (status = 201, description = "Created", body = AidItemOut),
         (status = 200, description = "Replaced", body = AidItemOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`INVALID_CODE`, `INVALID_TEXT`, `UNKNOWN_ITEM`, `OUT_OF_RANGE`)", body = Problem, content_type = "application/problem+json"),
     ),

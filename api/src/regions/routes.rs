@@ -18,7 +18,6 @@ use crate::state::SharedState;
     responses(
         (status = 201, description = "Created", body = RegionOut),
         (status = 200, description = "The same region already existed", body = RegionOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken by another name", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad code or name, or the parent is missing (`INVALID_REGION_CODE`, `INVALID_NAME`, `PARENT_NOT_FOUND`)", body = Problem, content_type = "application/problem+json"),
@@ -44,7 +43,6 @@ pub async fn create_region(
     responses(
         (status = 200, description = "A page of regions", body = Page<RegionOut>),
         (status = 400, description = "Bad query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     ),
 )]

@@ -1,20 +1,11 @@
 //! Staff administration, the caller's own account and password, and region-scoped staff lists.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use tests::{TEST_PASSWORD, TestApp, problem};
 
 fn staff(username: &str, role: &str, region: Option<&str>, kind: Option<&str>) -> Value {
     json!({"username": username, "display_name": "张三", "role": role, "region_code": region,
            "helper_kind": kind, "password": "Lanterns-at-dusk-7"})
-}
-
-async fn audit(app: &TestApp, action: &str) -> Vec<entity::audit_event::Model> {
-    entity::audit_event::Entity::find()
-        .filter(entity::audit_event::Column::Action.eq(action))
-        .all(&app.state.db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -34,7 +25,7 @@ async fn an_admin_creates_staff_who_can_then_sign_in() {
     let again = app.post_json("/api/v1/staff", Some(&admin), &body).await;
     let clash = problem(again, 409, "CONFLICT").await;
     assert_eq!(clash["errors"][0]["field"], "username");
-    assert_eq!(audit(&app, "account.created").await.len(), 11, "ten demo accounts and this one");
+    assert_eq!(app.audit_events("account.created").await.len(), 11, "ten demo accounts and this one");
 }
 
 #[tokio::test]
@@ -76,8 +67,8 @@ async fn role_and_region_changes_are_audited_and_reach_the_next_token() {
     let change = json!({"role": "township_reviewer", "region_code": "500199002", "helper_kind": null});
     let response = app.patch_json(&format!("/api/v1/staff/{id}"), Some(&admin), &change).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    assert_eq!(audit(&app, "account.role_changed").await.len(), 1);
-    let moved = audit(&app, "account.region_changed").await;
+    assert_eq!(app.audit_events("account.role_changed").await.len(), 1);
+    let moved = app.audit_events("account.region_changed").await;
     assert_eq!(moved[0].details, json!({"from": "500199002001", "to": "500199002"}));
     let refreshed: Value = app
         .post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": helper["refresh_token"]}))

@@ -6,7 +6,7 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use tests::{TEST_JWT_SECRET, TEST_PASSWORD, TestApp, problem};
 use wiremock::ResponseTemplate;
@@ -14,14 +14,6 @@ use wiremock::ResponseTemplate;
 fn wechat_answer(body: Value) -> ResponseTemplate {
     // WeChat answers JSON labelled text/plain.
     ResponseTemplate::new(200).set_body_raw(body.to_string(), "text/plain")
-}
-
-async fn audit_actions(app: &TestApp, action: &str) -> Vec<entity::audit_event::Model> {
-    entity::audit_event::Entity::find()
-        .filter(entity::audit_event::Column::Action.eq(action))
-        .all(&app.state.db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -51,7 +43,7 @@ async fn a_resident_signs_in_through_wechat_and_keeps_one_account() {
     let me = app.get_as("/api/v1/me", first["access_token"].as_str()).await;
     assert_eq!(me.status(), 200);
     assert_eq!(me.json::<Value>().await.unwrap()["id"], first["account"]["id"]);
-    assert_eq!(audit_actions(&app, "auth.sign_in").await.len(), 2);
+    assert_eq!(app.audit_events("auth.sign_in").await.len(), 2);
 }
 
 #[tokio::test]
@@ -117,7 +109,7 @@ async fn a_reviewer_signs_in_and_refresh_rotates() {
     problem(reused, 401, "INVALID_REFRESH_TOKEN").await;
     let after = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": new_refresh})).await;
     problem(after, 401, "INVALID_REFRESH_TOKEN").await;
-    assert_eq!(audit_actions(&app, "auth.refresh_reuse").await.len(), 1);
+    assert_eq!(app.audit_events("auth.refresh_reuse").await.len(), 1);
 
     // Another sign-in is another family, untouched.
     let other = app.sign_in("demo-reviewer").await;
@@ -136,7 +128,7 @@ async fn logout_ends_the_sign_in_and_is_harmless_twice() {
     problem(app.post_json("/api/v1/auth/refresh", None, &body).await, 401, "INVALID_REFRESH_TOKEN").await;
     let unknown = json!({"refresh_token": "x".repeat(43)});
     assert_eq!(app.post_json("/api/v1/auth/logout", None, &unknown).await.status(), 204);
-    assert_eq!(audit_actions(&app, "auth.sign_out").await.len(), 1);
+    assert_eq!(app.audit_events("auth.sign_out").await.len(), 1);
 }
 
 #[tokio::test]
@@ -149,7 +141,7 @@ async fn wrong_username_and_wrong_password_look_the_same() {
         problem(app.post_password_sign_in("nobody-here", "Wrong-password-1").await, 401, "INVALID_CREDENTIALS").await;
     assert_eq!(wrong_password["detail"], no_such_user["detail"]);
     assert_eq!(wrong_password["title"], no_such_user["title"]);
-    let failures = audit_actions(&app, "auth.sign_in_failed").await;
+    let failures = app.audit_events("auth.sign_in_failed").await;
     assert_eq!(failures.len(), 2);
     assert!(failures.iter().all(|e| !e.details.to_string().contains("Wrong-password-1")), "no password in the audit");
     let body = problem(
