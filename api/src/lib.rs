@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod pii;
 pub mod regions;
 pub mod routes;
+pub mod service_points;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{accounts, auth, catalog, health, regions};
+use crate::{accounts, auth, catalog, health, regions, service_points};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::routes::get_healthz)
@@ -21,5 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::routes::list_region_staff)
         .service(catalog::routes::list_aid_items)
         .service(catalog::routes::get_aid_item)
-        .service(catalog::routes::put_aid_item);
+        .service(catalog::routes::put_aid_item)
+        .service(service_points::routes::create_service_point)
+        .service(service_points::routes::get_service_point_qrcode)
+        .service(service_points::routes::revoke_service_point)
+        .service(service_points::routes::scan);
 }

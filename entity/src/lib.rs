@@ -6,3 +6,4 @@ pub mod aid_item;
 pub mod audit_event;
 pub mod refresh_token;
 pub mod region;
+pub mod service_point;

@@ -10,6 +10,7 @@ mod m20261122_000001_create_audit_events;
 mod m20261123_000001_create_regions;
 mod m20261123_000002_create_accounts;
 mod m20261123_000003_create_aid_items;
+mod m20261123_000004_create_service_points;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_regions::Migration),
             Box::new(m20261123_000002_create_accounts::Migration),
             Box::new(m20261123_000003_create_aid_items::Migration),
+            Box::new(m20261123_000004_create_service_points::Migration),
         ]
     }
 }

@@ -61,6 +61,10 @@ pub enum ErrorCode {
     WechatUnavailable,
     /// WeChat gave an answer the server could not use.
     WechatError,
+    /// The scanned code is not one of ours (forged, damaged or from another app).
+    QrCodeInvalid,
+    /// The scanned code was withdrawn or has expired.
+    QrCodeExpired,
 }
 
 /// Text in the two languages the API speaks.
@@ -91,6 +95,8 @@ impl ErrorCode {
             Self::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
             Self::AccountDisabled | Self::WechatUserBlocked => StatusCode::FORBIDDEN,
             Self::WechatError => StatusCode::BAD_GATEWAY,
+            Self::QrCodeInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::QrCodeExpired => StatusCode::GONE,
         }
     }
 
@@ -122,6 +128,8 @@ impl ErrorCode {
             Self::WechatUserBlocked => "WECHAT_USER_BLOCKED",
             Self::WechatUnavailable => "WECHAT_UNAVAILABLE",
             Self::WechatError => "WECHAT_ERROR",
+            Self::QrCodeInvalid => "QR_CODE_INVALID",
+            Self::QrCodeExpired => "QR_CODE_EXPIRED",
         }
     }
 
@@ -153,6 +161,8 @@ impl ErrorCode {
             Self::WechatUserBlocked => ("微信账号暂时无法登录", "WeChat account blocked"),
             Self::WechatUnavailable => ("微信服务繁忙", "WeChat unavailable"),
             Self::WechatError => ("微信登录出现问题", "WeChat sign-in failed"),
+            Self::QrCodeInvalid => ("二维码无效", "Not a valid code"),
+            Self::QrCodeExpired => ("二维码已失效", "Code withdrawn"),
         };
         Text { zh, en }
     }
@@ -241,6 +251,14 @@ impl ErrorCode {
             Self::WechatError => {
                 ("微信登录暂时出现问题,请稍后再试。", "WeChat sign-in failed unexpectedly; try again later.")
             }
+            Self::QrCodeInvalid => (
+                "无法识别该二维码,请扫描社区服务点张贴的救助申请二维码。",
+                "This is not a Jiuzhu service-point code; scan the code posted at the community service point.",
+            ),
+            Self::QrCodeExpired => (
+                "该二维码已停用,请联系社区工作人员获取新的二维码,或直接选择所在社区申请。",
+                "This code was withdrawn; ask the community staff for the new one or pick your community instead.",
+            ),
         };
         Text { zh, en }
     }
@@ -264,7 +282,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 27] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -290,6 +308,8 @@ impl ErrorCode {
         Self::WechatUserBlocked,
         Self::WechatUnavailable,
         Self::WechatError,
+        Self::QrCodeInvalid,
+        Self::QrCodeExpired,
     ];
 }
 

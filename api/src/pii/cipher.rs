@@ -137,15 +137,19 @@ impl PiiCipher {
 
     /// A keyed hash of `plain` for `purpose`, hex: equal inputs match, nothing can be read back.
     pub fn blind_index(&self, purpose: &str, plain: &str) -> String {
-        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key) {
-            Ok(mac) => mac,
+        self.mac(purpose, plain.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// HMAC-SHA256 of `data` under the index key, separated by `purpose`; also signs QR tokens.
+    pub fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
+        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key) else {
             // HMAC takes keys of any length; this branch cannot be reached.
-            Err(_) => return String::new(),
+            return [0; 32];
         };
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
-        mac.update(plain.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 }
 

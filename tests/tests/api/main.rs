@@ -11,4 +11,5 @@ mod health;
 mod openapi;
 mod regions;
 mod roles;
+mod service_points;
 mod sqlite;

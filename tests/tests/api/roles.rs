@@ -19,6 +19,11 @@ async fn each_role_reaches_exactly_what_it_should() {
     let staff_path = format!("/api/v1/staff/{volunteer_id}");
     let new_staff = |n: usize| json!({"username": format!("matrix-{n}"), "display_name": "测试", "role": "admin", "password": "Matrix-password-9"});
 
+    let admin_token = tokens[6].clone().unwrap();
+    let point = json!({"id": uuid::Uuid::now_v7(), "community_code": "500199001001", "name": "服务站"});
+    let point: Value = app.post_json("/api/v1/service-points", Some(&admin_token), &point).await.json().await.unwrap();
+    let qr_path = format!("/api/v1/service-points/{}/qrcode.png", point["id"].as_str().unwrap());
+    let qr_token = point["token"].as_str().unwrap().to_owned();
     let price_subsidy = json!({"name": "价格临时补贴", "department": "发展和改革委员会", "conditions": "困难群众",
         "required_documents": ["id_card_front"], "time_limit_working_days": 10, "approval_level": "district"});
     // (method, path, body, expected status per role in ROLES order)
@@ -36,6 +41,8 @@ async fn each_role_reaches_exactly_what_it_should() {
             Some(json!({"organisation": "志愿者协会"})),
             [401, 403, 403, 403, 403, 403, 200],
         ),
+        (Method::GET, qr_path.clone(), None, [401, 403, 200, 404, 200, 200, 200]),
+        (Method::POST, "/api/v1/scan".into(), Some(json!({"token": qr_token})), [200, 200, 200, 200, 200, 200, 200]),
         (Method::GET, "/api/v1/catalog/items".into(), None, [200, 200, 200, 200, 200, 200, 200]),
         (Method::GET, "/api/v1/catalog/items/dibao".into(), None, [200, 200, 200, 200, 200, 200, 200]),
         (
@@ -71,6 +78,12 @@ async fn each_role_reaches_exactly_what_it_should() {
         let region = json!({"code": format!("50019900{}", i + 3), "name": "新镇"});
         let status = app.post_json("/api/v1/regions", tokens[i].as_deref(), &region).await.status().as_u16();
         assert_eq!(status, [401, 403, 403, 403, 403, 403, 201][i], "POST /api/v1/regions as {role}");
+        let point = json!({"id": uuid::Uuid::now_v7(), "community_code": "500199001002", "name": "服务站"});
+        let status = app.post_json("/api/v1/service-points", tokens[i].as_deref(), &point).await.status().as_u16();
+        assert_eq!(status, [401, 403, 403, 403, 403, 403, 201][i], "POST /api/v1/service-points as {role}");
+        let revoke = format!("/api/v1/service-points/{}/revoke", qr_path.split('/').nth(4).unwrap());
+        let status = app.post_json(&revoke, tokens[i].as_deref(), &json!({})).await.status().as_u16();
+        assert_eq!(status, [401, 403, 403, 403, 403, 403, 200][i], "POST {revoke} as {role}");
     }
     // Refusals are problems with the stable code.
     problem(app.get_as("/api/v1/regions", tokens[1].as_deref()).await, 403, "FORBIDDEN").await;
