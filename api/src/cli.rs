@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::infra::cache::Cache;
 use crate::infra::db;
+use crate::regions::code::RegionCode;
 use crate::regions::model::RegionIn;
 use crate::regions::service as regions;
 
@@ -115,7 +116,8 @@ pub fn demo_staff(password: &str) -> Vec<StaffIn> {
         .collect()
 }
 
-/// Creates the demo district (regions, one account per role and helper kind, the 13-item catalog). Safe to run
+/// Creates the demo district (regions, one account per role and helper kind, the 13-item catalog and
+/// its pre-check rules). Safe to run
 /// again: what exists is left alone. Without `password` a random one is made and reported.
 pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<SeedReport, CliError> {
     let conn = open(settings).await?;
@@ -128,6 +130,7 @@ pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<
         None => random_password()?,
     };
     let catalog_items = crate::catalog::seed::seed(&conn).await?;
+    crate::precheck::seed::seed(&conn, &demo_district()?).await?;
     let mut report =
         SeedReport { password: password.clone(), catalog_items, created: Vec::new(), existing: Vec::new() };
     for input in demo_staff(&password) {
@@ -146,6 +149,11 @@ pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<
         report.created.push(username);
     }
     Ok(report)
+}
+
+/// The demo district, whose pre-check rules `seed_demo` sets.
+pub fn demo_district() -> Result<RegionCode, CliError> {
+    RegionCode::parse(DEMO_REGIONS[0].0).map_err(|err| CliError::Refused(err.to_string()))
 }
 
 fn random_password() -> Result<String, CliError> {

@@ -16,6 +16,7 @@ pub mod http;
 pub mod infra;
 pub mod openapi;
 pub mod pii;
+pub mod precheck;
 pub mod regions;
 pub mod routes;
 pub mod service_points;

@@ -32,6 +32,7 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "auth", description = "Sign-in: residents with WeChat, staff with a password; refresh and logout"),
         (name = "accounts", description = "The caller's account and staff administration"),
         (name = "catalog", description = "The aid items: conditions, documents, time limits; public"),
+        (name = "precheck", description = "一键智能预判: items a household likely qualifies for, by rules stored per region"),
         (name = "service-points", description = "Community service points, their QR codes, and scanning them to apply"),
         (name = "regions", description = "Districts, townships and communities; every staff permission is scoped by them"),
     ),

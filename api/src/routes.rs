@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{accounts, auth, catalog, health, regions, service_points};
+use crate::{accounts, auth, catalog, health, precheck, regions, service_points};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::routes::get_healthz)
@@ -25,5 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(service_points::routes::create_service_point)
         .service(service_points::routes::get_service_point_qrcode)
         .service(service_points::routes::revoke_service_point)
-        .service(service_points::routes::scan);
+        .service(service_points::routes::scan)
+        .service(precheck::routes::run_precheck)
+        .service(precheck::routes::get_precheck_rules)
+        .service(precheck::routes::put_precheck_rules);
 }

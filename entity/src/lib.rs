@@ -4,6 +4,7 @@
 pub mod account;
 pub mod aid_item;
 pub mod audit_event;
+pub mod precheck_rule_set;
 pub mod refresh_token;
 pub mod region;
 pub mod service_point;

@@ -11,6 +11,7 @@ mod m20261123_000001_create_regions;
 mod m20261123_000002_create_accounts;
 mod m20261123_000003_create_aid_items;
 mod m20261123_000004_create_service_points;
+mod m20261124_000001_create_precheck_rules;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_accounts::Migration),
             Box::new(m20261123_000003_create_aid_items::Migration),
             Box::new(m20261123_000004_create_service_points::Migration),
+            Box::new(m20261124_000001_create_precheck_rules::Migration),
         ]
     }
 }

@@ -23,6 +23,8 @@ impl TestApp {
             let input = RegionIn { code: code.to_owned(), name: name.to_owned() };
             api::regions::service::create(&self.state.db, &self.state.cache, None, input).await.expect("region");
         }
+        let district = api::cli::demo_district().expect("demo district");
+        api::precheck::seed::seed(&self.state.db, &district).await.expect("pre-check rules");
         for input in demo_staff(TEST_PASSWORD) {
             api::accounts::service::create_staff(&self.state.db, None, input).await.expect("staff");
         }

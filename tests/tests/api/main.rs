@@ -9,6 +9,7 @@ mod database;
 mod errors;
 mod health;
 mod openapi;
+mod precheck;
 mod regions;
 mod roles;
 mod service_points;

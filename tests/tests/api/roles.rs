@@ -51,6 +51,19 @@ async fn each_role_reaches_exactly_what_it_should() {
             Some(price_subsidy),
             [401, 403, 403, 403, 403, 403, 200],
         ),
+        (Method::GET, "/api/v1/precheck/rules/500199001001".into(), None, [200, 200, 200, 200, 200, 200, 200]),
+        (
+            Method::POST,
+            "/api/v1/precheck".into(),
+            Some(json!({"community_code": "500199001001", "members": [{"age": 70}]})),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/precheck/rules/500199002001".into(),
+            Some(json!({"dibao_standard_fen": 70000, "rules": []})),
+            [401, 403, 403, 403, 403, 403, 201],
+        ),
         (
             Method::PUT,
             "/api/v1/me/password".into(),
