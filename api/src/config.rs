@@ -27,6 +27,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub wechat: WechatSettings,
     pub pii: PiiSettings,
+    pub storage: StorageSettings,
     pub log: LogSettings,
 }
 
@@ -166,6 +167,23 @@ pub struct PiiSettings {
     pub keys: Option<SecretString>,
     /// Base64 of 32 bytes for the blind index. Changing it needs a re-index.
     pub index_key: Option<SecretString>,
+}
+
+/// Where uploaded documents are kept. Only the local back end exists so far; the S3-compatible one
+/// comes with the document-photo pipeline, behind the same interface (`infra::storage`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageSettings {
+    /// Directory of the local back end. Unset: `<data_dir>/files`.
+    pub local_dir: Option<PathBuf>,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        Self { local_dir: None, max_upload_bytes: 15 * 1024 * 1024 }
+    }
 }
 
 /// Where resident sign-in codes are checked.

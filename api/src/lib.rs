@@ -4,14 +4,18 @@
 //! `Application` on port 0 against their own database.
 
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod authorizations;
 pub mod blocking;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod documents;
 pub mod error;
 pub mod health;
+pub mod hex;
 pub mod http;
 pub mod infra;
 pub mod openapi;

@@ -2,7 +2,9 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{accounts, auth, catalog, health, precheck, regions, service_points};
+use crate::{
+    accounts, applications, auth, authorizations, catalog, documents, health, precheck, regions, service_points,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::routes::get_healthz)
@@ -28,5 +30,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(service_points::routes::scan)
         .service(precheck::routes::run_precheck)
         .service(precheck::routes::get_precheck_rules)
-        .service(precheck::routes::put_precheck_rules);
+        .service(precheck::routes::put_precheck_rules)
+        .service(applications::routes::create_application)
+        .service(applications::routes::list_applications)
+        .service(applications::routes::get_application)
+        .service(applications::routes::update_application)
+        .service(applications::routes::submit_application)
+        .service(applications::routes::put_member)
+        .service(applications::routes::delete_member)
+        .service(applications::routes::reveal_id_number)
+        .service(documents::routes::upload_document)
+        .service(documents::routes::reuse_document)
+        .service(documents::routes::detach_document)
+        .service(documents::routes::get_document_content)
+        .service(documents::routes::get_wallet)
+        .service(authorizations::routes::get_authorization_text)
+        .service(authorizations::routes::sign_authorization)
+        .service(authorizations::routes::revoke_authorization);
 }

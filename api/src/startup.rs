@@ -18,6 +18,7 @@ use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
 use crate::infra::cache::{Cache, CacheStartError};
 use crate::infra::db::{self, DbStartError};
+use crate::infra::storage::Storage;
 use crate::pii::cipher::{PiiCipher, PiiConfigError};
 use crate::state::{AppState, SharedState};
 use crate::{http, openapi, routes};
@@ -65,7 +66,9 @@ impl Application {
         let login = ResidentLogin::from_settings(&settings.wechat)?;
         let lockout = Lockout::new(cache.clone(), &settings.auth);
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
-        let state = web::Data::new(AppState { db, cache, tokens, login, lockout, pii, settings: Arc::new(settings) });
+        let storage = Storage::from_settings(&settings);
+        let state =
+            web::Data::new(AppState { db, cache, tokens, login, lockout, pii, storage, settings: Arc::new(settings) });
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
         let server =
             serve(state.clone(), listener).map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;

@@ -10,6 +10,7 @@ use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::infra::cache::Cache;
+use crate::infra::storage::Storage;
 use crate::pii::cipher::PiiCipher;
 
 pub struct AppState {
@@ -19,6 +20,7 @@ pub struct AppState {
     pub login: ResidentLogin,
     pub lockout: Lockout,
     pub pii: PiiCipher,
+    pub storage: Storage,
     pub settings: Arc<Settings>,
 }
 

@@ -3,7 +3,15 @@
 
 pub mod account;
 pub mod aid_item;
+pub mod application;
+pub mod application_document;
+pub mod application_event;
+pub mod application_item;
+pub mod application_number_counter;
 pub mod audit_event;
+pub mod authorization;
+pub mod document;
+pub mod household_member;
 pub mod precheck_rule_set;
 pub mod refresh_token;
 pub mod region;

@@ -12,7 +12,7 @@ use crate::m20261123_000001_create_regions::Regions;
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Accounts {
+pub(crate) enum Accounts {
     Table,
     Id,
     Role,

@@ -7,7 +7,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum AidItems {
+pub(crate) enum AidItems {
     Table,
     Code,
     Name,

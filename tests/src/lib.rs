@@ -5,6 +5,7 @@
 //! the harness can create databases from; `TEST_REDIS_URL` (default `redis://127.0.0.1:6379`) a
 //! Redis it may write prefixed keys to. `scripts/test` sets both when it starts throwaway servers.
 
+mod applications;
 mod auth;
 mod db;
 mod proxy;
@@ -18,6 +19,7 @@ use api::state::SharedState;
 use secrecy::SecretString;
 use serde_json::Value;
 
+pub use applications::{blank_png, id_number, jpeg_bytes, multipart, signature_png};
 pub use auth::{TEST_JWT_SECRET, TEST_PASSWORD};
 pub use db::{TestDatabase, admin_url};
 pub use proxy::TcpProxy;
@@ -65,10 +67,12 @@ impl TestApp {
     /// Like `spawn`, after `customize` has changed the settings.
     pub async fn spawn_with(customize: impl FnOnce(&mut Settings)) -> Self {
         let database = TestDatabase::create().await;
+        let dir = TempDir::new();
         let mut settings = base_settings();
+        settings.data_dir.0 = dir.path.clone();
         settings.database.url = Some(SecretString::from(database.url()));
         customize(&mut settings);
-        Self::start(settings, Some(database), None).await
+        Self::start(settings, Some(database), Some(dir)).await
     }
 
     /// The server on the embedded SQLite default in a temporary data directory, without Redis.

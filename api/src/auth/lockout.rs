@@ -85,8 +85,7 @@ fn address_key(ip: IpAddr) -> String {
 }
 
 fn digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    hash.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&Sha256::digest(bytes)[..16])
 }
 
 #[cfg(test)]

@@ -106,12 +106,17 @@ pub struct StaffOnly;
 pub struct AdminOnly;
 /// Residents only.
 pub struct ResidentOnly;
+/// Those who file applications: residents for themselves, helpers on someone's behalf.
+pub struct Applicants;
 
 impl Policy for StaffOnly {
     const ROLES: &'static [Role] = &[Role::Helper, Role::TownshipReviewer, Role::DistrictSupervisor, Role::Admin];
 }
 impl Policy for AdminOnly {
     const ROLES: &'static [Role] = &[Role::Admin];
+}
+impl Policy for Applicants {
+    const ROLES: &'static [Role] = &[Role::Resident, Role::Helper];
 }
 impl Policy for ResidentOnly {
     const ROLES: &'static [Role] = &[Role::Resident];

@@ -65,6 +65,14 @@ pub enum ErrorCode {
     QrCodeInvalid,
     /// The scanned code was withdrawn or has expired.
     QrCodeExpired,
+    /// The application was submitted: its data can no longer be changed by the applicant's side.
+    ApplicationLocked,
+    /// Submit found missing pieces; `errors[]` lists every one.
+    ApplicationIncomplete,
+    /// The applicant already has an open application for one of the items; the detail names it.
+    DuplicateApplication,
+    /// The uploaded file is not a JPEG, PNG or WebP photo or a PDF (decided from its bytes).
+    FileTypeUnsupported,
 }
 
 /// Text in the two languages the API speaks.
@@ -97,6 +105,9 @@ impl ErrorCode {
             Self::WechatError => StatusCode::BAD_GATEWAY,
             Self::QrCodeInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             Self::QrCodeExpired => StatusCode::GONE,
+            Self::ApplicationLocked | Self::DuplicateApplication => StatusCode::CONFLICT,
+            Self::ApplicationIncomplete => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::FileTypeUnsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
     }
 
@@ -130,6 +141,10 @@ impl ErrorCode {
             Self::WechatError => "WECHAT_ERROR",
             Self::QrCodeInvalid => "QR_CODE_INVALID",
             Self::QrCodeExpired => "QR_CODE_EXPIRED",
+            Self::ApplicationLocked => "APPLICATION_LOCKED",
+            Self::ApplicationIncomplete => "APPLICATION_INCOMPLETE",
+            Self::DuplicateApplication => "DUPLICATE_APPLICATION",
+            Self::FileTypeUnsupported => "FILE_TYPE_UNSUPPORTED",
         }
     }
 
@@ -163,6 +178,10 @@ impl ErrorCode {
             Self::WechatError => ("微信登录出现问题", "WeChat sign-in failed"),
             Self::QrCodeInvalid => ("二维码无效", "Not a valid code"),
             Self::QrCodeExpired => ("二维码已失效", "Code withdrawn"),
+            Self::ApplicationLocked => ("申请已提交", "Application submitted"),
+            Self::ApplicationIncomplete => ("申请材料不完整", "Application incomplete"),
+            Self::DuplicateApplication => ("已有正在办理的申请", "Duplicate application"),
+            Self::FileTypeUnsupported => ("文件格式不支持", "Unsupported file type"),
         };
         Text { zh, en }
     }
@@ -259,6 +278,22 @@ impl ErrorCode {
                 "该二维码已停用,请联系社区工作人员获取新的二维码,或直接选择所在社区申请。",
                 "This code was withdrawn; ask the community staff for the new one or pick your community instead.",
             ),
+            Self::ApplicationLocked => (
+                "申请已提交,不能再修改;如需补充材料,请等待审核人员退回补正。",
+                "The application was submitted and can no longer be changed; wait to be asked for more materials.",
+            ),
+            Self::ApplicationIncomplete => (
+                "申请还缺少以下内容,请补齐后再提交。",
+                "The application is missing the pieces listed; add them and submit again.",
+            ),
+            Self::DuplicateApplication => (
+                "您已有同一事项正在办理中的申请,请在\u{201c}我的申请\u{201d}中查看进度,无需重复申请。",
+                "There is already an open application for this item; follow it instead of applying again.",
+            ),
+            Self::FileTypeUnsupported => (
+                "请上传 JPG、PNG、WebP 格式的照片或 PDF 文件;如使用苹果手机,请在相机设置中选择\u{201c}兼容性最佳\u{201d}。",
+                "Upload a JPEG, PNG or WebP photo or a PDF; on an iPhone choose the \"Most Compatible\" camera format.",
+            ),
         };
         Text { zh, en }
     }
@@ -282,7 +317,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 31] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -310,6 +345,10 @@ impl ErrorCode {
         Self::WechatError,
         Self::QrCodeInvalid,
         Self::QrCodeExpired,
+        Self::ApplicationLocked,
+        Self::ApplicationIncomplete,
+        Self::DuplicateApplication,
+        Self::FileTypeUnsupported,
     ];
 }
 

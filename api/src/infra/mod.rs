@@ -2,4 +2,5 @@
 
 pub mod cache;
 pub mod db;
+pub mod storage;
 pub mod wechat;

@@ -137,7 +137,7 @@ impl PiiCipher {
 
     /// A keyed hash of `plain` for `purpose`, hex: equal inputs match, nothing can be read back.
     pub fn blind_index(&self, purpose: &str, plain: &str) -> String {
-        self.mac(purpose, plain.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex::encode(&self.mac(purpose, plain.as_bytes()))
     }
 
     /// HMAC-SHA256 of `data` under the index key, separated by `purpose`; also signs QR tokens.

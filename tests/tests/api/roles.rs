@@ -51,6 +51,9 @@ async fn each_role_reaches_exactly_what_it_should() {
             Some(price_subsidy),
             [401, 403, 403, 403, 403, 403, 200],
         ),
+        (Method::GET, "/api/v1/applications".into(), None, [401, 200, 200, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/me/documents".into(), None, [401, 200, 403, 403, 403, 403, 403]),
+        (Method::GET, "/api/v1/authorization-text".into(), None, [200, 200, 200, 200, 200, 200, 200]),
         (Method::GET, "/api/v1/precheck/rules/500199001001".into(), None, [200, 200, 200, 200, 200, 200, 200]),
         (
             Method::POST,
@@ -94,6 +97,9 @@ async fn each_role_reaches_exactly_what_it_should() {
         let point = json!({"id": uuid::Uuid::now_v7(), "community_code": "500199001002", "name": "服务站"});
         let status = app.post_json("/api/v1/service-points", tokens[i].as_deref(), &point).await.status().as_u16();
         assert_eq!(status, [401, 403, 403, 403, 403, 403, 201][i], "POST /api/v1/service-points as {role}");
+        let application = json!({"id": uuid::Uuid::now_v7(), "community_code": "500199001001", "items": ["temporary"]});
+        let status = app.post_json("/api/v1/applications", tokens[i].as_deref(), &application).await.status().as_u16();
+        assert_eq!(status, [401, 201, 201, 403, 403, 403, 403][i], "POST /api/v1/applications as {role}");
         let revoke = format!("/api/v1/service-points/{}/revoke", qr_path.split('/').nth(4).unwrap());
         let status = app.post_json(&revoke, tokens[i].as_deref(), &json!({})).await.status().as_u16();
         assert_eq!(status, [401, 403, 403, 403, 403, 403, 200][i], "POST {revoke} as {role}");

@@ -1,0 +1,234 @@
+//! Household members of a draft: ID numbers checked, encrypted with their blind index, masked;
+//! one applicant per household, no person twice. Reviewers may read a full number, audited.
+
+use chrono::Utc;
+use entity::{application, authorization, household_member};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::model::{MemberFactsOut, MemberIn, MemberOut, RevealIn, RevealOut};
+use super::scoped::ScopedApplication;
+use super::status::Relation;
+use super::view::member_out;
+use crate::audit::AuditEvent;
+use crate::auth::role::Role;
+use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::pii::cipher::PiiCipher;
+use crate::pii::id_number::{IdNumber, IdNumberError};
+
+/// The purpose the ID number is sealed and indexed under.
+pub const ID_PURPOSE: &str = "member.id_number";
+const MAX_MEMBERS: u64 = 20;
+
+/// Adds or replaces member `member_id`; `Ok((member, true))` when new.
+pub async fn put(
+    db: &DatabaseConnection,
+    cipher: &PiiCipher,
+    scope: &ScopedApplication,
+    member_id: Uuid,
+    input: MemberIn,
+) -> Result<(MemberOut, bool), ApiError> {
+    scope.ensure_editable()?;
+    let app = &scope.application;
+    let today = Utc::now().date_naive();
+    let mut errors = Vec::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 32 || name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
+        errors.push(FieldError::new(
+            "name",
+            "INVALID_NAME",
+            Message::new(
+                "请填写与身份证一致的姓名(最多 32 个字)",
+                "Enter the name as on the ID card (up to 32 characters)",
+            ),
+        ));
+    }
+    if !(0..=10_000_000_000).contains(&input.monthly_income_fen) {
+        errors.push(FieldError::new(
+            "monthly_income_fen",
+            "OUT_OF_RANGE",
+            Message::new("月收入应为 0 到 1 亿元(以分计)", "Use 0 to 100 million yuan, in fen"),
+        ));
+    }
+    let number = match IdNumber::parse(&input.id_number, today) {
+        Ok(number) => Some(number),
+        Err(err) => {
+            errors.push(id_number_error(err));
+            None
+        }
+    };
+    let (Some(number), true) = (number, errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let index = cipher.blind_index(ID_PURPOSE, number.expose());
+    let others: Vec<household_member::Model> = household_member::Entity::find()
+        .filter(household_member::Column::ApplicationId.eq(app.id))
+        .filter(household_member::Column::Id.ne(member_id))
+        .all(db)
+        .await?;
+    if others.iter().any(|m| m.id_number_index == index) {
+        errors.push(FieldError::new(
+            "id_number",
+            "DUPLICATE_MEMBER",
+            Message::new("该身份证号码已在家庭成员中,请勿重复添加", "This person is already a member of the household"),
+        ));
+    }
+    if input.relation == Relation::Applicant && others.iter().any(|m| m.relation == Relation::Applicant.as_str()) {
+        errors.push(FieldError::new(
+            "relation",
+            "DUPLICATE_APPLICANT",
+            Message::new(
+                "每份申请只有一位申请人本人,请为其他成员选择与申请人的关系",
+                "Only one member can be the applicant",
+            ),
+        ));
+    }
+    if others.len() as u64 >= MAX_MEMBERS {
+        errors.push(FieldError::new(
+            "members",
+            "TOO_MANY",
+            Message::new("家庭成员最多 20 人", "At most 20 household members"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let sealed = cipher.seal(ID_PURPOSE, number.expose()).map_err(ApiError::internal)?;
+    let facts = MemberFactsOut {
+        monthly_income_fen: input.monthly_income_fen,
+        disabled: input.disabled,
+        severe_disability: input.severe_disability,
+        severe_illness: input.severe_illness,
+        student: input.student,
+        unemployed: input.unemployed,
+    };
+    let now = Utc::now();
+    let existing = household_member::Entity::find_by_id(member_id).one(db).await?;
+    if existing.as_ref().is_some_and(|m| m.application_id != app.id) {
+        return Err(ApiError::new(ErrorCode::Conflict));
+    }
+    let row = household_member::ActiveModel {
+        id: Set(member_id),
+        application_id: Set(app.id),
+        name: Set(name),
+        relation: Set(input.relation.as_str().to_owned()),
+        id_number_cipher: Set(sealed.blob),
+        id_number_key_id: Set(sealed.key_id),
+        id_number_index: Set(index),
+        id_number_masked: Set(number.masked()),
+        birth_date: Set(number.birth_date()),
+        facts: Set(json!(facts)),
+        created_at: Set(existing.as_ref().map_or(now, |m| m.created_at)),
+        updated_at: Set(now),
+    };
+    let txn = db.begin().await?;
+    let row = if existing.is_some() { row.update(&txn).await? } else { row.insert(&txn).await? };
+    touch(&txn, app).await?;
+    txn.commit().await?;
+    Ok((member_out(row, today), existing.is_none()))
+}
+
+/// Removes a member of a draft; one who signed an authorization stays until it is revoked.
+pub async fn delete(db: &DatabaseConnection, scope: &ScopedApplication, member_id: Uuid) -> Result<(), ApiError> {
+    scope.ensure_editable()?;
+    let member = find(db, scope, member_id).await?;
+    let signed =
+        authorization::Entity::find().filter(authorization::Column::SignerMemberId.eq(member.id)).count(db).await?;
+    if signed > 0 {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(Message::new(
+            "该成员签署过授权书,不能删除;如信息有误,请撤销授权后重新填写。",
+            "This member signed an authorization; revoke it before removing them.",
+        )));
+    }
+    let txn = db.begin().await?;
+    household_member::Entity::delete_by_id(member.id).exec(&txn).await?;
+    touch(&txn, &scope.application).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The full ID number, for a reviewer or supervisor of the region, with the reason audited.
+pub async fn reveal(
+    db: &DatabaseConnection,
+    cipher: &PiiCipher,
+    scope: &ScopedApplication,
+    member_id: Uuid,
+    input: RevealIn,
+) -> Result<RevealOut, ApiError> {
+    if !matches!(scope.principal.role, Role::TownshipReviewer | Role::DistrictSupervisor) {
+        return Err(ApiError::new(ErrorCode::Forbidden));
+    }
+    let reason = input.reason.trim().to_owned();
+    if !(2..=200).contains(&reason.chars().count()) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "reason",
+            "REASON_REQUIRED",
+            Message::new(
+                "请说明查看完整身份证号码的原因(2 到 200 个字)",
+                "Say why you need the full number (2 to 200 characters)",
+            ),
+        )]));
+    }
+    let member = find(db, scope, member_id).await?;
+    let sealed = crate::pii::cipher::Sealed { key_id: member.id_number_key_id, blob: member.id_number_cipher };
+    let id_number = cipher.open(ID_PURPOSE, &sealed).map_err(ApiError::internal)?;
+    AuditEvent::new("member.id_number_revealed")
+        .by(&scope.principal)
+        .on("household_member", member.id)
+        .in_region(Some(&scope.application.community_code))
+        .details(json!({ "application_id": scope.application.id, "reason": reason }))
+        .record(db)
+        .await?;
+    Ok(RevealOut { member_id: member.id, id_number })
+}
+
+async fn find(
+    db: &DatabaseConnection,
+    scope: &ScopedApplication,
+    member_id: Uuid,
+) -> Result<household_member::Model, ApiError> {
+    household_member::Entity::find_by_id(member_id)
+        .one(db)
+        .await?
+        .filter(|m| m.application_id == scope.application.id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// Marks the application changed (version and time) in the member's transaction.
+pub async fn touch(db: &impl sea_orm::ConnectionTrait, app: &application::Model) -> Result<(), ApiError> {
+    application::Entity::update_many()
+        .col_expr(
+            application::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(sea_orm::sea_query::Expr::col(application::Column::Version), 1),
+        )
+        .col_expr(application::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(application::Column::Id.eq(app.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn id_number_error(err: IdNumberError) -> FieldError {
+    let (code, zh, en) = match err {
+        IdNumberError::Shape => {
+            ("INVALID_ID_NUMBER", "身份证号码应为 18 位,最后一位可以是数字或 X", "An ID number has 18 characters")
+        }
+        IdNumberError::BirthDate => {
+            ("INVALID_ID_NUMBER", "身份证号码中的出生日期不正确,请核对", "The birth date in the number is not valid")
+        }
+        IdNumberError::FutureBirthDate => (
+            "FUTURE_BIRTH_DATE",
+            "身份证号码中的出生日期晚于今天,请核对",
+            "The birth date in the number is in the future",
+        ),
+        IdNumberError::Checksum => (
+            "ID_NUMBER_CHECKSUM",
+            "身份证号码校验不通过,请逐位核对后重新输入",
+            "The check digit does not match; check each digit",
+        ),
+    };
+    FieldError::new("id_number", code, Message::new(zh, en))
+}

@@ -1,0 +1,26 @@
+//! Applications: one household and the aid items it asks for, drafted by the resident or by a
+//! helper on their behalf, with members, documents and signed authorizations, then submitted.
+
+mod events;
+pub mod members;
+pub mod model;
+pub mod number;
+pub mod routes;
+mod scoped;
+pub mod service;
+pub mod status;
+pub mod submit;
+mod validate;
+pub mod view;
+
+pub use scoped::{ScopedApplication, locked};
+
+/// Records an event of `scope`'s application by its caller, outside a status change.
+pub async fn record_event(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &ScopedApplication,
+    kind: &'static str,
+    details: serde_json::Value,
+) -> Result<(), sea_orm::DbErr> {
+    events::record(db, scope.application.id, kind, None, &scope.principal, details).await
+}

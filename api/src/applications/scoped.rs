@@ -1,0 +1,94 @@
+//! `ScopedApplication`: the application named by the `{id}` path segment, loaded and checked
+//! against the caller before the handler runs. Whoever may not see it gets 404, never a hint that
+//! it exists: another resident, a helper of another community, staff of another township.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use entity::application;
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use super::status::Status;
+use crate::auth::principal::Principal;
+use crate::auth::role::Role;
+use crate::error::{ApiError, ErrorCode};
+use crate::regions::code::RegionCode;
+use crate::state::SharedState;
+
+pub struct ScopedApplication {
+    pub principal: Principal,
+    pub application: application::Model,
+}
+
+/// Whether `principal` may see `app`: residents their own (as applicant or as the one who filled
+/// it in), helpers their community's and what they filed, reviewers and supervisors submitted
+/// ones in their region, admins submitted ones.
+pub fn may_read(principal: &Principal, app: &application::Model) -> bool {
+    let submitted = app.status != Status::Draft.as_str();
+    match principal.role {
+        Role::Resident => {
+            app.subject_account_id == Some(principal.account_id) || app.actor_account_id == principal.account_id
+        }
+        Role::Helper => app.actor_account_id == principal.account_id || covers(principal, &app.community_code),
+        Role::TownshipReviewer | Role::DistrictSupervisor => submitted && covers(principal, &app.community_code),
+        Role::Admin => submitted,
+    }
+}
+
+fn covers(principal: &Principal, community: &str) -> bool {
+    RegionCode::parse(community).is_ok_and(|code| principal.covers(&code))
+}
+
+impl ScopedApplication {
+    /// Changes to a draft: by the applicant's side only (the resident, or a helper of the
+    /// community); after submit nobody edits the applicant's data.
+    pub fn ensure_editable(&self) -> Result<(), ApiError> {
+        let p = &self.principal;
+        let allowed = match p.role {
+            Role::Resident => true,
+            Role::Helper => covers(p, &self.application.community_code),
+            _ => false,
+        };
+        if !allowed {
+            return Err(ApiError::new(ErrorCode::Forbidden));
+        }
+        if self.application.status != Status::Draft.as_str() {
+            return Err(locked());
+        }
+        Ok(())
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.principal.role.is_staff()
+    }
+}
+
+/// The answer to any change of a submitted application's data.
+pub fn locked() -> ApiError {
+    ApiError::new(ErrorCode::ApplicationLocked)
+}
+
+impl FromRequest for ScopedApplication {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Principal::from_request(req, payload).into_inner();
+        let state = req.app_data::<SharedState>().cloned();
+        let raw = req.match_info().get("id").unwrap_or_default().to_owned();
+        Box::pin(async move {
+            let principal = caller?;
+            let state = state.ok_or_else(|| ApiError::internal("application state is not registered"))?;
+            let id = Uuid::parse_str(&raw).map_err(|_| ApiError::new(ErrorCode::NotFound))?;
+            let application = application::Entity::find_by_id(id)
+                .one(&state.db)
+                .await?
+                .filter(|app| may_read(&principal, app))
+                .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+            Ok(Self { principal, application })
+        })
+    }
+}

@@ -1,0 +1,212 @@
+//! Submitting a draft: every missing piece reported at once, no second open application of one
+//! person for one item, mutually exclusive items refused, a number assigned and a `submitted`
+//! event written, all in one transaction. Submitting again returns the submitted application.
+
+use chrono::{Datelike, FixedOffset, Offset, Utc};
+use entity::{aid_item, application, application_document, application_item, authorization, household_member};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::scoped::ScopedApplication;
+use super::status::{Relation, Status};
+use super::{events, number, validate};
+use crate::auth::role::Role;
+use crate::catalog::model::DocumentType;
+use crate::error::{ApiError, ErrorCode, FieldError, Message};
+
+/// China Standard Time: the date a submit counts on.
+const CST: i32 = 8 * 3600;
+
+pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<application::Model, ApiError> {
+    let app = &scope.application;
+    if app.status == Status::Submitted.as_str() && !matches!(scope.principal.role, Role::Resident | Role::Helper) {
+        return Err(ApiError::new(ErrorCode::Forbidden));
+    }
+    if app.status == Status::Submitted.as_str() {
+        return Ok(app.clone());
+    }
+    scope.ensure_editable()?;
+    let items =
+        application_item::Entity::find().filter(application_item::Column::ApplicationId.eq(app.id)).all(db).await?;
+    let catalog = aid_item::Entity::find()
+        .filter(aid_item::Column::Code.is_in(items.iter().map(|i| i.item_code.clone())))
+        .all(db)
+        .await?;
+    let members =
+        household_member::Entity::find().filter(household_member::Column::ApplicationId.eq(app.id)).all(db).await?;
+    let attachments = application_document::Entity::find()
+        .filter(application_document::Column::ApplicationId.eq(app.id))
+        .all(db)
+        .await?;
+    let signatures = authorization::Entity::find()
+        .filter(authorization::Column::ApplicationId.eq(app.id))
+        .filter(authorization::Column::RevokedAt.is_null())
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let local = now.with_timezone(&cst());
+    let today = local.date_naive();
+    let errors = completeness(app, &catalog, &members, &attachments, &signatures, today);
+    if !errors.is_empty() {
+        return Err(ApiError::new(ErrorCode::ApplicationIncomplete).with_errors(errors));
+    }
+    let applicant = members
+        .iter()
+        .find(|m| m.relation == Relation::Applicant.as_str())
+        .ok_or_else(|| ApiError::internal("completeness passed without an applicant"))?;
+    let codes: Vec<String> = items.iter().map(|i| i.item_code.clone()).collect();
+    if let Some(number) = open_duplicate(db, &applicant.id_number_index, &codes, app.id).await? {
+        return Err(duplicate(&number));
+    }
+
+    let txn = db.begin().await?;
+    let number = number::next(&txn, &app.district_code, local.year()).await?;
+    let claimed = application::Entity::update_many()
+        .col_expr(application::Column::Status, Status::Submitted.as_str().into())
+        .col_expr(application::Column::Number, Some(number.clone()).into())
+        .col_expr(application::Column::SubmittedAt, Some(now).into())
+        .col_expr(application::Column::UpdatedAt, now.into())
+        .col_expr(application::Column::Version, (app.version + 1).into())
+        .filter(application::Column::Id.eq(app.id))
+        .filter(application::Column::Status.eq(Status::Draft.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        // Another copy of this submit won; answer like a retry.
+        drop(txn);
+        return application::Entity::find_by_id(app.id)
+            .one(db)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound));
+    }
+    for item in &items {
+        let due = number::add_working_days(today, item.time_limit_working_days);
+        let result = application_item::Entity::update_many()
+            .col_expr(application_item::Column::Status, Status::Submitted.as_str().into())
+            .col_expr(application_item::Column::DueDate, Some(due).into())
+            .col_expr(application_item::Column::OpenSubjectIndex, Some(applicant.id_number_index.clone()).into())
+            .filter(application_item::Column::ApplicationId.eq(app.id))
+            .filter(application_item::Column::ItemCode.eq(item.item_code.as_str()))
+            .exec(&txn)
+            .await;
+        if let Err(err) = result {
+            drop(txn);
+            // The partial unique index caught a duplicate submitted at the same moment.
+            return match open_duplicate(db, &applicant.id_number_index, &codes, app.id).await? {
+                Some(number) => Err(duplicate(&number)),
+                None => Err(err.into()),
+            };
+        }
+    }
+    events::record(
+        &txn,
+        app.id,
+        "submitted",
+        Some((Some(Status::Draft), Status::Submitted)),
+        &scope.principal,
+        json!({ "number": number, "items": codes }),
+    )
+    .await?;
+    txn.commit().await?;
+    application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+fn cst() -> FixedOffset {
+    FixedOffset::east_opt(CST).unwrap_or(Utc.fix())
+}
+
+/// Everything that is missing, each with where and what to do.
+fn completeness(
+    app: &application::Model,
+    catalog: &[aid_item::Model],
+    members: &[household_member::Model],
+    attachments: &[application_document::Model],
+    signatures: &[authorization::Model],
+    today: chrono::NaiveDate,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    validate::exclusive(catalog, &mut errors);
+    if app.actor_role == Role::Helper.as_str() && app.contact_phone.is_none() {
+        errors.push(FieldError::new(
+            "contact_phone",
+            "REQUIRED",
+            Message::new("请填写接收办理进度的手机号码", "Give the mobile number that receives progress"),
+        ));
+    }
+    let applicant = members.iter().find(|m| m.relation == Relation::Applicant.as_str());
+    if applicant.is_none() {
+        errors.push(FieldError::new(
+            "members",
+            "MISSING_APPLICANT",
+            Message::new(
+                "请填写申请人本人的信息(关系选择\u{201c}本人\u{201d})",
+                "Add the applicant as a member with relation `self`",
+            ),
+        ));
+    }
+    let mut needed: Vec<DocumentType> = Vec::new();
+    for row in catalog {
+        for doc in serde_json::from_value::<Vec<DocumentType>>(row.required_documents.clone()).unwrap_or_default() {
+            if !needed.contains(&doc) {
+                needed.push(doc);
+            }
+        }
+    }
+    for doc in needed {
+        let id_photo = matches!(doc, DocumentType::IdCardFront | DocumentType::IdCardBack);
+        let present = attachments.iter().any(|a| {
+            serde_json::from_value::<DocumentType>(json!(a.doc_type)).ok() == Some(doc)
+                && (!id_photo || applicant.is_some_and(|m| a.member_id == Some(m.id)))
+        });
+        if !present {
+            let whose = if id_photo { "申请人" } else { "" };
+            errors.push(FieldError::new(
+                format!("documents.{}", json!(doc).as_str().unwrap_or_default()),
+                "MISSING_DOCUMENT",
+                Message::new(format!("缺少{whose}{}照片", doc.name_zh()), format!("Missing document: {doc:?}")),
+            ));
+        }
+    }
+    for member in members.iter().filter(|m| today.years_since(m.birth_date).unwrap_or(0) >= 18) {
+        let covered = signatures
+            .iter()
+            .any(|s| serde_json::from_value::<Vec<Uuid>>(s.covers.clone()).unwrap_or_default().contains(&member.id));
+        if !covered {
+            errors.push(FieldError::new(
+                format!("authorizations.{}", member.id),
+                "MISSING_SIGNATURE",
+                Message::new(
+                    format!("缺少{}的授权书签字(成年家庭成员均需授权)", member.name),
+                    "Every adult member must be covered by a signed authorization",
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// The number of an open application of the same person for one of `items`, other than `this`.
+async fn open_duplicate(
+    db: &DatabaseConnection,
+    subject_index: &str,
+    items: &[String],
+    this: Uuid,
+) -> Result<Option<String>, ApiError> {
+    let open = application_item::Entity::find()
+        .filter(application_item::Column::OpenSubjectIndex.eq(subject_index))
+        .filter(application_item::Column::ItemCode.is_in(items.to_vec()))
+        .filter(application_item::Column::ApplicationId.ne(this))
+        .one(db)
+        .await?;
+    let Some(open) = open else { return Ok(None) };
+    let app = application::Entity::find_by_id(open.application_id).one(db).await?;
+    Ok(app.and_then(|a| a.number))
+}
+
+fn duplicate(number: &str) -> ApiError {
+    ApiError::new(ErrorCode::DuplicateApplication).with_detail(Message::new(
+        format!("申请人已有同一事项正在办理中的申请({number}),请查看该申请的进度,无需重复提交。"),
+        format!("The applicant already has an open application for this item ({number}); follow that one."),
+    ))
+}

@@ -1,0 +1,131 @@
+//! Field checks shared by create and update: the community, the items (known, active, not
+//! excluding each other), the phone number, the note and the household amounts. Every problem is
+//! reported at once.
+
+use entity::aid_item;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::model::HouseholdIn;
+use crate::error::{ApiError, FieldError, Message};
+use crate::regions::code::{RegionCode, RegionLevel};
+use crate::regions::service as regions;
+
+/// The catalog rows of `items`, in the order given, or the errors.
+pub async fn items(
+    db: &DatabaseConnection,
+    items: &[String],
+    errors: &mut Vec<FieldError>,
+) -> Result<Vec<aid_item::Model>, ApiError> {
+    if items.is_empty() || items.len() > 13 {
+        errors.push(FieldError::new(
+            "items",
+            "INVALID_ITEMS",
+            Message::new("请选择 1 到 13 项救助事项", "Choose 1 to 13 aid items"),
+        ));
+        return Ok(Vec::new());
+    }
+    let known = aid_item::Entity::find().filter(aid_item::Column::Code.is_in(items.to_vec())).all(db).await?;
+    let mut rows: Vec<aid_item::Model> = Vec::new();
+    for (i, code) in items.iter().enumerate() {
+        match known.iter().find(|row| &row.code == code && row.active) {
+            Some(_) if rows.iter().any(|row| &row.code == code) => errors.push(FieldError::new(
+                format!("items[{i}]"),
+                "DUPLICATE_ITEM",
+                Message::new("同一事项只需选择一次", "Choose each item once"),
+            )),
+            Some(row) => rows.push(row.clone()),
+            None => errors.push(FieldError::new(
+                format!("items[{i}]"),
+                "UNKNOWN_ITEM",
+                Message::new(
+                    format!("没有可申请的事项 {code},请从事项列表中选择"),
+                    format!("No item {code} can be applied for"),
+                ),
+            )),
+        }
+    }
+    exclusive(&rows, errors);
+    Ok(rows)
+}
+
+/// 低保 and 特困 (and any other pair the catalog marks) cannot be asked for together.
+pub fn exclusive(rows: &[aid_item::Model], errors: &mut Vec<FieldError>) {
+    for (i, a) in rows.iter().enumerate() {
+        for b in &rows[i + 1..] {
+            let excludes = |x: &aid_item::Model, y: &aid_item::Model| {
+                serde_json::from_value::<Vec<String>>(x.excludes.clone()).unwrap_or_default().contains(&y.code)
+            };
+            if excludes(a, b) || excludes(b, a) {
+                errors.push(FieldError::new(
+                    "items",
+                    "ITEMS_EXCLUSIVE",
+                    Message::new(
+                        format!("{}与{}不能同时申请,请选择其中一项", a.name, b.name),
+                        format!("{} and {} cannot be applied for together; choose one", a.code, b.code),
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The community the household lives in.
+pub async fn community(
+    db: &DatabaseConnection,
+    raw: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<RegionCode>, ApiError> {
+    let code = RegionCode::parse(raw.trim()).ok().filter(|c| c.is_level(RegionLevel::Community));
+    match code {
+        Some(code) if regions::find(db, &code).await?.is_some() => Ok(Some(code)),
+        _ => {
+            errors.push(FieldError::new(
+                "community_code",
+                "REGION_NOT_FOUND",
+                Message::new("请选择您实际居住的村社(12 位编码)", "Choose the community you live in (12 digits)"),
+            ));
+            Ok(None)
+        }
+    }
+}
+
+pub fn phone(phone: Option<&str>, errors: &mut Vec<FieldError>) {
+    let Some(phone) = phone else { return };
+    let ok = phone.len() == 11
+        && phone.starts_with('1')
+        && phone.as_bytes()[1].is_ascii_digit()
+        && phone.as_bytes()[1] >= b'3'
+        && phone.bytes().all(|b| b.is_ascii_digit());
+    if !ok {
+        errors.push(FieldError::new(
+            "contact_phone",
+            "INVALID_PHONE",
+            Message::new("请填写 11 位手机号码", "Enter an 11-digit mobile number"),
+        ));
+    }
+}
+
+pub fn note(note: Option<&str>, errors: &mut Vec<FieldError>) {
+    if note.is_some_and(|n| n.chars().count() > 500 || n.chars().any(|c| c.is_control() && c != '\n')) {
+        errors.push(FieldError::new(
+            "note",
+            "INVALID_TEXT",
+            Message::new("说明最多 500 个字", "Use at most 500 characters"),
+        ));
+    }
+}
+
+pub fn household(household: &HouseholdIn, errors: &mut Vec<FieldError>) {
+    for (field, value) in [
+        ("household.assets_fen", household.assets_fen),
+        ("household.medical_expense_fen", household.medical_expense_fen),
+    ] {
+        if !(0..=100_000_000_000).contains(&value) {
+            errors.push(FieldError::new(
+                field,
+                "OUT_OF_RANGE",
+                Message::new("金额应为 0 到 10 亿元(以分计)", "Use 0 to 1 billion yuan, in fen"),
+            ));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! One application with everything in it, as its readers see it (ID numbers masked).
+
+use chrono::Utc;
+use entity::{
+    aid_item, application, application_document, application_item, authorization, document, household_member,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::model::{
+    ActorOut, ApplicationOut, AttachmentOut, AuthorizationOut, HouseholdIn, ItemOut, MemberFactsOut, MemberOut,
+};
+use super::status::{Relation, Status};
+use crate::auth::role::{HelperKind, Role};
+use crate::catalog::model::DocumentType;
+use crate::error::ApiError;
+
+pub async fn load(db: &DatabaseConnection, app: application::Model) -> Result<ApplicationOut, ApiError> {
+    let items =
+        application_item::Entity::find().filter(application_item::Column::ApplicationId.eq(app.id)).all(db).await?;
+    let catalog = aid_item::Entity::find()
+        .filter(aid_item::Column::Code.is_in(items.iter().map(|i| i.item_code.clone())))
+        .order_by_asc(aid_item::Column::SortOrder)
+        .all(db)
+        .await?;
+    let members = household_member::Entity::find()
+        .filter(household_member::Column::ApplicationId.eq(app.id))
+        .order_by_asc(household_member::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let attachments = application_document::Entity::find()
+        .filter(application_document::Column::ApplicationId.eq(app.id))
+        .order_by_asc(application_document::Column::AttachedAt)
+        .all(db)
+        .await?;
+    let authorizations = authorization::Entity::find()
+        .filter(authorization::Column::ApplicationId.eq(app.id))
+        .order_by_asc(authorization::Column::SignedAt)
+        .all(db)
+        .await?;
+    let today = Utc::now().date_naive();
+    Ok(ApplicationOut {
+        items: catalog
+            .iter()
+            .filter_map(|row| {
+                let item = items.iter().find(|i| i.item_code == row.code)?;
+                Some(ItemOut {
+                    code: row.code.clone(),
+                    name: row.name.clone(),
+                    department: item.department.clone(),
+                    status: Status::parse(&item.status).unwrap_or(Status::Draft),
+                    time_limit_working_days: item.time_limit_working_days,
+                    due_date: item.due_date,
+                })
+            })
+            .collect(),
+        members: members.into_iter().map(|m| member_out(m, today)).collect(),
+        documents: attachments_out(db, attachments).await?,
+        authorizations: authorizations.into_iter().map(authorization_out).collect(),
+        id: app.id,
+        number: app.number,
+        status: Status::parse(&app.status).unwrap_or(Status::Draft),
+        community_code: app.community_code,
+        township_code: app.township_code,
+        district_code: app.district_code,
+        service_point_id: app.service_point_id,
+        subject_account_id: app.subject_account_id,
+        actor: ActorOut {
+            account_id: app.actor_account_id,
+            role: Role::parse(&app.actor_role).unwrap_or(Role::Resident),
+            helper_kind: app.actor_helper_kind.as_deref().and_then(HelperKind::parse),
+            organisation: app.actor_organisation,
+        },
+        contact_phone: app.contact_phone,
+        household: serde_json::from_value::<HouseholdIn>(app.household).unwrap_or_default(),
+        note: app.note,
+        version: app.version,
+        created_at: app.created_at,
+        updated_at: app.updated_at,
+        submitted_at: app.submitted_at,
+    })
+}
+
+pub fn member_out(m: household_member::Model, today: chrono::NaiveDate) -> MemberOut {
+    MemberOut {
+        age: today.years_since(m.birth_date).unwrap_or(0),
+        id: m.id,
+        name: m.name,
+        relation: Relation::parse(&m.relation).unwrap_or(Relation::Other),
+        id_number_masked: m.id_number_masked,
+        birth_date: m.birth_date,
+        facts: serde_json::from_value::<MemberFactsOut>(m.facts).unwrap_or_default(),
+    }
+}
+
+async fn attachments_out(
+    db: &DatabaseConnection,
+    rows: Vec<application_document::Model>,
+) -> Result<Vec<AttachmentOut>, ApiError> {
+    let documents =
+        document::Entity::find().filter(document::Column::Id.is_in(rows.iter().map(|r| r.document_id))).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let doc = documents.iter().find(|d| d.id == row.document_id)?;
+            attachment_out(row, doc)
+        })
+        .collect())
+}
+
+/// An attachment as readers see it; `None` for a type this server does not know.
+pub fn attachment_out(row: application_document::Model, doc: &document::Model) -> Option<AttachmentOut> {
+    Some(AttachmentOut {
+        r#type: serde_json::from_value::<DocumentType>(serde_json::Value::String(row.doc_type)).ok()?,
+        document_id: row.document_id,
+        member_id: row.member_id,
+        content_type: doc.content_type.clone(),
+        byte_size: doc.byte_size,
+        sha256: doc.sha256.clone(),
+        attached_at: row.attached_at,
+    })
+}
+
+pub fn authorization_out(row: authorization::Model) -> AuthorizationOut {
+    AuthorizationOut {
+        id: row.id,
+        text_version: row.text_version,
+        text_hash: row.text_hash,
+        scope: serde_json::from_value(row.scope).unwrap_or_default(),
+        signer_member_id: row.signer_member_id,
+        signer_capacity: row.signer_capacity,
+        signer_relation: row.signer_relation,
+        covers: serde_json::from_value(row.covers).unwrap_or_default(),
+        signature_document_id: row.signature_document_id,
+        device: row.device,
+        signed_at: row.signed_at,
+        revoked_at: row.revoked_at,
+        revoked_reason: row.revoked_reason,
+    }
+}

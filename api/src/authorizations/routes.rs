@@ -1,0 +1,67 @@
+use actix_web::{HttpResponse, get, post, web};
+use uuid::Uuid;
+
+use super::model::{AuthorizationIn, AuthorizationTextOut, RevokeIn};
+use super::service;
+use crate::applications::ScopedApplication;
+use crate::applications::model::AuthorizationOut;
+use crate::error::{ApiError, Problem};
+use crate::http::JsonBody;
+use crate::state::SharedState;
+
+/// The current authorization text (授权书) with its version, hash and the data scopes it can
+/// cover. Public: read it before signing in.
+#[utoipa::path(tag = "authorizations", responses((status = 200, description = "The text to show", body = AuthorizationTextOut)))]
+#[get("/api/v1/authorization-text")]
+pub async fn get_authorization_text() -> HttpResponse {
+    HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(service::current_text())
+}
+
+/// Sign the authorization on the phone's canvas, for oneself or, as guardian or delegate, for
+/// other members. Stored as evidence and never changed afterwards.
+#[utoipa::path(
+    tag = "authorizations",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The application")),
+    request_body = AuthorizationIn,
+    responses(
+        (status = 201, description = "Signed", body = AuthorizationOut),
+        (status = 200, description = "The same signature came before", body = AuthorizationOut),
+        (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for another signature", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`STALE_AUTHORIZATION_TEXT`, `INVALID_SCOPE`, `SIGNER_NOT_MEMBER`, `SIGNER_NOT_ADULT`, `SIGNATURE_WRONG_PERSON`, `RELATION_REQUIRED`, `INVALID_SIGNATURE`, `SIGNATURE_EMPTY`", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/api/v1/applications/{id}/authorizations")]
+pub async fn sign_authorization(
+    state: SharedState,
+    scope: ScopedApplication,
+    body: JsonBody<AuthorizationIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (out, created) = service::sign(&state.db, &state.storage, &scope, body.0).await?;
+    Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
+}
+
+/// Withdraw a signed authorization. It stays on record with the time and the reason.
+#[utoipa::path(
+    tag = "authorizations",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The application"), ("authorization_id" = Uuid, Path, description = "The authorization")),
+    request_body = RevokeIn,
+    responses(
+        (status = 200, description = "Revoked", body = AuthorizationOut),
+        (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such authorization, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason (`REASON_REQUIRED`)", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/api/v1/applications/{id}/authorizations/{authorization_id}/revoke")]
+pub async fn revoke_authorization(
+    state: SharedState,
+    scope: ScopedApplication,
+    path: web::Path<(Uuid, Uuid)>,
+    body: JsonBody<RevokeIn>,
+) -> Result<web::Json<AuthorizationOut>, ApiError> {
+    Ok(web::Json(service::revoke(&state.db, &scope, path.1, body.0).await?))
+}

@@ -1,0 +1,48 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::catalog::model::DocumentType;
+
+/// The multipart form of an upload (`wx.uploadFile` with `name: "file"` and `formData`).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The photo or PDF; its type is decided from its bytes: JPEG, PNG, WebP or PDF.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    #[schema(rename = "type")]
+    r#type: DocumentType,
+    /// The member the document belongs to (ID photos: the applicant).
+    member_id: Option<Uuid>,
+    /// Made by the phone, so a retried upload is stored once.
+    id: Option<Uuid>,
+}
+
+/// Attach a document from the applicant's wallet instead of uploading it again.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReuseIn {
+    pub document_id: Uuid,
+    #[serde(rename = "type")]
+    pub r#type: DocumentType,
+    pub member_id: Option<Uuid>,
+}
+
+/// A document in a resident's wallet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WalletDocumentOut {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub r#type: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WalletOut {
+    pub items: Vec<WalletDocumentOut>,
+}

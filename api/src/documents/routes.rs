@@ -1,0 +1,212 @@
+use actix_multipart::Multipart;
+use actix_web::{HttpResponse, delete, get, post};
+use futures_util::StreamExt;
+use uuid::Uuid;
+
+use super::model::{ReuseIn, UploadForm, WalletOut};
+use super::service::{self, NewDocument};
+use super::sniff::FileKind;
+use crate::applications::ScopedApplication;
+use crate::applications::model::AttachmentOut;
+use crate::auth::principal::{Authorized, ResidentOnly};
+use crate::catalog::model::DocumentType;
+use crate::error::{ApiError, ErrorCode, FieldError, Message, Problem};
+use crate::http::JsonBody;
+use crate::state::SharedState;
+
+const DOCUMENT_KINDS: [FileKind; 4] = [FileKind::Jpeg, FileKind::Png, FileKind::Webp, FileKind::Pdf];
+
+/// Upload a document photo (or PDF) to a draft, as `multipart/form-data` the way `wx.uploadFile`
+/// sends it: the file in field `file`, and `type`, optional `member_id` and `id` as form fields.
+/// The format is decided from the bytes. A resident's uploads also go to their wallet.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The application")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored and attached", body = AttachmentOut),
+        (status = 200, description = "The same upload came before", body = AttachmentOut),
+        (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for other bytes", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than `storage.max_upload_bytes`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a JPEG, PNG, WebP or PDF (`FILE_TYPE_UNSUPPORTED`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad form field, or an unknown member", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/api/v1/applications/{id}/documents")]
+pub async fn upload_document(
+    state: SharedState,
+    scope: ScopedApplication,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    scope.ensure_editable()?;
+    let form = read_form(form, state.settings.storage.max_upload_bytes).await?;
+    let owner = scope.application.subject_account_id;
+    let type_name = service::type_name(form.doc_type);
+    let new = NewDocument {
+        id: form.id.unwrap_or_else(Uuid::now_v7),
+        owner,
+        doc_type: &type_name,
+        bytes: form.file,
+        accept: &DOCUMENT_KINDS,
+    };
+    let doc = service::store(&state.db, &state.storage, &scope.principal, new).await?;
+    let (out, created) = service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?;
+    Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
+}
+
+/// Attach a document from the applicant's wallet (e.g. the ID photos of an earlier application)
+/// instead of uploading it again.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The application")),
+    request_body = ReuseIn,
+    responses(
+        (status = 201, description = "Attached", body = AttachmentOut),
+        (status = 200, description = "Attached before", body = AttachmentOut),
+        (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application, or the document is not in the applicant's wallet", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted already (`APPLICATION_LOCKED`)", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/api/v1/applications/{id}/documents/reuse")]
+pub async fn reuse_document(
+    state: SharedState,
+    scope: ScopedApplication,
+    body: JsonBody<ReuseIn>,
+) -> Result<HttpResponse, ApiError> {
+    let doc = service::from_wallet(&state.db, &scope, body.0.document_id).await?;
+    let (out, created) = service::attach(&state.db, &scope, &doc, body.0.r#type, body.0.member_id).await?;
+    Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
+}
+
+/// Take a document off a draft (it stays in the wallet).
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The application"), ("document_id" = Uuid, Path, description = "The document")),
+    responses(
+        (status = 204, description = "Detached"),
+        (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not attached, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted already (`APPLICATION_LOCKED`)", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/api/v1/applications/{id}/documents/{document_id}")]
+pub async fn detach_document(
+    state: SharedState,
+    scope: ScopedApplication,
+    path: actix_web::web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    service::detach(&state.db, &scope, path.1).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The bytes of a document of the application (or of its signature), for whoever may read it.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The application"), ("document_id" = Uuid, Path, description = "The document")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "Not attached, or not the caller's", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/applications/{id}/documents/{document_id}/content")]
+pub async fn get_document_content(
+    state: SharedState,
+    scope: ScopedApplication,
+    path: actix_web::web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (content_type, bytes) = service::content(&state.db, &state.storage, &scope, path.1).await?;
+    Ok(HttpResponse::Ok().content_type(content_type).insert_header(("Cache-Control", "private, no-store")).body(bytes))
+}
+
+/// The caller's document wallet: what they uploaded before, to attach again.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The wallet, newest first", body = WalletOut),
+        (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/me/documents")]
+pub async fn get_wallet(
+    state: SharedState,
+    caller: Authorized<ResidentOnly>,
+) -> Result<actix_web::web::Json<WalletOut>, ApiError> {
+    Ok(actix_web::web::Json(service::wallet(&state.db, caller.principal.account_id).await?))
+}
+
+struct Form {
+    file: Vec<u8>,
+    doc_type: DocumentType,
+    member_id: Option<Uuid>,
+    id: Option<Uuid>,
+}
+
+/// Reads the form: the file up to `max` bytes (413 beyond), small text fields, every mistake at once.
+async fn read_form(mut form: Multipart, max: usize) -> Result<Form, ApiError> {
+    let (mut file, mut doc_type, mut member_id, mut id) = (None, None, None, None);
+    let mut errors = Vec::new();
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|_| bad_form())?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let limit = if name == "file" { max } else { 64 };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| bad_form())?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(if name == "file" { ApiError::new(ErrorCode::PayloadTooLarge) } else { bad_form() });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if name == "file" {
+            file = Some(bytes);
+            continue;
+        }
+        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
+        match name.as_str() {
+            "type" => doc_type = Some(serde_json::from_value::<DocumentType>(serde_json::Value::String(text())).ok()),
+            "member_id" if !text().is_empty() => member_id = Some(Uuid::parse_str(&text()).ok()),
+            "id" if !text().is_empty() => id = Some(Uuid::parse_str(&text()).ok()),
+            _ => {}
+        }
+    }
+    let field_error = |field: &str, zh: &str, en: &str| {
+        FieldError::new(field.to_owned(), "INVALID_VALUE", Message::new(zh.to_owned(), en.to_owned()))
+    };
+    if file.as_ref().is_none_or(Vec::is_empty) {
+        errors.push(field_error("file", "请选择要上传的照片或文件", "Attach the photo or file in field `file`"));
+    }
+    if !matches!(doc_type, Some(Some(_))) {
+        errors.push(field_error(
+            "type",
+            "请选择材料类型(如身份证人像面)",
+            "Give the document `type`, e.g. id_card_front",
+        ));
+    }
+    if matches!(member_id, Some(None)) {
+        errors.push(field_error("member_id", "家庭成员编号格式不对", "member_id must be a UUID"));
+    }
+    if matches!(id, Some(None)) {
+        errors.push(field_error("id", "材料编号格式不对", "id must be a UUID"));
+    }
+    match (file, doc_type) {
+        (Some(file), Some(Some(doc_type))) if errors.is_empty() => {
+            Ok(Form { file, doc_type, member_id: member_id.flatten(), id: id.flatten() })
+        }
+        _ => Err(ApiError::validation(errors)),
+    }
+}
+
+fn bad_form() -> ApiError {
+    ApiError::new(ErrorCode::BadRequest).with_detail(Message::new(
+        "上传内容不完整或格式不对,请重新上传。",
+        "The multipart form is malformed or was cut off; upload again.",
+    ))
+}

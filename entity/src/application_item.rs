@@ -1,0 +1,25 @@
+//! One aid item of an application, with its own status, department and deadline.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "application_items")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub application_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub item_code: String,
+    pub status: String,
+    pub department: String,
+    pub time_limit_working_days: i32,
+    /// Set on submit.
+    pub due_date: Option<Date>,
+    /// The applicant's ID blind index while the item is under way; unique per item among open
+    /// ones, so one person cannot have two open applications for the same item.
+    pub open_subject_index: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

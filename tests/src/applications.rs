@@ -1,0 +1,141 @@
+//! Helpers for the application flow: valid ID numbers, canvas signatures, uploads, and a whole
+//! phone flow up to a submittable draft.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::TestApp;
+
+/// A valid ID number (GB 11643 check digit) for region `500199`, born on `birth` (`YYYYMMDD`).
+pub fn id_number(birth: &str, sequence: u32) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let body = format!("500199{birth}{:03}", sequence % 1000);
+    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+/// A canvas with a stroke across it, as base64 PNG.
+pub fn signature_png() -> String {
+    let mut canvas = image::RgbaImage::from_pixel(300, 120, image::Rgba([255, 255, 255, 0]));
+    for x in 20..280 {
+        for dy in 0..4 {
+            canvas.put_pixel(x, 40 + (x / 10) + dy, image::Rgba([0, 0, 0, 255]));
+        }
+    }
+    png_base64(&canvas)
+}
+
+/// An untouched canvas.
+pub fn blank_png() -> String {
+    png_base64(&image::RgbaImage::from_pixel(300, 120, image::Rgba([255, 255, 255, 0])))
+}
+
+fn png_base64(canvas: &image::RgbaImage) -> String {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    canvas.write_to(&mut bytes, image::ImageFormat::Png).expect("png");
+    STANDARD.encode(bytes.into_inner())
+}
+
+/// Bytes that start like a JPEG (the server only sniffs them so far).
+pub fn jpeg_bytes(seed: u8) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    bytes.extend((0..2048u32).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    bytes
+}
+
+/// A `multipart/form-data` body as `wx.uploadFile` sends it.
+pub fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = format!("----jiuzhu{}", Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            .bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl TestApp {
+    pub async fn create_application(&self, token: &str, body: &Value) -> reqwest::Response {
+        self.post_json("/api/v1/applications", Some(token), body).await
+    }
+
+    pub async fn put_member(&self, token: &str, app: &str, member: &str, body: &Value) -> reqwest::Response {
+        self.put_json(&format!("/api/v1/applications/{app}/members/{member}"), Some(token), body).await
+    }
+
+    pub async fn upload(&self, token: &str, app: &str, fields: &[(&str, &str)], file: &[u8]) -> reqwest::Response {
+        let (content_type, body) = multipart(fields, file);
+        self.client
+            .post(self.url(&format!("/api/v1/applications/{app}/documents")))
+            .bearer_auth(token)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The current authorization text's version and hash.
+    pub async fn authorization_text(&self) -> (String, String) {
+        let text: Value = self.get("/api/v1/authorization-text").await.json().await.expect("text");
+        (text["version"].as_str().expect("version").to_owned(), text["sha256"].as_str().expect("sha").to_owned())
+    }
+
+    /// Signs for oneself with a drawn signature.
+    pub async fn sign_for_self(&self, token: &str, app: &str, member: &str) -> reqwest::Response {
+        let (version, sha) = self.authorization_text().await;
+        let body = json!({"id": Uuid::now_v7(), "text_version": version, "text_sha256": sha,
+            "scope": ["bank_deposits", "real_estate", "vehicles", "social_insurance"],
+            "signer_member_id": member, "capacity": "self", "covers": [member],
+            "signature_png_base64": signature_png(), "device": "iPhone 12 / iOS 17.5"});
+        self.post_json(&format!("/api/v1/applications/{app}/authorizations"), Some(token), &body).await
+    }
+
+    pub async fn submit(&self, token: &str, app: &str) -> reqwest::Response {
+        self.post_json(&format!("/api/v1/applications/{app}/submit"), Some(token), &json!({})).await
+    }
+
+    /// A draft for 低保 and medical aid with the applicant (born 1950) and a spouse, ID photos and
+    /// both signatures: ready to submit. Returns (application id, applicant member id).
+    pub async fn ready_draft(&self, token: &str, community: &str, sequence: u32) -> (String, String) {
+        let app = Uuid::now_v7().to_string();
+        let body = json!({"id": app, "community_code": community, "items": ["dibao", "medical"],
+                          "contact_phone": "13800138000", "household": {"assets_fen": 100000}});
+        assert_eq!(self.create_application(token, &body).await.status(), 201, "create");
+        let applicant = Uuid::now_v7().to_string();
+        let spouse = Uuid::now_v7().to_string();
+        let me = json!({"name": "张秀英", "relation": "self", "id_number": id_number("19500317", sequence * 2 + 1), "monthly_income_fen": 30000});
+        assert_eq!(self.put_member(token, &app, &applicant, &me).await.status(), 201, "applicant");
+        let partner = json!({"name": "李建国", "relation": "spouse", "id_number": id_number("19480101", sequence * 2), "disabled": true});
+        assert_eq!(self.put_member(token, &app, &spouse, &partner).await.status(), 201, "spouse");
+        for (kind, seed) in [("id_card_front", 1), ("id_card_back", 2)] {
+            let status = self
+                .upload(token, &app, &[("type", kind), ("member_id", &applicant)], &jpeg_bytes(seed))
+                .await
+                .status();
+            assert_eq!(status, 201, "{kind}");
+        }
+        for (kind, seed) in [
+            ("household_register", 3),
+            ("income_proof", 4),
+            ("property_statement", 5),
+            ("medical_bill", 6),
+            ("diagnosis_certificate", 7),
+        ] {
+            assert_eq!(self.upload(token, &app, &[("type", kind)], &jpeg_bytes(seed)).await.status(), 201, "{kind}");
+        }
+        assert_eq!(self.sign_for_self(token, &app, &applicant).await.status(), 201, "applicant signs");
+        assert_eq!(self.sign_for_self(token, &app, &spouse).await.status(), 201, "spouse signs");
+        (app, applicant)
+    }
+}
