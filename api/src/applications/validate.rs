@@ -24,7 +24,8 @@ pub async fn items(
         ));
         return Ok(Vec::new());
     }
-    let known = aid_item::Entity::find().filter(aid_item::Column::Code.is_in(items.to_vec())).all(db).await?;
+    let shaped: Vec<String> = items.iter().filter(|code| is_item_code(code)).cloned().collect();
+    let known = aid_item::Entity::find().filter(aid_item::Column::Code.is_in(shaped)).all(db).await?;
     let mut rows: Vec<aid_item::Model> = Vec::new();
     for (i, code) in items.iter().enumerate() {
         match known.iter().find(|row| &row.code == code && row.active) {
@@ -46,6 +47,11 @@ pub async fn items(
     }
     exclusive(&rows, errors);
     Ok(rows)
+}
+
+/// Catalog codes are 2 to 32 of `a-z`, `0-9`, `_`: anything else is not looked up.
+fn is_item_code(code: &str) -> bool {
+    (2..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// 低保 and 特困 (and any other pair the catalog marks) cannot be asked for together.

@@ -14,9 +14,11 @@ pub struct UploadForm {
     file: Vec<u8>,
     #[schema(rename = "type")]
     r#type: DocumentType,
-    /// The member the document belongs to (ID photos: the applicant).
+    /// The member the document belongs to (ID photos: the applicant); empty or absent: none.
+    #[schema(value_type = Option<String>, pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     member_id: Option<Uuid>,
-    /// Made by the phone, so a retried upload is stored once.
+    /// Made by the phone, so a retried upload is stored once; empty or absent: the server makes one.
+    #[schema(value_type = Option<String>, pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     id: Option<Uuid>,
 }
 

@@ -72,7 +72,7 @@ pub async fn upload_document(
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
-#[post("/api/v1/applications/{id}/documents/reuse")]
+#[post("/api/v1/applications/{id}/attachments")]
 pub async fn reuse_document(
     state: SharedState,
     scope: ScopedApplication,

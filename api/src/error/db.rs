@@ -55,6 +55,13 @@ fn from_constraint(db: &dyn DatabaseError) -> ApiError {
                 "A related record does not exist or is still in use; reload and try again.",
             )),
         ErrorKind::NotNullViolation | ErrorKind::CheckViolation => ApiError::new(ErrorCode::ValidationFailed),
+        // 22021: text PostgreSQL cannot hold, such as a NUL character that slipped past validation.
+        _ if db.code().as_deref() == Some("22021") => {
+            ApiError::new(ErrorCode::ValidationFailed).with_detail(Message::new(
+                "内容中含有无法识别的字符,请删除后重新提交。",
+                "The text contains a character that cannot be stored; remove it.",
+            ))
+        }
         _ => ApiError::new(ErrorCode::Internal),
     }
 }

@@ -420,3 +420,137 @@ async fn nobody_else_sees_or_touches_an_application() {
     assert_eq!(audit[0].details["reason"], "入户核查核对身份");
     assert!(!audit[0].details.to_string().contains(full["id_number"].as_str().unwrap()), "never the number itself");
 }
+
+#[tokio::test]
+async fn the_wallet_saves_photographing_the_id_card_again() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let resident = app.resident_token("sun").await;
+    let (first, applicant) = app.ready_draft(&resident, "500199001001", 5).await;
+    let wallet: Value = app.get_as("/api/v1/me/documents", Some(&resident)).await.json().await.unwrap();
+    let front =
+        wallet["items"].as_array().unwrap().iter().find(|d| d["type"] == "id_card_front").unwrap()["id"].clone();
+
+    // A second application (another item) attaches the same ID photo from the wallet.
+    let second = Uuid::now_v7().to_string();
+    let body = json!({"id": second, "community_code": "500199001001", "items": ["temporary"]});
+    assert_eq!(app.create_application(&resident, &body).await.status(), 201);
+    let member = Uuid::now_v7().to_string();
+    let me = json!({"name": "张秀英", "relation": "self", "id_number": id_number("19500317", 11)});
+    assert_eq!(app.put_member(&resident, &second, &member, &me).await.status(), 201);
+    let attach = json!({"document_id": front, "type": "id_card_front", "member_id": member});
+    let path = format!("/api/v1/applications/{second}/attachments");
+    assert_eq!(app.post_json(&path, Some(&resident), &attach).await.status(), 201);
+    assert_eq!(app.post_json(&path, Some(&resident), &attach).await.status(), 200, "attaching again changes nothing");
+    let view: Value =
+        app.get_as(&format!("/api/v1/applications/{second}"), Some(&resident)).await.json().await.unwrap();
+    assert_eq!(view["documents"][0]["document_id"], front);
+
+    // Someone else's wallet is not reachable; a retake replaces the earlier photo of that side.
+    let other = app.resident_token("other-sun").await;
+    let theirs = Uuid::now_v7().to_string();
+    let body = json!({"id": theirs, "community_code": "500199001001", "items": ["temporary"]});
+    assert_eq!(app.create_application(&other, &body).await.status(), 201);
+    let stolen = json!({"document_id": front, "type": "id_card_front"});
+    problem(
+        app.post_json(&format!("/api/v1/applications/{theirs}/attachments"), Some(&other), &stolen).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let retake =
+        app.upload(&resident, &first, &[("type", "id_card_front"), ("member_id", &applicant)], &jpeg_bytes(42)).await;
+    assert_eq!(retake.status(), 201);
+    let view: Value = app.get_as(&format!("/api/v1/applications/{first}"), Some(&resident)).await.json().await.unwrap();
+    let fronts = view["documents"].as_array().unwrap().iter().filter(|d| d["type"] == "id_card_front").count();
+    assert_eq!(fronts, 1, "a retake is not a second card");
+    // Detach, and a retried upload with the phone's id is stored once.
+    let doc = Uuid::now_v7().to_string();
+    let fields = [("type", "medical_bill"), ("id", doc.as_str())];
+    assert_eq!(app.upload(&resident, &first, &fields, &jpeg_bytes(50)).await.status(), 201);
+    assert_eq!(app.upload(&resident, &first, &fields, &jpeg_bytes(50)).await.status(), 200);
+    problem(app.upload(&resident, &first, &fields, &jpeg_bytes(51)).await, 409, "CONFLICT").await;
+    let detach = app
+        .client
+        .delete(app.url(&format!("/api/v1/applications/{first}/documents/{doc}")))
+        .bearer_auth(&resident)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detach.status(), 204);
+}
+
+/// Inputs schemathesis found, kept so they stay fixed.
+#[tokio::test]
+async fn fuzzing_findings_stay_fixed() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let resident = app.resident_token("fuzz").await;
+    // A NUL character in an item code reached PostgreSQL and answered 500.
+    let body = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "items": ["\u{0}]W", "dibao"]});
+    let body = problem(app.create_application(&resident, &body).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["code"], "UNKNOWN_ITEM");
+    // DELETE on the attach path fell into the detach route and answered 400 instead of 405.
+    let id = Uuid::now_v7();
+    let response = app
+        .client
+        .delete(app.url(&format!("/api/v1/applications/{id}/attachments")))
+        .bearer_auth(&resident)
+        .send()
+        .await
+        .unwrap();
+    problem(response, 405, "METHOD_NOT_ALLOWED").await;
+    // An empty `member_id` form field (as wx.uploadFile sends unset values) means no member.
+    let draft = json!({"id": id, "community_code": "500199001001", "items": ["temporary"]});
+    assert_eq!(app.create_application(&resident, &draft).await.status(), 201);
+    let upload = app
+        .upload(
+            &resident,
+            &id.to_string(),
+            &[("type", "hardship_proof"), ("member_id", ""), ("id", "")],
+            &jpeg_bytes(1),
+        )
+        .await;
+    assert_eq!(upload.status(), 201);
+}
+
+#[tokio::test]
+async fn concurrent_submits_get_distinct_numbers_and_lists_page_by_cursor() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let resident = app.resident_token("many").await;
+    let mut drafts = Vec::new();
+    for sequence in 20..26 {
+        drafts.push(app.ready_draft(&resident, "500199002001", sequence).await.0);
+    }
+    let submits = drafts.iter().map(|id| app.submit(&resident, id));
+    let mut numbers: Vec<String> = Vec::new();
+    for response in futures_util::future::join_all(submits).await {
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        numbers.push(body["number"].as_str().unwrap().to_owned());
+    }
+    numbers.sort();
+    let tails: Vec<&str> = numbers.iter().map(|n| &n[n.len() - 6..]).collect();
+    assert_eq!(tails, ["000001", "000002", "000003", "000004", "000005", "000006"], "no gaps, no repeats");
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/applications?limit=4&cursor={c}"),
+            None => "/api/v1/applications?limit=4".to_owned(),
+        };
+        let page: Value = app.get_as(&path, Some(&resident)).await.json().await.unwrap();
+        seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    drafts.reverse();
+    assert_eq!(seen, drafts, "newest first, each once");
+    let submitted: Value = app.get_as("/api/v1/applications?status=draft", Some(&resident)).await.json().await.unwrap();
+    assert_eq!(submitted["items"], json!([]));
+    problem(app.get_as("/api/v1/applications?cursor=nonsense", Some(&resident)).await, 400, "INVALID_QUERY").await;
+}

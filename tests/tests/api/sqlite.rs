@@ -28,3 +28,15 @@ async fn sign_in_and_scopes_work_on_the_embedded_default() {
     let resident = app.resident_sign_in("sqlite").await;
     assert_eq!(resident["account"]["role"], "resident");
 }
+
+#[tokio::test]
+async fn the_application_flow_works_on_the_embedded_default() {
+    let app = TestApp::spawn_sqlite().await;
+    app.seed_demo().await;
+    let resident = app.resident_token("sqlite-applicant").await;
+    let (first, _) = app.ready_draft(&resident, "500199001001", 1).await;
+    let submitted: Value = app.submit(&resident, &first).await.json().await.unwrap();
+    assert!(submitted["number"].as_str().unwrap().ends_with("-500199-000001"), "{submitted}");
+    let (second, _) = app.ready_draft(&resident, "500199001001", 1).await;
+    tests::problem(app.submit(&resident, &second).await, 409, "DUPLICATE_APPLICATION").await;
+}
