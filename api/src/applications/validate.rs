@@ -6,6 +6,7 @@ use entity::aid_item;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::model::HouseholdIn;
+use crate::catalog::service::is_item_code;
 use crate::error::{ApiError, FieldError, Message};
 use crate::regions::code::{RegionCode, RegionLevel};
 use crate::regions::service as regions;
@@ -47,11 +48,6 @@ pub async fn items(
     }
     exclusive(&rows, errors);
     Ok(rows)
-}
-
-/// Catalog codes are 2 to 32 of `a-z`, `0-9`, `_`: anything else is not looked up.
-fn is_item_code(code: &str) -> bool {
-    (2..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// 低保 and 特困 (and any other pair the catalog marks) cannot be asked for together.

@@ -23,7 +23,17 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<AidItemOut>, ApiError> 
     Ok(rows.into_iter().map(AidItemOut::from).collect())
 }
 
+/// Item codes are 2 to 32 of `a-z`, `0-9`, `_`, starting with a letter: nothing else is looked up.
+pub fn is_item_code(code: &str) -> bool {
+    (2..=32).contains(&code.len())
+        && code.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 pub async fn get(db: &DatabaseConnection, code: &str) -> Result<AidItemOut, ApiError> {
+    if !is_item_code(code) {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
     aid_item::Entity::find_by_id(code)
         .one(db)
         .await?
@@ -91,10 +101,7 @@ pub async fn put(
 
 fn validate(code: &str, input: &AidItemIn) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let code_ok = (2..=32).contains(&code.len())
-        && code.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !code_ok {
+    if !is_item_code(code) {
         errors.push(FieldError::new(
             "code",
             "INVALID_CODE",

@@ -69,10 +69,12 @@ pub struct RegionTreeQuery {
 #[into_params(parameter_in = Query)]
 pub struct RegionListQuery {
     /// Only the direct children of this region.
+    #[param(pattern = "^[0-9]{6,12}$")]
     pub parent: Option<String>,
     /// Only regions of this level.
     pub level: Option<RegionLevel>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{6,12}$")]
     pub cursor: Option<String>,
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]

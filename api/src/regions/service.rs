@@ -116,6 +116,15 @@ fn validate(input: &RegionIn) -> Result<(RegionCode, String), ApiError> {
 /// A page of regions, by code.
 pub async fn list(db: &DatabaseConnection, query: RegionListQuery) -> Result<Page<RegionOut>, ApiError> {
     let limit = pagination::limit(query.limit)?;
+    for (field, value) in [("parent", &query.parent), ("cursor", &query.cursor)] {
+        if value.as_ref().is_some_and(|v| !(6..=12).contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(
+                field,
+                "INVALID_REGION_CODE",
+                Message::new("地区编码应为 6 到 12 位数字", "A region code has 6 to 12 digits"),
+            )]));
+        }
+    }
     let mut select = region::Entity::find().order_by_asc(Column::Code);
     if let Some(parent) = query.parent {
         select = select.filter(Column::ParentCode.eq(parent));

@@ -28,6 +28,7 @@ async fn anyone_reads_the_thirteen_item_bundle() {
     let temporary: Value = app.get("/api/v1/catalog/items/temporary").await.json().await.unwrap();
     assert!(temporary["amount_rule"].as_str().unwrap().contains("2000元"));
     problem(app.get("/api/v1/catalog/items/nothing").await, 404, "NOT_FOUND").await;
+    problem(app.get("/api/v1/catalog/items/a%00b").await, 404, "NOT_FOUND").await;
 }
 
 #[tokio::test]

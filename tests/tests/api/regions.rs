@@ -85,6 +85,11 @@ async fn admins_list_regions_page_by_page() {
     assert_eq!(towns["items"].as_array().unwrap().len(), 2);
     problem(app.get_as("/api/v1/regions?limit=0", Some(&admin)).await, 400, "INVALID_QUERY").await;
     problem(app.get_as("/api/v1/regions?level=province", Some(&admin)).await, 400, "INVALID_QUERY").await;
+    // Found by schemathesis: a NUL character in `parent` reached PostgreSQL (500, later 422).
+    let body =
+        problem(app.get_as("/api/v1/regions?parent=%C3%A3P%00x", Some(&admin)).await, 400, "INVALID_QUERY").await;
+    assert_eq!(body["errors"][0]["field"], "parent");
+    problem(app.get_as("/api/v1/regions?cursor=__main__", Some(&admin)).await, 400, "INVALID_QUERY").await;
 }
 
 #[tokio::test]
