@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod hex;
 pub mod http;
+pub mod imaging;
 pub mod infra;
 pub mod openapi;
 pub mod pii;

@@ -2,6 +2,10 @@
 #![no_main]
 
 use api::accounts::model::{PasswordChangeIn, StaffIn, StaffPatch};
+use api::applications::model::{ApplicationIn, ApplicationUpdateIn, MemberIn, RevealIn};
+use api::authorizations::model::{AuthorizationIn, RevokeIn};
+use api::documents::model::ReuseIn;
+use api::precheck::model::{PrecheckIn, RuleSetIn};
 use api::auth::model::{PasswordSignInIn, RefreshIn, WechatSignInIn};
 use api::http::json::parse;
 use api::regions::model::RegionIn;
@@ -21,4 +25,13 @@ fuzz_target!(|data: &[u8]| {
     check::<StaffPatch>(data);
     check::<PasswordChangeIn>(data);
     check::<RegionIn>(data);
+    check::<PrecheckIn>(data);
+    check::<RuleSetIn>(data);
+    check::<ApplicationIn>(data);
+    check::<ApplicationUpdateIn>(data);
+    check::<MemberIn>(data);
+    check::<RevealIn>(data);
+    check::<AuthorizationIn>(data);
+    check::<RevokeIn>(data);
+    check::<ReuseIn>(data);
 });

@@ -39,6 +39,11 @@ fn png_base64(canvas: &image::RgbaImage) -> String {
     STANDARD.encode(bytes.into_inner())
 }
 
+/// The PNG bytes of a canvas (decoded from `signature_png` or `blank_png`).
+pub fn png_bytes(base64: &str) -> Vec<u8> {
+    STANDARD.decode(base64).expect("png")
+}
+
 /// Bytes that start like a JPEG (the server only sniffs them so far).
 pub fn jpeg_bytes(seed: u8) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
@@ -91,13 +96,23 @@ impl TestApp {
         (text["version"].as_str().expect("version").to_owned(), text["sha256"].as_str().expect("sha").to_owned())
     }
 
+    /// Uploads a drawn signature (the canvas PNG) to the draft: its document id.
+    pub async fn upload_signature(&self, token: &str, app: &str) -> String {
+        let png = STANDARD.decode(signature_png()).expect("png");
+        let response = self.upload(token, app, &[("type", "signature")], &png).await;
+        assert_eq!(response.status(), 201, "signature upload");
+        let body: Value = response.json().await.expect("attachment");
+        body["document_id"].as_str().expect("document_id").to_owned()
+    }
+
     /// Signs for oneself with a drawn signature.
     pub async fn sign_for_self(&self, token: &str, app: &str, member: &str) -> reqwest::Response {
         let (version, sha) = self.authorization_text().await;
+        let signature = self.upload_signature(token, app).await;
         let body = json!({"id": Uuid::now_v7(), "text_version": version, "text_sha256": sha,
             "scope": ["bank_deposits", "real_estate", "vehicles", "social_insurance"],
             "signer_member_id": member, "capacity": "self", "covers": [member],
-            "signature_png_base64": signature_png(), "device": "iPhone 12 / iOS 17.5"});
+            "signature_document_id": signature, "device": "iPhone 12 / iOS 17.5"});
         self.post_json(&format!("/api/v1/applications/{app}/authorizations"), Some(token), &body).await
     }
 

@@ -41,7 +41,8 @@ impl Capacity {
     }
 }
 
-/// A signature on the phone's canvas. The id is made by the phone: the same request again
+/// A signature on the phone's canvas (`wx.canvasToTempFilePath`, uploaded as a document of type
+/// `signature`), with what it agrees to. The id is made by the phone: the same request again
 /// returns the same authorization; other content is a 409.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,9 +64,9 @@ pub struct AuthorizationIn {
     /// Members the signature covers; `self` covers exactly the signer.
     #[schema(min_items = 1, max_items = 20)]
     pub covers: Vec<Uuid>,
-    /// The handwritten signature from the canvas, PNG, base64 (at most 180 KB before encoding).
-    #[schema(max_length = 245_760)]
-    pub signature_png_base64: String,
+    /// The handwritten signature: the canvas PNG uploaded first with
+    /// `POST /api/v1/applications/{id}/documents` and `type=signature`.
+    pub signature_document_id: Uuid,
     /// The phone model and system, e.g. from `wx.getDeviceInfo`.
     #[schema(max_length = 128)]
     pub device: Option<String>,

@@ -17,8 +17,8 @@ pub async fn get_authorization_text() -> HttpResponse {
     HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(service::current_text())
 }
 
-/// Sign the authorization on the phone's canvas, for oneself or, as guardian or delegate, for
-/// other members. Stored as evidence and never changed afterwards.
+/// Sign the authorization, for oneself or, as guardian or delegate, for other members: the canvas
+/// PNG is uploaded first as a document of type `signature`, then named here. Stored as evidence and never changed afterwards.
 #[utoipa::path(
     tag = "authorizations",
     security(("bearer" = [])),
@@ -30,7 +30,7 @@ pub async fn get_authorization_text() -> HttpResponse {
         (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for another signature", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`STALE_AUTHORIZATION_TEXT`, `INVALID_SCOPE`, `SIGNER_NOT_MEMBER`, `SIGNER_NOT_ADULT`, `SIGNATURE_WRONG_PERSON`, `RELATION_REQUIRED`, `INVALID_SIGNATURE`, `SIGNATURE_EMPTY`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`STALE_AUTHORIZATION_TEXT`, `INVALID_SCOPE`, `SIGNER_NOT_MEMBER`, `SIGNER_NOT_ADULT`, `SIGNATURE_WRONG_PERSON`, `RELATION_REQUIRED`, `SIGNATURE_NOT_FOUND`, `SIGNATURE_ALREADY_USED`", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/api/v1/applications/{id}/authorizations")]
@@ -39,7 +39,7 @@ pub async fn sign_authorization(
     scope: ScopedApplication,
     body: JsonBody<AuthorizationIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let (out, created) = service::sign(&state.db, &state.storage, &scope, body.0).await?;
+    let (out, created) = service::sign(&state.db, &scope, body.0).await?;
     Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
 }
 

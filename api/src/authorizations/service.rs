@@ -1,11 +1,8 @@
 //! Signing and revoking authorizations. A signature is immutable once stored: revocation records
 //! when and why, nothing is deleted. Every adult member must be covered before submit.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
-use entity::{authorization, document, household_member};
-use image::ImageFormat;
+use entity::{application_document, authorization, household_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
@@ -18,13 +15,9 @@ use crate::applications::ScopedApplication;
 use crate::applications::model::AuthorizationOut;
 use crate::applications::view::authorization_out;
 use crate::auth::role::Role;
-use crate::blocking;
-use crate::documents::service::{self as documents, NewDocument};
-use crate::documents::sniff::{FileKind, sniff};
+use crate::catalog::model::DocumentType;
+use crate::documents::service as documents;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::infra::storage::Storage;
-
-const MAX_SIGNATURE_BYTES: usize = 180 * 1024;
 
 pub fn current_text() -> AuthorizationTextOut {
     AuthorizationTextOut {
@@ -41,44 +34,52 @@ pub fn current_text() -> AuthorizationTextOut {
 /// Stores a signature; `Ok((out, true))` when new.
 pub async fn sign(
     db: &DatabaseConnection,
-    storage: &Storage,
     scope: &ScopedApplication,
     input: AuthorizationIn,
 ) -> Result<(AuthorizationOut, bool), ApiError> {
     scope.ensure_editable()?;
     let app = &scope.application;
-    let png = STANDARD.decode(input.signature_png_base64.trim()).ok();
     if let Some(existing) = authorization::Entity::find_by_id(input.id).one(db).await? {
-        return same_or_conflict(db, app.id, existing, &input, png.as_deref()).await;
+        let same = existing.application_id == app.id
+            && existing.signature_document_id == input.signature_document_id
+            && existing.signer_member_id == input.signer_member_id
+            && existing.signer_capacity == input.capacity.as_str()
+            && existing.covers == json!(input.covers)
+            && existing.scope == json!(input.scope)
+            && existing.text_hash == input.text_sha256;
+        return if same { Ok((authorization_out(existing), false)) } else { Err(ApiError::new(ErrorCode::Conflict)) };
     }
     let members =
         household_member::Entity::find().filter(household_member::Column::ApplicationId.eq(app.id)).all(db).await?;
     let mut errors = check(&input, &members);
-    let png = match png {
-        Some(png) if png.len() <= MAX_SIGNATURE_BYTES && sniff(&png) == Some(FileKind::Png) => Some(png),
-        _ => {
-            errors.push(signature_error(
-                "INVALID_SIGNATURE",
-                "签名图片无效,请重新手写签名",
-                "Send the canvas as a PNG, base64, up to 180 KB",
-            ));
-            None
-        }
-    };
-    let (Some(png), true) = (png, errors.is_empty()) else {
-        return Err(ApiError::validation(errors));
-    };
-    let probe = png.clone();
-    if !blocking::run(move || has_ink(&probe)).await? {
-        return Err(ApiError::validation(vec![signature_error(
-            "SIGNATURE_EMPTY",
-            "没有识别到签名笔迹,请在签名框内用手指写下姓名",
-            "The signature is empty; sign with a finger inside the box",
-        )]));
+    let signature = application_document::Entity::find_by_id((app.id, input.signature_document_id)).one(db).await?;
+    if signature.is_none_or(|d| d.doc_type != documents::type_name(DocumentType::Signature)) {
+        errors.push(FieldError::new(
+            "signature_document_id",
+            "SIGNATURE_NOT_FOUND",
+            Message::new(
+                "请先上传手写签名图片(材料类型选择签名)",
+                "Upload the signature first, as a document of type `signature`",
+            ),
+        ));
+    } else if authorization::Entity::find()
+        .filter(authorization::Column::SignatureDocumentId.eq(input.signature_document_id))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        errors.push(FieldError::new(
+            "signature_document_id",
+            "SIGNATURE_ALREADY_USED",
+            Message::new(
+                "这张签名已用于另一份授权,请重新签名",
+                "This signature belongs to another authorization; sign again",
+            ),
+        ));
     }
-    let new =
-        NewDocument { id: Uuid::now_v7(), owner: None, doc_type: "signature", bytes: png, accept: &[FileKind::Png] };
-    let doc = documents::store(db, storage, &scope.principal, new).await?;
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let txn = db.begin().await?;
     let row = authorization::ActiveModel {
         id: Set(input.id),
@@ -90,7 +91,7 @@ pub async fn sign(
         signer_capacity: Set(input.capacity.as_str().to_owned()),
         signer_relation: Set(input.relation.as_ref().map(|r| r.trim().to_owned())),
         covers: Set(json!(input.covers)),
-        signature_document_id: Set(doc.id),
+        signature_document_id: Set(input.signature_document_id),
         device: Set(input.device.clone()),
         recorded_by: Set(scope.principal.account_id),
         signed_at: Set(Utc::now()),
@@ -103,28 +104,6 @@ pub async fn sign(
     crate::applications::record_event(&txn, scope, "authorization_signed", json!({"authorization_id": row.id})).await?;
     txn.commit().await?;
     Ok((authorization_out(row), true))
-}
-
-async fn same_or_conflict(
-    db: &DatabaseConnection,
-    application_id: Uuid,
-    existing: authorization::Model,
-    input: &AuthorizationIn,
-    png: Option<&[u8]>,
-) -> Result<(AuthorizationOut, bool), ApiError> {
-    let doc = document::Entity::find_by_id(existing.signature_document_id).one(db).await?;
-    let same_png = match (doc, png) {
-        (Some(doc), Some(png)) => doc.sha256 == crate::hex::sha256(png),
-        _ => false,
-    };
-    let same = existing.application_id == application_id
-        && same_png
-        && existing.signer_member_id == input.signer_member_id
-        && existing.signer_capacity == input.capacity.as_str()
-        && existing.covers == json!(input.covers)
-        && existing.scope == json!(input.scope)
-        && existing.text_hash == input.text_sha256;
-    if same { Ok((authorization_out(existing), false)) } else { Err(ApiError::new(ErrorCode::Conflict)) }
 }
 
 /// Everything wrong with the request except the image.
@@ -203,27 +182,6 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
         ));
     }
     errors
-}
-
-/// Whether the canvas holds strokes: at least 0.1% of pixels drawn (dark and not transparent).
-fn has_ink(png: &[u8]) -> bool {
-    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(png), ImageFormat::Png);
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(4000);
-    limits.max_image_height = Some(4000);
-    limits.max_alloc = Some(64 * 1024 * 1024);
-    reader.limits(limits);
-    let Ok(image) = reader.decode() else { return false };
-    let rgba = image.to_rgba8();
-    let total = u64::from(rgba.width()) * u64::from(rgba.height());
-    let inked =
-        rgba.pixels().filter(|p| p[3] > 128 && (u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) < 3 * 128).count()
-            as u64;
-    total > 0 && inked * 1000 >= total
-}
-
-fn signature_error(code: &'static str, zh: &'static str, en: &'static str) -> FieldError {
-    FieldError::new("signature_png_base64", code, Message::new(zh, en))
 }
 
 /// Withdraws a signature (the applicant's side, at any time); revoking twice keeps the first.

@@ -31,6 +31,8 @@ pub enum DocumentType {
     HousingPhoto,
     /// 困难情况证明(如事故、火灾证明)
     HardshipProof,
+    /// 授权书手写签名 (the canvas PNG; referenced by an authorization, not listed as required)
+    Signature,
 }
 
 impl DocumentType {
@@ -49,6 +51,7 @@ impl DocumentType {
             Self::EmploymentRegistration => "就业失业登记证",
             Self::HousingPhoto => "住房现状照片",
             Self::HardshipProof => "困难情况证明",
+            Self::Signature => "手写签名",
         }
     }
 }

@@ -5,20 +5,23 @@ use uuid::Uuid;
 
 use super::model::{ReuseIn, UploadForm, WalletOut};
 use super::service::{self, NewDocument};
-use super::sniff::FileKind;
+use super::sniff::{FileKind, sniff};
 use crate::applications::ScopedApplication;
 use crate::applications::model::AttachmentOut;
 use crate::auth::principal::{Authorized, ResidentOnly};
+use crate::blocking;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message, Problem};
 use crate::http::JsonBody;
+use crate::imaging::ink;
 use crate::state::SharedState;
 
 const DOCUMENT_KINDS: [FileKind; 4] = [FileKind::Jpeg, FileKind::Png, FileKind::Webp, FileKind::Pdf];
 
 /// Upload a document photo (or PDF) to a draft, as `multipart/form-data` the way `wx.uploadFile`
 /// sends it: the file in field `file`, and `type`, optional `member_id` and `id` as form fields.
-/// The format is decided from the bytes. A resident's uploads also go to their wallet.
+/// The format is decided from the bytes. A resident's uploads also go to their wallet. A
+/// handwritten signature (`type=signature`) is the canvas PNG and must show strokes.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
@@ -31,8 +34,8 @@ const DOCUMENT_KINDS: [FileKind; 4] = [FileKind::Jpeg, FileKind::Png, FileKind::
         (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for other bytes", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than `storage.max_upload_bytes`", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not a JPEG, PNG, WebP or PDF (`FILE_TYPE_UNSUPPORTED`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad form field, or an unknown member", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a JPEG, PNG, WebP or PDF, or a signature that is not a PNG (`FILE_TYPE_UNSUPPORTED`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad form field, an unknown member (`MEMBER_NOT_FOUND`), an empty signature (`SIGNATURE_EMPTY`)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/api/v1/applications/{id}/documents")]
@@ -43,14 +46,25 @@ pub async fn upload_document(
 ) -> Result<HttpResponse, ApiError> {
     scope.ensure_editable()?;
     let form = read_form(form, state.settings.storage.max_upload_bytes).await?;
-    let owner = scope.application.subject_account_id;
+    let signature = form.doc_type == DocumentType::Signature;
+    if signature && !is_signed(&form.file).await? {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "file",
+            "SIGNATURE_EMPTY",
+            Message::new(
+                "没有识别到签名笔迹,请在签名框内用手指写下姓名",
+                "The signature is empty; sign with a finger inside the box",
+            ),
+        )]));
+    }
     let type_name = service::type_name(form.doc_type);
     let new = NewDocument {
         id: form.id.unwrap_or_else(Uuid::now_v7),
-        owner,
+        // Signatures are evidence of one authorization, not wallet documents for reuse.
+        owner: if signature { None } else { scope.application.subject_account_id },
         doc_type: &type_name,
         bytes: form.file,
-        accept: &DOCUMENT_KINDS,
+        accept: if signature { &[FileKind::Png] } else { &DOCUMENT_KINDS },
     };
     let doc = service::store(&state.db, &state.storage, &scope.principal, new).await?;
     let (out, created) = service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?;
@@ -105,7 +119,7 @@ pub async fn detach_document(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The bytes of a document of the application (or of its signature), for whoever may read it.
+/// The bytes of a document of the application (signatures included), for whoever may read it.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
@@ -140,6 +154,16 @@ pub async fn get_wallet(
     caller: Authorized<ResidentOnly>,
 ) -> Result<actix_web::web::Json<WalletOut>, ApiError> {
     Ok(actix_web::web::Json(service::wallet(&state.db, caller.principal.account_id).await?))
+}
+
+/// A PNG with strokes on it (decoded on the blocking pool, bounded); other bytes are left to the
+/// type check.
+async fn is_signed(bytes: &[u8]) -> Result<bool, ApiError> {
+    if sniff(bytes) != Some(FileKind::Png) {
+        return Ok(true);
+    }
+    let png = bytes.to_vec();
+    blocking::run(move || ink::has_ink(&png)).await
 }
 
 struct Form {

@@ -146,6 +146,16 @@ pub async fn from_wallet(
 
 pub async fn detach(db: &DatabaseConnection, scope: &ScopedApplication, document_id: Uuid) -> Result<(), ApiError> {
     scope.ensure_editable()?;
+    let signed = entity::authorization::Entity::find()
+        .filter(entity::authorization::Column::SignatureDocumentId.eq(document_id))
+        .one(db)
+        .await?;
+    if signed.is_some() {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(Message::new(
+            "这张签名属于一份已签署的授权书,不能移除;如需更正,请撤回该授权。",
+            "This signature belongs to a signed authorization; revoke the authorization instead.",
+        )));
+    }
     let txn = db.begin().await?;
     let removed = application_document::Entity::delete_by_id((scope.application.id, document_id)).exec(&txn).await?;
     if removed.rows_affected == 0 {
@@ -156,24 +166,17 @@ pub async fn detach(db: &DatabaseConnection, scope: &ScopedApplication, document
     Ok(())
 }
 
-/// The bytes of a document attached to the application (or its signature), with its type.
+/// The bytes of a document attached to the application, with its type.
 pub async fn content(
     db: &DatabaseConnection,
     storage: &Storage,
     scope: &ScopedApplication,
     document_id: Uuid,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    let attached =
-        application_document::Entity::find_by_id((scope.application.id, document_id)).one(db).await?.is_some();
-    let signature = entity::authorization::Entity::find()
-        .filter(entity::authorization::Column::ApplicationId.eq(scope.application.id))
-        .filter(entity::authorization::Column::SignatureDocumentId.eq(document_id))
+    application_document::Entity::find_by_id((scope.application.id, document_id))
         .one(db)
         .await?
-        .is_some();
-    if !attached && !signature {
-        return Err(ApiError::new(ErrorCode::NotFound));
-    }
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     let doc =
         document::Entity::find_by_id(document_id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     Ok((doc.content_type, storage.get(&doc.storage_key).await?))

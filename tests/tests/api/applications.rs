@@ -100,7 +100,7 @@ async fn a_resident_applies_from_the_phone_end_to_end() {
         assert!(item["due_date"].is_string(), "every item has its own deadline");
     }
     assert_eq!(submitted["items"][1]["department"], "医疗保障局");
-    assert_eq!(submitted["documents"].as_array().unwrap().len(), 7);
+    assert_eq!(submitted["documents"].as_array().unwrap().len(), 9, "seven photos and two signatures");
     assert_eq!(submitted["authorizations"].as_array().unwrap().len(), 2);
     let again: Value = app.submit(&resident, &app_id).await.json().await.unwrap();
     assert_eq!(again["number"], number_text.as_str(), "a retried submit changes nothing");
@@ -139,8 +139,19 @@ async fn a_helper_applies_for_an_old_man_without_a_phone() {
     let app = TestApp::spawn().await;
     app.seed_demo().await;
     let helper = app.token("demo-grid-worker").await;
+    // On the home visit: the community's code, then the pre-check for a man alone after a fire.
+    let admin = app.token("demo-admin").await;
+    let point = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "name": "和平社区服务站"});
+    let point: Value = app.post_json("/api/v1/service-points", Some(&admin), &point).await.json().await.unwrap();
+    let scanned: Value =
+        app.post_json("/api/v1/scan", Some(&helper), &json!({"token": point["token"]})).await.json().await.unwrap();
+    let facts = json!({"community_code": scanned["community"]["code"], "sudden_hardship": true,
+                       "members": [{"age": 84, "monthly_income_fen": 90000, "disabled": true}], "has_supporter": true});
+    let suggested: Value = app.post_json("/api/v1/precheck", Some(&helper), &facts).await.json().await.unwrap();
+    assert!(suggested["suggestions"].as_array().unwrap().iter().any(|s| s["item_code"] == "temporary"), "{suggested}");
     let id = Uuid::now_v7().to_string();
-    let draft = json!({"id": id, "community_code": "500199001001", "items": ["temporary"]});
+    let draft =
+        json!({"id": id, "community_code": "500199001001", "service_point_id": point["id"], "items": ["temporary"]});
     let created: Value = app.create_application(&helper, &draft).await.json().await.unwrap();
     assert_eq!(created["actor"]["role"], "helper");
     assert_eq!(created["actor"]["helper_kind"], "grid_worker");
@@ -324,9 +335,16 @@ async fn signatures_must_be_real_current_and_of_the_right_person() {
         let id = id.clone();
         async move { app.post_json(&format!("/api/v1/applications/{id}/authorizations"), Some(&resident), &body).await }
     };
+    // The canvas is uploaded first: an empty one or a non-PNG is refused there.
+    let blank = app.upload(&resident, &id, &[("type", "signature")], &tests::png_bytes(&tests::blank_png())).await;
+    let body = problem(blank, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["code"], "SIGNATURE_EMPTY");
+    problem(app.upload(&resident, &id, &[("type", "signature")], &jpeg_bytes(1)).await, 415, "FILE_TYPE_UNSUPPORTED")
+        .await;
+    let signature = app.upload_signature(&resident, &id).await;
     let base = |signer: &str, capacity: &str, covers: Value| {
         json!({"id": Uuid::now_v7(), "text_version": version, "text_sha256": sha, "scope": ["bank_deposits"],
-               "signer_member_id": signer, "capacity": capacity, "covers": covers, "signature_png_base64": tests::signature_png()})
+               "signer_member_id": signer, "capacity": capacity, "covers": covers, "signature_document_id": signature})
     };
     let body = problem(sign(base(&me, "self", json!([me, wife]))).await, 422, "VALIDATION_FAILED").await;
     assert_eq!(body["errors"][0]["code"], "SIGNATURE_WRONG_PERSON");
@@ -336,14 +354,12 @@ async fn signatures_must_be_real_current_and_of_the_right_person() {
     stale["text_sha256"] = json!("0".repeat(64));
     let body = problem(sign(stale).await, 422, "VALIDATION_FAILED").await;
     assert_eq!(body["errors"][0]["code"], "STALE_AUTHORIZATION_TEXT");
-    let mut blank = base(&me, "self", json!([me]));
-    blank["signature_png_base64"] = json!(tests::blank_png());
-    let body = problem(sign(blank).await, 422, "VALIDATION_FAILED").await;
-    assert_eq!(body["errors"][0]["code"], "SIGNATURE_EMPTY");
-    let mut not_png = base(&me, "self", json!([me]));
-    not_png["signature_png_base64"] = json!("aGVsbG8=");
-    let body = problem(sign(not_png).await, 422, "VALIDATION_FAILED").await;
-    assert_eq!(body["errors"][0]["code"], "INVALID_SIGNATURE");
+    let photo: Value =
+        app.upload(&resident, &id, &[("type", "hardship_proof")], &jpeg_bytes(2)).await.json().await.unwrap();
+    let mut not_a_signature = base(&me, "self", json!([me]));
+    not_a_signature["signature_document_id"] = photo["document_id"].clone();
+    let body = problem(sign(not_a_signature).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["code"], "SIGNATURE_NOT_FOUND");
     let body = problem(sign(base(&me, "guardian", json!([child]))).await, 422, "VALIDATION_FAILED").await;
     assert_eq!(body["errors"][0]["code"], "RELATION_REQUIRED");
 
@@ -354,7 +370,17 @@ async fn signatures_must_be_real_current_and_of_the_right_person() {
     let mut other = mine.clone();
     other["scope"] = json!(["tax"]);
     problem(sign(other).await, 409, "CONFLICT").await;
-    assert_eq!(sign(base(&wife, "self", json!([wife]))).await.status(), 201);
+    let body = problem(sign(base(&wife, "self", json!([wife]))).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["code"], "SIGNATURE_ALREADY_USED", "one drawn signature, one authorization");
+    let detach = app
+        .client
+        .delete(app.url(&format!("/api/v1/applications/{id}/documents/{signature}")))
+        .bearer_auth(&resident)
+        .send()
+        .await
+        .unwrap();
+    problem(detach, 409, "CONFLICT").await;
+    assert_eq!(app.sign_for_self(&resident, &id, &wife).await.status(), 201);
 
     // Revoking keeps the record and the wife's consent is missing again.
     let hers: Value = app.get_as(&format!("/api/v1/applications/{id}"), Some(&resident)).await.json().await.unwrap();
