@@ -8,26 +8,7 @@ use uuid::Uuid;
 use super::status::{Relation, Status};
 use crate::auth::role::{HelperKind, Role};
 use crate::catalog::model::DocumentType;
-
-/// Household-level facts, used by the pre-check and the review.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HouseholdIn {
-    /// Savings, securities and vehicles together, in fen.
-    #[serde(default)]
-    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
-    pub assets_fen: i64,
-    /// Out-of-pocket medical costs of the last 12 months, in fen.
-    #[serde(default)]
-    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
-    pub medical_expense_fen: i64,
-    #[serde(default)]
-    pub sudden_hardship: bool,
-    #[serde(default)]
-    pub housing_difficulty: bool,
-    #[serde(default)]
-    pub has_supporter: bool,
-}
+pub use crate::precheck::model::HouseholdIn;
 
 /// A new application (a draft until submitted). The id is made by the phone: sending the same
 /// request again returns the same application; the same id with other content is a 409.

@@ -118,16 +118,5 @@ pub fn note(note: Option<&str>, errors: &mut Vec<FieldError>) {
 }
 
 pub fn household(household: &HouseholdIn, errors: &mut Vec<FieldError>) {
-    for (field, value) in [
-        ("household.assets_fen", household.assets_fen),
-        ("household.medical_expense_fen", household.medical_expense_fen),
-    ] {
-        if !(0..=100_000_000_000).contains(&value) {
-            errors.push(FieldError::new(
-                field,
-                "OUT_OF_RANGE",
-                Message::new("金额应为 0 到 10 亿元(以分计)", "Use 0 to 1 billion yuan, in fen"),
-            ));
-        }
-    }
+    crate::precheck::service::check_amounts(household, errors);
 }

@@ -5,20 +5,10 @@ use utoipa::ToSchema;
 use super::rules::{HouseholdFacts, MemberFacts, Rule};
 use crate::catalog::model::{AidGroup, DocumentOut};
 
-/// A household's facts for the pre-check. Nothing here names a person.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+/// Household-level facts, the same for the pre-check and an application.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "community_code": "500199001001",
-    "members": [{"age": 68, "monthly_income_fen": 30000, "disabled": true}, {"age": 12, "student": true}],
-    "assets_fen": 200000
-}))]
-pub struct PrecheckIn {
-    /// Where the household lives (12 digits): its rules and 低保 standard apply.
-    #[schema(min_length = 12, max_length = 12, pattern = "^[0-9]{12}$")]
-    pub community_code: String,
-    #[schema(min_items = 1, max_items = 20)]
-    pub members: Vec<MemberFactsIn>,
+pub struct HouseholdIn {
     /// Savings, securities and vehicles together, in fen.
     #[serde(default)]
     #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
@@ -35,6 +25,25 @@ pub struct PrecheckIn {
     /// Someone outside the household is legally bound and able to support it.
     #[serde(default)]
     pub has_supporter: bool,
+}
+
+/// A household's facts for the pre-check. Nothing here names a person.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "community_code": "500199001001",
+    "members": [{"age": 68, "monthly_income_fen": 30000, "disabled": true}, {"age": 12, "student": true}],
+    "household": {"assets_fen": 200000}
+}))]
+pub struct PrecheckIn {
+    /// Where the household lives (12 digits): its rules and 低保 standard apply.
+    #[schema(min_length = 12, max_length = 12, pattern = "^[0-9]{12}$")]
+    pub community_code: String,
+    #[schema(min_items = 1, max_items = 20)]
+    pub members: Vec<MemberFactsIn>,
+    /// Household-level facts.
+    #[serde(default)]
+    pub household: HouseholdIn,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -74,11 +83,11 @@ impl From<&PrecheckIn> for HouseholdFacts {
                     unemployed: m.unemployed,
                 })
                 .collect(),
-            assets_fen: input.assets_fen,
-            medical_expense_fen: input.medical_expense_fen,
-            sudden_hardship: input.sudden_hardship,
-            housing_difficulty: input.housing_difficulty,
-            has_supporter: input.has_supporter,
+            assets_fen: input.household.assets_fen,
+            medical_expense_fen: input.household.medical_expense_fen,
+            sudden_hardship: input.household.sudden_hardship,
+            housing_difficulty: input.household.housing_difficulty,
+            has_supporter: input.household.has_supporter,
         }
     }
 }

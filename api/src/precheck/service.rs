@@ -5,7 +5,7 @@ use entity::precheck_rule_set;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 
-use super::model::{PrecheckIn, PrecheckOut, RuleSetIn, RuleSetOut, SuggestionOut};
+use super::model::{HouseholdIn, PrecheckIn, PrecheckOut, RuleSetIn, RuleSetOut, SuggestionOut};
 use super::rules::{self, Facts, HouseholdFacts, Rule};
 use crate::audit::AuditEvent;
 use crate::auth::principal::Principal;
@@ -120,7 +120,16 @@ fn check_household(input: &PrecheckIn) -> Result<(), ApiError> {
             ));
         }
     }
-    for (field, value) in [("assets_fen", input.assets_fen), ("medical_expense_fen", input.medical_expense_fen)] {
+    check_amounts(&input.household, &mut errors);
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::validation(errors)) }
+}
+
+/// Household amounts are 0 to 1 billion yuan.
+pub fn check_amounts(household: &HouseholdIn, errors: &mut Vec<FieldError>) {
+    for (field, value) in [
+        ("household.assets_fen", household.assets_fen),
+        ("household.medical_expense_fen", household.medical_expense_fen),
+    ] {
         if !(0..=100_000_000_000).contains(&value) {
             errors.push(FieldError::new(
                 field,
@@ -129,7 +138,6 @@ fn check_household(input: &PrecheckIn) -> Result<(), ApiError> {
             ));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::validation(errors)) }
 }
 
 /// Stores `region`'s rules; `Ok((set, true))` when the region had none of its own.

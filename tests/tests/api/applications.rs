@@ -145,8 +145,8 @@ async fn a_helper_applies_for_an_old_man_without_a_phone() {
     let point: Value = app.post_json("/api/v1/service-points", Some(&admin), &point).await.json().await.unwrap();
     let scanned: Value =
         app.post_json("/api/v1/scan", Some(&helper), &json!({"token": point["token"]})).await.json().await.unwrap();
-    let facts = json!({"community_code": scanned["community"]["code"], "sudden_hardship": true,
-                       "members": [{"age": 84, "monthly_income_fen": 90000, "disabled": true}], "has_supporter": true});
+    let facts = json!({"community_code": scanned["community"]["code"], "household": {"sudden_hardship": true, "has_supporter": true},
+                       "members": [{"age": 84, "monthly_income_fen": 90000, "disabled": true}]});
     let suggested: Value = app.post_json("/api/v1/precheck", Some(&helper), &facts).await.json().await.unwrap();
     assert!(suggested["suggestions"].as_array().unwrap().iter().any(|s| s["item_code"] == "temporary"), "{suggested}");
     let id = Uuid::now_v7().to_string();

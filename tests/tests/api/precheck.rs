@@ -37,7 +37,7 @@ async fn an_old_disabled_person_alone_without_income_is_told_why_and_what_to_bri
 async fn a_family_above_the_standard_with_a_student_gets_other_suggestions() {
     let app = TestApp::spawn().await;
     app.seed_demo().await;
-    let household = json!({"community_code": "500199002001", "has_supporter": true,
+    let household = json!({"community_code": "500199002001", "household": {"has_supporter": true},
         "members": [{"age": 45, "monthly_income_fen": 200000}, {"age": 43, "monthly_income_fen": 50000, "unemployed": true},
                     {"age": 17, "student": true}]});
     let body: Value = app.post_json("/api/v1/precheck", None, &household).await.json().await.unwrap();
@@ -64,13 +64,14 @@ async fn bad_households_and_places_are_refused_clearly() {
         problem(ask(json!({"community_code": "500199001001", "members": []})).await, 422, "VALIDATION_FAILED").await;
     assert_eq!(body["errors"][0]["field"], "members");
     let body = problem(
-        ask(json!({"community_code": "500199001001", "members": [{"age": 200}], "assets_fen": -1})).await,
+        ask(json!({"community_code": "500199001001", "members": [{"age": 200}], "household": {"assets_fen": -1}}))
+            .await,
         422,
         "VALIDATION_FAILED",
     )
     .await;
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["members[0].age", "assets_fen"], "every mistake at once");
+    assert_eq!(fields, ["members[0].age", "household.assets_fen"], "every mistake at once");
     problem(
         ask(json!({"community_code": "500199001001", "members": [{"age": 3, "pet": true}]})).await,
         422,
