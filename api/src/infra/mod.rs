@@ -4,3 +4,9 @@ pub mod cache;
 pub mod db;
 pub mod storage;
 pub mod wechat;
+
+/// reqwest is built without a bundled crypto provider: every outbound client uses ring, which
+/// sqlx already brings. Call before building a `reqwest::Client`; later calls do nothing.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

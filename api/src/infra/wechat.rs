@@ -60,8 +60,7 @@ struct SessionAnswer {
 
 impl WechatClient {
     pub fn from_settings(settings: &WechatSettings) -> Result<Self, reqwest::Error> {
-        // reqwest is built without a bundled crypto provider; use ring, which sqlx already brings.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        super::install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_millis(settings.timeout_ms))
             .connect_timeout(Duration::from_millis(settings.timeout_ms))

@@ -253,6 +253,7 @@ async fn main() {
         sea_orm::ConnectOptions::new(env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
     options.max_connections(number("BENCH_POOL", 32) as u32).sqlx_logging(false);
     let db = Database::connect(options).await.expect("database");
+    api::infra::install_tls_provider();
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
 
     let mut tokens = Vec::new();

@@ -427,6 +427,13 @@ async fn nobody_else_sees_or_touches_an_application() {
     // The township's reviewer reads it (audited) but does not edit it; another township's does not see it.
     assert_eq!(app.get_as(&path, Some(&reviewer)).await.status(), 200);
     assert_eq!(app.audit_events("application.read").await.len(), 1);
+    let view: Value = app.get_as(&path, Some(&reviewer)).await.json().await.unwrap();
+    let photo = view["documents"][0]["document_id"].as_str().unwrap();
+    let content = app.get_as(&format!("{path}/documents/{photo}/content"), Some(&reviewer)).await;
+    assert_eq!(content.headers()["content-type"], "image/jpeg");
+    assert_eq!(content.bytes().await.unwrap()[..3], [0xFF, 0xD8, 0xFF]);
+    assert_eq!(app.audit_events("document.read").await.len(), 1, "staff reading a photo is audited");
+    problem(app.get_as(&format!("{path}/documents/{photo}/content"), Some(&other)).await, 404, "NOT_FOUND").await;
     problem(app.get_as(&path, Some(&reviewer_elsewhere)).await, 404, "NOT_FOUND").await;
     problem(app.put_member(&reviewer, &id, &applicant, &me).await, 403, "FORBIDDEN").await;
     let list: Value = app.get_as("/api/v1/applications", Some(&reviewer)).await.json().await.unwrap();
