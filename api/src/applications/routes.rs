@@ -129,8 +129,7 @@ pub async fn submit_application(
     state: SharedState,
     scope: ScopedApplication,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
-    let row = submit::submit(&state.db, &scope).await?;
-    Ok(web::Json(view::load(&state.db, row).await?))
+    Ok(web::Json(submit::submit(&state.db, &scope).await?))
 }
 
 /// Add or replace a household member of a draft. The ID number is checked, stored encrypted and

@@ -3,13 +3,15 @@
 //! event written, all in one transaction. Submitting again returns the submitted application.
 
 use chrono::{Datelike, FixedOffset, Offset, Utc};
-use entity::{aid_item, application, application_document, application_item, authorization, household_member};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use entity::{application, application_item, authorization};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::model::ApplicationOut;
 use super::scoped::ScopedApplication;
 use super::status::{Relation, Status};
+use super::view::{self, Parts};
 use super::{events, number, validate};
 use crate::auth::role::Role;
 use crate::catalog::model::DocumentType;
@@ -18,49 +20,49 @@ use crate::error::{ApiError, ErrorCode, FieldError, Message};
 /// China Standard Time: the date a submit counts on.
 const CST: i32 = 8 * 3600;
 
-pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<application::Model, ApiError> {
+pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ApplicationOut, ApiError> {
     let app = &scope.application;
     if app.status == Status::Submitted.as_str() && !matches!(scope.principal.role, Role::Resident | Role::Helper) {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     if app.status == Status::Submitted.as_str() {
-        return Ok(app.clone());
+        return view::load(db, app.clone()).await;
     }
     scope.ensure_editable()?;
-    let items =
-        application_item::Entity::find().filter(application_item::Column::ApplicationId.eq(app.id)).all(db).await?;
-    let catalog = aid_item::Entity::find()
-        .filter(aid_item::Column::Code.is_in(items.iter().map(|i| i.item_code.clone())))
-        .all(db)
-        .await?;
-    let members =
-        household_member::Entity::find().filter(household_member::Column::ApplicationId.eq(app.id)).all(db).await?;
-    let attachments = application_document::Entity::find()
-        .filter(application_document::Column::ApplicationId.eq(app.id))
-        .all(db)
-        .await?;
-    let signatures = authorization::Entity::find()
-        .filter(authorization::Column::ApplicationId.eq(app.id))
-        .filter(authorization::Column::RevokedAt.is_null())
-        .all(db)
-        .await?;
+    let mut parts = Parts::load(db, app.id).await?;
     let now = Utc::now();
     let local = now.with_timezone(&cst());
     let today = local.date_naive();
-    let errors = completeness(app, &catalog, &members, &attachments, &signatures, today);
+    let errors = completeness(app, &parts, today);
     if !errors.is_empty() {
         return Err(ApiError::new(ErrorCode::ApplicationIncomplete).with_errors(errors));
     }
-    let applicant = members
+    let subject_index = parts
+        .members
         .iter()
         .find(|m| m.relation == Relation::Applicant.as_str())
+        .map(|m| m.id_number_index.clone())
         .ok_or_else(|| ApiError::internal("completeness passed without an applicant"))?;
-    let codes: Vec<String> = items.iter().map(|i| i.item_code.clone()).collect();
-    if let Some(number) = open_duplicate(db, &applicant.id_number_index, &codes, app.id).await? {
+    let codes: Vec<String> = parts.items.iter().map(|i| i.item_code.clone()).collect();
+    if let Some(number) = open_duplicate(db, &subject_index, &codes, app.id).await? {
         return Err(duplicate(&number));
     }
+    for item in &mut parts.items {
+        item.status = Status::Submitted.as_str().to_owned();
+        item.due_date = Some(number::add_working_days(today, item.time_limit_working_days));
+        item.open_subject_index = Some(subject_index.clone());
+    }
 
+    // The per-district counter row stays locked from its bump to the commit: bump it last.
     let txn = db.begin().await?;
+    if let Err(err) = claim_items(&txn, app.id, &parts.items, &subject_index).await {
+        drop(txn);
+        // The partial unique index caught a duplicate submitted at the same moment.
+        return match open_duplicate(db, &subject_index, &codes, app.id).await? {
+            Some(number) => Err(duplicate(&number)),
+            None => Err(err),
+        };
+    }
     let number = number::next(&txn, &app.district_code, local.year()).await?;
     let claimed = application::Entity::update_many()
         .col_expr(application::Column::Status, Status::Submitted.as_str().into())
@@ -75,29 +77,9 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
     if claimed.rows_affected == 0 {
         // Another copy of this submit won; answer like a retry.
         drop(txn);
-        return application::Entity::find_by_id(app.id)
-            .one(db)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound));
-    }
-    for item in &items {
-        let due = number::add_working_days(today, item.time_limit_working_days);
-        let result = application_item::Entity::update_many()
-            .col_expr(application_item::Column::Status, Status::Submitted.as_str().into())
-            .col_expr(application_item::Column::DueDate, Some(due).into())
-            .col_expr(application_item::Column::OpenSubjectIndex, Some(applicant.id_number_index.clone()).into())
-            .filter(application_item::Column::ApplicationId.eq(app.id))
-            .filter(application_item::Column::ItemCode.eq(item.item_code.as_str()))
-            .exec(&txn)
-            .await;
-        if let Err(err) = result {
-            drop(txn);
-            // The partial unique index caught a duplicate submitted at the same moment.
-            return match open_duplicate(db, &applicant.id_number_index, &codes, app.id).await? {
-                Some(number) => Err(duplicate(&number)),
-                None => Err(err.into()),
-            };
-        }
+        let current =
+            application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+        return view::load(db, current).await;
     }
     events::record(
         &txn,
@@ -109,7 +91,39 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
     )
     .await?;
     txn.commit().await?;
-    application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+    let submitted = application::Model {
+        status: Status::Submitted.as_str().to_owned(),
+        number: Some(number),
+        submitted_at: Some(now),
+        updated_at: now,
+        version: app.version + 1,
+        ..app.clone()
+    };
+    Ok(view::assemble(submitted, parts))
+}
+
+/// Marks the items submitted with their deadlines, one statement per distinct deadline.
+async fn claim_items(
+    txn: &DatabaseTransaction,
+    application_id: Uuid,
+    items: &[application_item::Model],
+    subject_index: &str,
+) -> Result<(), ApiError> {
+    let mut due_dates: Vec<Option<chrono::NaiveDate>> = items.iter().map(|i| i.due_date).collect();
+    due_dates.sort();
+    due_dates.dedup();
+    for due in due_dates {
+        let codes: Vec<&str> = items.iter().filter(|i| i.due_date == due).map(|i| i.item_code.as_str()).collect();
+        application_item::Entity::update_many()
+            .col_expr(application_item::Column::Status, Status::Submitted.as_str().into())
+            .col_expr(application_item::Column::DueDate, due.into())
+            .col_expr(application_item::Column::OpenSubjectIndex, Some(subject_index.to_owned()).into())
+            .filter(application_item::Column::ApplicationId.eq(application_id))
+            .filter(application_item::Column::ItemCode.is_in(codes))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 fn cst() -> FixedOffset {
@@ -117,14 +131,10 @@ fn cst() -> FixedOffset {
 }
 
 /// Everything that is missing, each with where and what to do.
-fn completeness(
-    app: &application::Model,
-    catalog: &[aid_item::Model],
-    members: &[household_member::Model],
-    attachments: &[application_document::Model],
-    signatures: &[authorization::Model],
-    today: chrono::NaiveDate,
-) -> Vec<FieldError> {
+fn completeness(app: &application::Model, parts: &Parts, today: chrono::NaiveDate) -> Vec<FieldError> {
+    let (catalog, members, attachments) = (&parts.catalog, &parts.members, &parts.attachments);
+    let signatures: Vec<&authorization::Model> =
+        parts.authorizations.iter().filter(|a| a.revoked_at.is_none()).collect();
     let mut errors = Vec::new();
     validate::exclusive(catalog, &mut errors);
     if app.actor_role == Role::Helper.as_str() && app.contact_phone.is_none() {

@@ -4,7 +4,8 @@ use chrono::Utc;
 use entity::{
     aid_item, application, application_document, application_item, authorization, document, household_member,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
 
 use super::model::{
     ActorOut, ApplicationOut, AttachmentOut, AuthorizationOut, HouseholdIn, ItemOut, MemberFactsOut, MemberOut,
@@ -14,31 +15,60 @@ use crate::auth::role::{HelperKind, Role};
 use crate::catalog::model::DocumentType;
 use crate::error::ApiError;
 
+/// Everything an application holds besides its own row, as stored.
+pub struct Parts {
+    pub items: Vec<application_item::Model>,
+    pub catalog: Vec<aid_item::Model>,
+    pub members: Vec<household_member::Model>,
+    pub attachments: Vec<application_document::Model>,
+    pub documents: Vec<document::Model>,
+    pub authorizations: Vec<authorization::Model>,
+}
+
+impl Parts {
+    pub async fn load(db: &impl ConnectionTrait, application_id: Uuid) -> Result<Self, ApiError> {
+        let items = application_item::Entity::find()
+            .filter(application_item::Column::ApplicationId.eq(application_id))
+            .all(db)
+            .await?;
+        let catalog = aid_item::Entity::find()
+            .filter(aid_item::Column::Code.is_in(items.iter().map(|i| i.item_code.clone())))
+            .order_by_asc(aid_item::Column::SortOrder)
+            .all(db)
+            .await?;
+        let members = household_member::Entity::find()
+            .filter(household_member::Column::ApplicationId.eq(application_id))
+            .order_by_asc(household_member::Column::CreatedAt)
+            .all(db)
+            .await?;
+        let attachments = application_document::Entity::find()
+            .filter(application_document::Column::ApplicationId.eq(application_id))
+            .order_by_asc(application_document::Column::AttachedAt)
+            .all(db)
+            .await?;
+        let documents = document::Entity::find()
+            .filter(document::Column::Id.is_in(attachments.iter().map(|a| a.document_id)))
+            .all(db)
+            .await?;
+        let authorizations = authorization::Entity::find()
+            .filter(authorization::Column::ApplicationId.eq(application_id))
+            .order_by_asc(authorization::Column::SignedAt)
+            .all(db)
+            .await?;
+        Ok(Self { items, catalog, members, attachments, documents, authorizations })
+    }
+}
+
 pub async fn load(db: &DatabaseConnection, app: application::Model) -> Result<ApplicationOut, ApiError> {
-    let items =
-        application_item::Entity::find().filter(application_item::Column::ApplicationId.eq(app.id)).all(db).await?;
-    let catalog = aid_item::Entity::find()
-        .filter(aid_item::Column::Code.is_in(items.iter().map(|i| i.item_code.clone())))
-        .order_by_asc(aid_item::Column::SortOrder)
-        .all(db)
-        .await?;
-    let members = household_member::Entity::find()
-        .filter(household_member::Column::ApplicationId.eq(app.id))
-        .order_by_asc(household_member::Column::CreatedAt)
-        .all(db)
-        .await?;
-    let attachments = application_document::Entity::find()
-        .filter(application_document::Column::ApplicationId.eq(app.id))
-        .order_by_asc(application_document::Column::AttachedAt)
-        .all(db)
-        .await?;
-    let authorizations = authorization::Entity::find()
-        .filter(authorization::Column::ApplicationId.eq(app.id))
-        .order_by_asc(authorization::Column::SignedAt)
-        .all(db)
-        .await?;
+    let parts = Parts::load(db, app.id).await?;
+    Ok(assemble(app, parts))
+}
+
+/// The response from the row and its parts, without touching the database.
+pub fn assemble(app: application::Model, parts: Parts) -> ApplicationOut {
+    let Parts { items, catalog, members, attachments, documents, authorizations } = parts;
     let today = Utc::now().date_naive();
-    Ok(ApplicationOut {
+    ApplicationOut {
         items: catalog
             .iter()
             .filter_map(|row| {
@@ -54,7 +84,13 @@ pub async fn load(db: &DatabaseConnection, app: application::Model) -> Result<Ap
             })
             .collect(),
         members: members.into_iter().map(|m| member_out(m, today)).collect(),
-        documents: attachments_out(db, attachments).await?,
+        documents: attachments
+            .into_iter()
+            .filter_map(|row| {
+                let doc = documents.iter().find(|d| d.id == row.document_id)?;
+                attachment_out(row, doc)
+            })
+            .collect(),
         authorizations: authorizations.into_iter().map(authorization_out).collect(),
         id: app.id,
         number: app.number,
@@ -77,7 +113,7 @@ pub async fn load(db: &DatabaseConnection, app: application::Model) -> Result<Ap
         created_at: app.created_at,
         updated_at: app.updated_at,
         submitted_at: app.submitted_at,
-    })
+    }
 }
 
 pub fn member_out(m: household_member::Model, today: chrono::NaiveDate) -> MemberOut {
@@ -90,21 +126,6 @@ pub fn member_out(m: household_member::Model, today: chrono::NaiveDate) -> Membe
         birth_date: m.birth_date,
         facts: serde_json::from_value::<MemberFactsOut>(m.facts).unwrap_or_default(),
     }
-}
-
-async fn attachments_out(
-    db: &DatabaseConnection,
-    rows: Vec<application_document::Model>,
-) -> Result<Vec<AttachmentOut>, ApiError> {
-    let documents =
-        document::Entity::find().filter(document::Column::Id.is_in(rows.iter().map(|r| r.document_id))).all(db).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let doc = documents.iter().find(|d| d.id == row.document_id)?;
-            attachment_out(row, doc)
-        })
-        .collect())
 }
 
 /// An attachment as readers see it; `None` for a type this server does not know.
