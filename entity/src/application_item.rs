@@ -20,6 +20,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::aid_item::Entity", from = "Column::ItemCode", to = "super::aid_item::Column::Code")]
+    AidItem,
+}
+
+impl Related<super::aid_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::AidItem.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

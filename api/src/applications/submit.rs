@@ -44,9 +44,6 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         .map(|m| m.id_number_index.clone())
         .ok_or_else(|| ApiError::internal("completeness passed without an applicant"))?;
     let codes: Vec<String> = parts.items.iter().map(|i| i.item_code.clone()).collect();
-    if let Some(number) = open_duplicate(db, &subject_index, &codes, app.id).await? {
-        return Err(duplicate(&number));
-    }
     for item in &mut parts.items {
         item.status = Status::Submitted.as_str().to_owned();
         item.due_date = Some(number::add_working_days(today, item.time_limit_working_days));
@@ -57,7 +54,8 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
     let txn = db.begin().await?;
     if let Err(err) = claim_items(&txn, app.id, &parts.items, &subject_index).await {
         drop(txn);
-        // The partial unique index caught a duplicate submitted at the same moment.
+        // The partial unique index on open items refused a second open application of this person
+        // for one of these items (submitted earlier or at this very moment): say which one.
         return match open_duplicate(db, &subject_index, &codes, app.id).await? {
             Some(number) => Err(duplicate(&number)),
             None => Err(err),

@@ -27,29 +27,29 @@ pub struct Parts {
 
 impl Parts {
     pub async fn load(db: &impl ConnectionTrait, application_id: Uuid) -> Result<Self, ApiError> {
-        let items = application_item::Entity::find()
+        let (items, catalog): (Vec<_>, Vec<_>) = application_item::Entity::find()
+            .find_also_related(aid_item::Entity)
             .filter(application_item::Column::ApplicationId.eq(application_id))
-            .all(db)
-            .await?;
-        let catalog = aid_item::Entity::find()
-            .filter(aid_item::Column::Code.is_in(items.iter().map(|i| i.item_code.clone())))
             .order_by_asc(aid_item::Column::SortOrder)
             .all(db)
-            .await?;
+            .await?
+            .into_iter()
+            .unzip();
+        let catalog = catalog.into_iter().flatten().collect();
         let members = household_member::Entity::find()
             .filter(household_member::Column::ApplicationId.eq(application_id))
             .order_by_asc(household_member::Column::CreatedAt)
             .all(db)
             .await?;
-        let attachments = application_document::Entity::find()
+        let (attachments, documents): (Vec<_>, Vec<_>) = application_document::Entity::find()
+            .find_also_related(document::Entity)
             .filter(application_document::Column::ApplicationId.eq(application_id))
             .order_by_asc(application_document::Column::AttachedAt)
             .all(db)
-            .await?;
-        let documents = document::Entity::find()
-            .filter(document::Column::Id.is_in(attachments.iter().map(|a| a.document_id)))
-            .all(db)
-            .await?;
+            .await?
+            .into_iter()
+            .unzip();
+        let documents = documents.into_iter().flatten().collect();
         let authorizations = authorization::Entity::find()
             .filter(authorization::Column::ApplicationId.eq(application_id))
             .order_by_asc(authorization::Column::SignedAt)
