@@ -50,7 +50,8 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         item.open_subject_index = Some(subject_index.clone());
     }
 
-    // The per-district counter row stays locked from its bump to the commit: bump it last.
+    // The per-district counter row stays locked from its bump to the commit: bump it last, so
+    // only the application's own update waits behind it.
     let txn = db.begin().await?;
     if let Err(err) = claim_items(&txn, app.id, &parts.items, &subject_index).await {
         drop(txn);
@@ -61,6 +62,15 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
             None => Err(err),
         };
     }
+    events::record(
+        &txn,
+        app.id,
+        "submitted",
+        Some((Some(Status::Draft), Status::Submitted)),
+        &scope.principal,
+        json!({ "items": codes }),
+    )
+    .await?;
     let number = number::next(&txn, &app.district_code, local.year()).await?;
     let claimed = application::Entity::update_many()
         .col_expr(application::Column::Status, Status::Submitted.as_str().into())
@@ -79,15 +89,6 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
             application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
         return view::load(db, current).await;
     }
-    events::record(
-        &txn,
-        app.id,
-        "submitted",
-        Some((Some(Status::Draft), Status::Submitted)),
-        &scope.principal,
-        json!({ "number": number, "items": codes }),
-    )
-    .await?;
     txn.commit().await?;
     let submitted = application::Model {
         status: Status::Submitted.as_str().to_owned(),
