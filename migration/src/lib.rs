@@ -13,6 +13,7 @@ mod m20261123_000003_create_aid_items;
 mod m20261123_000004_create_service_points;
 mod m20261124_000001_create_precheck_rules;
 mod m20261124_000002_create_applications;
+mod m20261124_000003_guard_signed_records;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_service_points::Migration),
             Box::new(m20261124_000001_create_precheck_rules::Migration),
             Box::new(m20261124_000002_create_applications::Migration),
+            Box::new(m20261124_000003_guard_signed_records::Migration),
         ]
     }
 }

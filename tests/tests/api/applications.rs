@@ -395,6 +395,17 @@ async fn signatures_must_be_real_current_and_of_the_right_person() {
     assert_eq!(view["authorizations"][0]["id"], first["id"]);
     let missing = problem(app.submit(&resident, &id).await, 422, "APPLICATION_INCOMPLETE").await;
     assert!(field_codes(&missing).contains(&(format!("authorizations.{wife}"), "MISSING_SIGNATURE".to_owned())));
+    // The database itself keeps the evidence: no edit of a signature, no deletion.
+    use sea_orm::ConnectionTrait;
+    let first_id = first["id"].as_str().unwrap();
+    for sql in [
+        format!("UPDATE authorizations SET covers = '[]' WHERE id = '{first_id}'"),
+        format!("UPDATE authorizations SET revoked_reason = 'rewritten' WHERE id = '{hers}'"),
+        format!("DELETE FROM authorizations WHERE id = '{first_id}'"),
+        format!("UPDATE application_events SET kind = 'forged' WHERE application_id = '{id}'"),
+    ] {
+        assert!(app.state.db.execute_unprepared(&sql).await.is_err(), "{sql}");
+    }
     let signature = first["signature_document_id"].as_str().unwrap();
     let png = app.get_as(&format!("/api/v1/applications/{id}/documents/{signature}/content"), Some(&resident)).await;
     assert_eq!(png.headers()["content-type"], "image/png");
