@@ -47,6 +47,7 @@ pub async fn upload_document(
 ) -> Result<HttpResponse, ApiError> {
     scope.ensure_editable()?;
     let form = read_form(form, state.settings.storage.max_upload_bytes).await?;
+    service::check_member(&state.db, &scope, form.member_id).await?;
     let signature = form.doc_type == DocumentType::Signature;
     if signature && !is_signed(&form.file).await? {
         return Err(ApiError::validation(vec![FieldError::new(

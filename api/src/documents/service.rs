@@ -90,16 +90,7 @@ pub async fn attach(
 ) -> Result<(AttachmentOut, bool), ApiError> {
     scope.ensure_editable()?;
     let app = &scope.application;
-    if let Some(member_id) = member_id {
-        let member = household_member::Entity::find_by_id(member_id).one(db).await?;
-        if member.is_none_or(|m| m.application_id != app.id) {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "member_id",
-                "MEMBER_NOT_FOUND",
-                Message::new("请先添加该家庭成员,再上传其材料", "Add this member before attaching their documents"),
-            )]));
-        }
-    }
+    check_member(db, scope, member_id).await?;
     let type_name = type_name(doc_type);
     let existing = application_document::Entity::find_by_id((app.id, doc.id)).one(db).await?;
     if let Some(existing) = existing {
@@ -128,6 +119,24 @@ pub async fn attach(
     touch(&txn, app).await?;
     txn.commit().await?;
     Ok((attachment_out(row, doc)?, true))
+}
+
+/// The member a document is for must be one of the application's (checked before anything is stored).
+pub async fn check_member(
+    db: &DatabaseConnection,
+    scope: &ScopedApplication,
+    member_id: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let Some(member_id) = member_id else { return Ok(()) };
+    let member = household_member::Entity::find_by_id(member_id).one(db).await?;
+    if member.is_none_or(|m| m.application_id != scope.application.id) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "member_id",
+            "MEMBER_NOT_FOUND",
+            Message::new("请先添加该家庭成员,再上传其材料", "Add this member before attaching their documents"),
+        )]));
+    }
+    Ok(())
 }
 
 /// A document of the applicant's wallet, for reuse on this application.

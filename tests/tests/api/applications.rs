@@ -287,6 +287,8 @@ async fn bad_members_items_and_drafts_are_refused_with_what_to_fix() {
     )
     .await;
     assert_eq!(body["errors"][0]["code"], "MEMBER_NOT_FOUND");
+    let wallet: Value = app.get_as("/api/v1/me/documents", Some(&resident)).await.json().await.unwrap();
+    assert_eq!(wallet["items"], json!([]), "nothing refused is kept");
 }
 
 #[tokio::test]
