@@ -48,6 +48,9 @@ pub struct ApplicationUpdateIn {
     pub household: HouseholdIn,
     #[schema(max_length = 500)]
     pub note: Option<String>,
+    /// The `version` the phone last read: when someone changed the draft since (another helper,
+    /// the resident on a second phone), the save is refused with 409 instead of overwriting it.
+    pub version: Option<i32>,
 }
 
 /// A household member. The ID number goes in once and only ever comes back masked.

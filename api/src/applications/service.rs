@@ -154,9 +154,12 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
+    let version = scope.application.version;
+    if input.version.is_some_and(|read| read != version) {
+        return Err(changed_meanwhile());
+    }
     let txn = db.begin().await?;
     let id = scope.application.id;
-    let version = scope.application.version;
     let mut row = scope.application.into_active_model();
     row.contact_phone = Set(input.contact_phone);
     row.household = Set(json!(input.household));
@@ -171,13 +174,20 @@ pub async fn update(
         .exec(&txn)
         .await?;
     if updated.rows_affected == 0 {
-        return Err(ApiError::new(ErrorCode::Conflict));
+        return Err(changed_meanwhile());
     }
     application_item::Entity::delete_many().filter(application_item::Column::ApplicationId.eq(id)).exec(&txn).await?;
     insert_items(&txn, id, &items).await?;
     events::record(&txn, id, "updated", None, &scope.principal, json!({"items": input.items})).await?;
     txn.commit().await?;
     application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+fn changed_meanwhile() -> ApiError {
+    ApiError::new(ErrorCode::Conflict).with_detail(Message::new(
+        "申请在您编辑期间已被修改,请刷新后再保存。",
+        "The draft was changed meanwhile; reload it and save again.",
+    ))
 }
 
 /// The caller's applications, newest first: residents their own, helpers what they filed and

@@ -174,7 +174,14 @@ async fn a_helper_applies_for_an_old_man_without_a_phone() {
         [("contact_phone".to_owned(), "REQUIRED".to_owned())],
         "a helper names the phone for progress"
     );
-    let update = json!({"items": ["temporary"], "contact_phone": "13912345678"});
+    // Two helpers edit the same draft: the one who read an old version is told to reload.
+    let current: Value = app.get_as(&format!("/api/v1/applications/{id}"), Some(&helper)).await.json().await.unwrap();
+    let stale = json!({"items": ["temporary"], "note": "旧", "version": current["version"].as_i64().unwrap() - 1});
+    let body =
+        problem(app.put_json(&format!("/api/v1/applications/{id}"), Some(&helper), &stale).await, 409, "CONFLICT")
+            .await;
+    assert!(body["detail"].as_str().unwrap().contains("刷新"));
+    let update = json!({"items": ["temporary"], "contact_phone": "13912345678", "version": current["version"]});
     assert_eq!(app.put_json(&format!("/api/v1/applications/{id}"), Some(&helper), &update).await.status(), 200);
     let submitted: Value = app.submit(&helper, &id).await.json().await.unwrap();
     assert_eq!(submitted["status"], "submitted");
