@@ -2,7 +2,7 @@
 //! one applicant per household, no person twice. Reviewers may read a full number, audited.
 
 use chrono::Utc;
-use entity::{application, authorization, household_member};
+use entity::{authorization, household_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::model::{MemberFactsOut, MemberIn, MemberOut, RevealIn, RevealOut};
 use super::scoped::ScopedApplication;
+use super::service;
 use super::status::Relation;
 use super::view::member_out;
 use crate::audit::AuditEvent;
@@ -126,7 +127,7 @@ pub async fn put(
     };
     let txn = db.begin().await?;
     let row = if existing.is_some() { row.update(&txn).await? } else { row.insert(&txn).await? };
-    touch(&txn, app).await?;
+    service::touch(&txn, app).await?;
     txn.commit().await?;
     Ok((member_out(row, today), existing.is_none()))
 }
@@ -145,7 +146,7 @@ pub async fn delete(db: &DatabaseConnection, scope: &ScopedApplication, member_i
     }
     let txn = db.begin().await?;
     household_member::Entity::delete_by_id(member.id).exec(&txn).await?;
-    touch(&txn, &scope.application).await?;
+    service::touch(&txn, &scope.application).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -195,20 +196,6 @@ async fn find(
         .await?
         .filter(|m| m.application_id == scope.application.id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
-/// Marks the application changed (version and time) in the member's transaction.
-pub async fn touch(db: &impl sea_orm::ConnectionTrait, app: &application::Model) -> Result<(), ApiError> {
-    application::Entity::update_many()
-        .col_expr(
-            application::Column::Version,
-            sea_orm::sea_query::ExprTrait::add(sea_orm::sea_query::Expr::col(application::Column::Version), 1),
-        )
-        .col_expr(application::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
-        .filter(application::Column::Id.eq(app.id))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 fn id_number_error(err: IdNumberError) -> FieldError {

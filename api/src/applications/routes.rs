@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::model::{
@@ -8,7 +7,6 @@ use super::model::{
 };
 use super::scoped::ScopedApplication;
 use super::{members, service, submit, view};
-use crate::audit::AuditEvent;
 use crate::auth::principal::{Applicants, Authorized, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::JsonBody;
@@ -74,15 +72,7 @@ pub async fn get_application(
     state: SharedState,
     scope: ScopedApplication,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
-    if scope.is_staff() && scope.application.actor_account_id != scope.principal.account_id {
-        AuditEvent::new("application.read")
-            .by(&scope.principal)
-            .on("application", scope.application.id)
-            .in_region(Some(&scope.application.community_code))
-            .details(json!({}))
-            .record(&state.db)
-            .await?;
-    }
+    scope.audit_staff_read(&state.db, "application.read", ("application", scope.application.id)).await?;
     Ok(web::Json(view::load(&state.db, scope.application).await?))
 }
 

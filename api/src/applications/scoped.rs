@@ -12,6 +12,7 @@ use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::status::Status;
+use crate::audit::AuditEvent;
 use crate::auth::principal::Principal;
 use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode};
@@ -61,8 +62,25 @@ impl ScopedApplication {
         Ok(())
     }
 
-    pub fn is_staff(&self) -> bool {
-        self.principal.role.is_staff()
+    /// Audits a staff read of this person's file (`target` of it); the helper who filed the
+    /// application reads their own work unaudited, residents are never audited.
+    pub async fn audit_staff_read(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        action: &'static str,
+        target: (&'static str, Uuid),
+    ) -> Result<(), ApiError> {
+        if !self.principal.role.is_staff() || self.application.actor_account_id == self.principal.account_id {
+            return Ok(());
+        }
+        AuditEvent::new(action)
+            .by(&self.principal)
+            .on(target.0, target.1)
+            .in_region(Some(&self.application.community_code))
+            .details(serde_json::json!({ "application_id": self.application.id }))
+            .record(db)
+            .await?;
+        Ok(())
     }
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use entity::{account, aid_item, application, application_item, service_point};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -16,7 +17,9 @@ use crate::auth::principal::Principal;
 use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
+use crate::precheck::service::check_amounts;
 use crate::regions::code::RegionCode;
+use crate::regions::service as regions;
 
 /// Creates a draft; `Ok((row, true))` when new, the existing row when the same request came before.
 pub async fn create(
@@ -30,11 +33,11 @@ pub async fn create(
         return same_or_conflict(by, existing, &hash);
     }
     let mut errors = Vec::new();
-    let community = validate::community(db, &input.community_code, &mut errors).await?;
+    let community = regions::community(db, &input.community_code, &mut errors).await?;
     let items = validate::items(db, &input.items, &mut errors).await?;
     validate::phone(input.contact_phone.as_deref(), &mut errors);
     validate::note(input.note.as_deref(), &mut errors);
-    validate::household(&input.household, &mut errors);
+    check_amounts(&input.household, &mut errors);
     if let (Some(point), Some(community)) = (input.service_point_id, &community) {
         let point = service_point::Entity::find_by_id(point).one(db).await?;
         if !point.is_some_and(|p| p.community_code == community.as_str() && p.revoked_at.is_none()) {
@@ -150,7 +153,7 @@ pub async fn update(
     let items = validate::items(db, &input.items, &mut errors).await?;
     validate::phone(input.contact_phone.as_deref(), &mut errors);
     validate::note(input.note.as_deref(), &mut errors);
-    validate::household(&input.household, &mut errors);
+    check_amounts(&input.household, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -181,6 +184,18 @@ pub async fn update(
     events::record(&txn, id, "updated", None, &scope.principal, json!({"items": input.items})).await?;
     txn.commit().await?;
     application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// Marks the application changed (version and time), in the transaction of the change: a
+/// member, a document or a signature.
+pub async fn touch(db: &impl sea_orm::ConnectionTrait, app: &application::Model) -> Result<(), ApiError> {
+    application::Entity::update_many()
+        .col_expr(application::Column::Version, Expr::col(application::Column::Version).add(1))
+        .col_expr(application::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(application::Column::Id.eq(app.id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 fn changed_meanwhile() -> ApiError {

@@ -5,11 +5,8 @@
 use entity::aid_item;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::model::HouseholdIn;
 use crate::catalog::service::is_item_code;
 use crate::error::{ApiError, FieldError, Message};
-use crate::regions::code::{RegionCode, RegionLevel};
-use crate::regions::service as regions;
 
 /// The catalog rows of `items`, in the order given, or the errors.
 pub async fn items(
@@ -71,26 +68,6 @@ pub fn exclusive(rows: &[aid_item::Model], errors: &mut Vec<FieldError>) {
     }
 }
 
-/// The community the household lives in.
-pub async fn community(
-    db: &DatabaseConnection,
-    raw: &str,
-    errors: &mut Vec<FieldError>,
-) -> Result<Option<RegionCode>, ApiError> {
-    let code = RegionCode::parse(raw.trim()).ok().filter(|c| c.is_level(RegionLevel::Community));
-    match code {
-        Some(code) if regions::find(db, &code).await?.is_some() => Ok(Some(code)),
-        _ => {
-            errors.push(FieldError::new(
-                "community_code",
-                "REGION_NOT_FOUND",
-                Message::new("请选择您实际居住的村社(12 位编码)", "Choose the community you live in (12 digits)"),
-            ));
-            Ok(None)
-        }
-    }
-}
-
 pub fn phone(phone: Option<&str>, errors: &mut Vec<FieldError>) {
     let Some(phone) = phone else { return };
     let ok = phone.len() == 11
@@ -115,8 +92,4 @@ pub fn note(note: Option<&str>, errors: &mut Vec<FieldError>) {
             Message::new("说明最多 500 个字", "Use at most 500 characters"),
         ));
     }
-}
-
-pub fn household(household: &HouseholdIn, errors: &mut Vec<FieldError>) {
-    crate::precheck::service::check_amounts(household, errors);
 }

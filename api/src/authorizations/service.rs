@@ -100,7 +100,7 @@ pub async fn sign(
     }
     .insert(&txn)
     .await?;
-    crate::applications::members::touch(&txn, app).await?;
+    crate::applications::service::touch(&txn, app).await?;
     crate::applications::record_event(&txn, scope, "authorization_signed", json!({"authorization_id": row.id})).await?;
     txn.commit().await?;
     Ok((authorization_out(row), true))

@@ -8,7 +8,6 @@ use super::service::{self, NewDocument};
 use super::sniff::{FileKind, sniff};
 use crate::applications::ScopedApplication;
 use crate::applications::model::AttachmentOut;
-use crate::audit::AuditEvent;
 use crate::auth::principal::{Authorized, ResidentOnly};
 use crate::blocking;
 use crate::catalog::model::DocumentType;
@@ -139,15 +138,7 @@ pub async fn get_document_content(
     path: actix_web::web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (content_type, bytes) = service::content(&state.db, &state.storage, &scope, path.1).await?;
-    if scope.is_staff() && scope.application.actor_account_id != scope.principal.account_id {
-        AuditEvent::new("document.read")
-            .by(&scope.principal)
-            .on("document", path.1)
-            .in_region(Some(&scope.application.community_code))
-            .details(serde_json::json!({ "application_id": scope.application.id }))
-            .record(&state.db)
-            .await?;
-    }
+    scope.audit_staff_read(&state.db, "document.read", ("document", path.1)).await?;
     Ok(HttpResponse::Ok().content_type(content_type).insert_header(("Cache-Control", "private, no-store")).body(bytes))
 }
 

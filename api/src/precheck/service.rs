@@ -12,7 +12,7 @@ use crate::auth::principal::Principal;
 use crate::catalog::service as catalog;
 use crate::error::{ApiError, FieldError, Message};
 use crate::http::context::{self, Lang};
-use crate::regions::code::{RegionCode, RegionLevel};
+use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
 
 /// The rule set that applies in `region`: its own, else the nearest one above it.
@@ -36,16 +36,9 @@ pub async fn effective(db: &DatabaseConnection, region: &RegionCode) -> Result<O
 /// Suggests items for a household.
 pub async fn run(db: &DatabaseConnection, input: &PrecheckIn) -> Result<PrecheckOut, ApiError> {
     check_household(input)?;
-    let community = RegionCode::parse(input.community_code.trim()).ok().filter(|c| c.is_level(RegionLevel::Community));
-    let community = match community {
-        Some(code) if regions::find(db, &code).await?.is_some() => code,
-        _ => {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "community_code",
-                "REGION_NOT_FOUND",
-                Message::new("请选择您居住的村社(12 位编码)", "Choose the community you live in (12 digits)"),
-            )]));
-        }
+    let mut errors = Vec::new();
+    let Some(community) = regions::community(db, &input.community_code, &mut errors).await? else {
+        return Err(ApiError::validation(errors));
     };
     let set = effective(db, &community).await?.ok_or_else(|| {
         ApiError::validation(vec![FieldError::new(

@@ -10,7 +10,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::code::{RegionCode, RegionCodeError};
+use super::code::{RegionCode, RegionCodeError, RegionLevel};
 use super::model::{RegionIn, RegionListQuery, RegionNode, RegionOut, RegionTreeOut};
 use crate::audit::AuditEvent;
 use crate::auth::principal::Principal;
@@ -137,6 +137,30 @@ pub async fn list(db: &DatabaseConnection, query: RegionListQuery) -> Result<Pag
     }
     let rows = select.limit(limit + 1).all(db).await?;
     Ok(Page::from_rows(rows, limit, |row| row.code.clone(), RegionOut::from))
+}
+
+/// The existing community `raw` names (12 digits), or a `REGION_NOT_FOUND` error on `community_code`
+/// pushed to `errors`: where a household lives or a service point stands.
+pub async fn community(
+    db: &DatabaseConnection,
+    raw: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<RegionCode>, ApiError> {
+    let code = RegionCode::parse(raw.trim()).ok().filter(|c| c.is_level(RegionLevel::Community));
+    match code {
+        Some(code) if find(db, &code).await?.is_some() => Ok(Some(code)),
+        _ => {
+            errors.push(FieldError::new(
+                "community_code",
+                "REGION_NOT_FOUND",
+                Message::new(
+                    "请选择实际居住的村社(12 位编码)",
+                    "Choose an existing community, where the household lives (12 digits)",
+                ),
+            ));
+            Ok(None)
+        }
+    }
 }
 
 pub async fn find(db: &DatabaseConnection, code: &RegionCode) -> Result<Option<region::Model>, ApiError> {

@@ -16,7 +16,7 @@ use crate::auth::principal::Principal;
 use crate::catalog::service as catalog;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::pii::cipher::PiiCipher;
-use crate::regions::code::{RegionCode, RegionLevel};
+use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
 
 pub fn out(cipher: &PiiCipher, row: service_point::Model) -> ServicePointOut {
@@ -46,15 +46,7 @@ pub async fn create(
             Message::new("请填写 1 到 64 个字的服务点名称", "Enter a name of 1 to 64 characters"),
         ));
     }
-    let community = RegionCode::parse(input.community_code.trim()).ok().filter(|c| c.is_level(RegionLevel::Community));
-    match &community {
-        Some(code) if regions::find(db, code).await?.is_some() => {}
-        _ => errors.push(FieldError::new(
-            "community_code",
-            "REGION_NOT_FOUND",
-            Message::new("请选择一个已建立的村社(12 位编码)", "Choose an existing community (12 digits)"),
-        )),
-    }
+    let community = regions::community(db, &input.community_code, &mut errors).await?;
     let (Some(community), true) = (community, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
