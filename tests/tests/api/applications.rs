@@ -607,3 +607,111 @@ async fn concurrent_submits_get_distinct_numbers_and_lists_page_by_cursor() {
     assert_eq!(submitted["items"], json!([]));
     problem(app.get_as("/api/v1/applications?cursor=nonsense", Some(&resident)).await, 400, "INVALID_QUERY").await;
 }
+
+/// The refusals not walked through above, each with its stable code.
+#[tokio::test]
+async fn every_other_refusal_has_its_code() {
+    let app = TestApp::spawn_with(|settings| settings.storage.max_upload_bytes = 64 * 1024).await;
+    app.seed_demo().await;
+    let resident = app.resident_token("refusals").await;
+    let admin = app.token("demo-admin").await;
+    let elsewhere = json!({"id": Uuid::now_v7(), "community_code": "500199002001", "name": "石岭村服务点"});
+    let elsewhere: Value =
+        app.post_json("/api/v1/service-points", Some(&admin), &elsewhere).await.json().await.unwrap();
+    let mismatch = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "service_point_id": elsewhere["id"], "items": ["temporary"]});
+    let body = problem(app.create_application(&resident, &mismatch).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["code"], "SERVICE_POINT_MISMATCH");
+    let empty = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "items": []});
+    let body = problem(app.create_application(&resident, &empty).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["code"], "INVALID_ITEMS");
+
+    let (id, applicant) = app.ready_draft(&resident, "500199001001", 40).await;
+    // A signer who is not in the household, covers naming strangers, unknown scopes.
+    let (version, sha) = app.authorization_text().await;
+    let signature = app.upload_signature(&resident, &id).await;
+    let stranger = Uuid::now_v7();
+    let bad = json!({"id": Uuid::now_v7(), "text_version": version, "text_sha256": sha, "scope": ["bank_deposits", "horoscope"],
+                     "signer_member_id": stranger, "capacity": "delegate", "relation": "邻居", "covers": [applicant, stranger],
+                     "signature_document_id": signature});
+    let body = problem(
+        app.post_json(&format!("/api/v1/applications/{id}/authorizations"), Some(&resident), &bad).await,
+        422,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(
+        field_codes(&body),
+        [
+            ("scope".to_owned(), "INVALID_SCOPE".to_owned()),
+            ("signer_member_id".to_owned(), "SIGNER_NOT_MEMBER".to_owned()),
+            ("covers[1]".to_owned(), "UNKNOWN_MEMBER".to_owned()),
+        ]
+    );
+    // A member who signed stays until the signature is revoked.
+    let remove = app
+        .client
+        .delete(app.url(&format!("/api/v1/applications/{id}/members/{applicant}")))
+        .bearer_auth(&resident)
+        .send()
+        .await
+        .unwrap();
+    problem(remove, 409, "CONFLICT").await;
+    // Too large, and a form cut off in the middle.
+    problem(
+        app.upload(&resident, &id, &[("type", "medical_bill")], &vec![0xFF; 65 * 1024]).await,
+        413,
+        "PAYLOAD_TOO_LARGE",
+    )
+    .await;
+    let cut = app
+        .client
+        .post(app.url(&format!("/api/v1/applications/{id}/documents")))
+        .bearer_auth(&resident)
+        .header("Content-Type", "multipart/form-data; boundary=xyz")
+        .body("--xyz\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nmedical_bi")
+        .send()
+        .await
+        .unwrap();
+    problem(cut, 400, "BAD_REQUEST").await;
+    // At most 20 members: the draft has two.
+    for n in 0..18 {
+        let member = json!({"name": "成员", "relation": "child", "id_number": id_number("20100101", 500 + n)});
+        assert_eq!(
+            app.put_member(&resident, &id, &Uuid::now_v7().to_string(), &member).await.status(),
+            201,
+            "member {n}"
+        );
+    }
+    let one_more = json!({"name": "成员", "relation": "child", "id_number": id_number("20100101", 600)});
+    let body =
+        problem(app.put_member(&resident, &id, &Uuid::now_v7().to_string(), &one_more).await, 422, "VALIDATION_FAILED")
+            .await;
+    assert_eq!(body["errors"][0]["code"], "TOO_MANY");
+
+    // Another resident reaches none of the remaining operations on this draft.
+    let other = app.resident_token("refusals-other").await;
+    let base = format!("/api/v1/applications/{id}");
+    let attempts = [
+        app.put_json(&base, Some(&other), &json!({"items": ["dibao"]})).await,
+        app.client.delete(app.url(&format!("{base}/members/{applicant}"))).bearer_auth(&other).send().await.unwrap(),
+        app.client.delete(app.url(&format!("{base}/documents/{signature}"))).bearer_auth(&other).send().await.unwrap(),
+        app.post_json(
+            &format!("{base}/attachments"),
+            Some(&other),
+            &json!({"document_id": signature, "type": "signature"}),
+        )
+        .await,
+        app.post_json(&format!("{base}/authorizations"), Some(&other), &bad).await,
+        app.post_json(&format!("{base}/authorizations/{stranger}/revoke"), Some(&other), &json!({"reason": "不同意"}))
+            .await,
+        app.post_json(
+            &format!("{base}/members/{applicant}/reveal-id-number"),
+            Some(&other),
+            &json!({"reason": "好奇"}),
+        )
+        .await,
+    ];
+    for response in attempts {
+        problem(response, 404, "NOT_FOUND").await;
+    }
+}

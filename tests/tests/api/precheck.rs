@@ -142,6 +142,9 @@ async fn an_admin_sets_a_communitys_own_rules_and_no_one_else_may() {
         codes,
         [("dibao_standard_fen", "OUT_OF_RANGE"), ("rules[0].item", "UNKNOWN_ITEM"), ("rules[1]", "INVALID_RULE")]
     );
+    let long_reason = json!({"dibao_standard_fen": 1, "rules": [{"item": "dibao", "all": [{"fact": "household_size", "op": "eq", "value": 1, "reason": "长".repeat(201)}]}]});
+    let body = problem(app.put_json(path, Some(&admin), &long_reason).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["code"], "INVALID_CONDITION");
     let unknown_fact = json!({"dibao_standard_fen": 1, "rules": [{"item": "dibao", "all": [{"fact": "zodiac", "op": "eq", "value": 1}]}]});
     problem(app.put_json(path, Some(&admin), &unknown_fact).await, 422, "VALIDATION_FAILED").await;
     problem(app.put_json("/api/v1/precheck/rules/500197", Some(&admin), &rules).await, 404, "NOT_FOUND").await;
