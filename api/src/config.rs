@@ -28,6 +28,7 @@ pub struct Settings {
     pub wechat: WechatSettings,
     pub pii: PiiSettings,
     pub storage: StorageSettings,
+    pub imaging: ImagingSettings,
     pub log: LogSettings,
 }
 
@@ -169,20 +170,113 @@ pub struct PiiSettings {
     pub index_key: Option<SecretString>,
 }
 
-/// Where uploaded documents are kept. Only the local back end exists so far; the S3-compatible one
-/// comes with the document-photo pipeline, behind the same interface (`infra::storage`).
+/// Where uploaded documents are kept (`infra::storage`): the local directory by default, any
+/// S3-compatible object store (AWS S3, MinIO, Ceph, OSS/COS in S3 mode) for several nodes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorageSettings {
+    pub backend: StorageBackend,
     /// Directory of the local back end. Unset: `<data_dir>/files`.
     pub local_dir: Option<PathBuf>,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
+    pub s3: S3Settings,
 }
 
 impl Default for StorageSettings {
     fn default() -> Self {
-        Self { local_dir: None, max_upload_bytes: 15 * 1024 * 1024 }
+        Self {
+            backend: StorageBackend::Local,
+            local_dir: None,
+            max_upload_bytes: 15 * 1024 * 1024,
+            s3: S3Settings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    Local,
+    S3,
+}
+
+/// The S3-compatible back end. Credentials not set here come from the usual `AWS_*` variables.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct S3Settings {
+    pub bucket: Option<String>,
+    /// e.g. `http://127.0.0.1:9000` for MinIO; unset: AWS.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<SecretString>,
+    /// Allow a plain-HTTP endpoint (a store on the same private network).
+    pub allow_http: bool,
+    /// Keys are written under this prefix (several deployments sharing a bucket).
+    pub prefix: Option<String>,
+}
+
+impl Default for S3Settings {
+    fn default() -> Self {
+        Self {
+            bucket: None,
+            endpoint: None,
+            region: "us-east-1".to_owned(),
+            access_key_id: None,
+            secret_access_key: None,
+            allow_http: false,
+            prefix: None,
+        }
+    }
+}
+
+/// The photo pipeline (`imaging`): limits, sizes, and which quality checks refuse an upload.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImagingSettings {
+    /// Photos decoded at once on a node; 0: one per CPU core.
+    pub max_in_flight: usize,
+    /// How long an upload waits for a turn before 503 `UPLOAD_BUSY`.
+    pub queue_wait_ms: u64,
+    /// Largest width × height taken, read from the header before decoding.
+    pub max_pixels: u64,
+    /// Largest width or height taken.
+    pub max_side: u32,
+    /// Bytes one decoder may allocate.
+    pub max_decode_bytes: u64,
+    /// Long side of the stored image.
+    pub stored_long_side: u32,
+    /// Long side of the thumbnail.
+    pub thumbnail_long_side: u32,
+    /// JPEG quality of the stored image (1–100).
+    pub jpeg_quality: u8,
+    /// Per document type (e.g. `id_card_front`), the failing checks that refuse the upload; other
+    /// failing checks only warn. Setting this table replaces the whole default.
+    pub reject: HashMap<String, Vec<crate::imaging::quality::Check>>,
+}
+
+impl Default for ImagingSettings {
+    fn default() -> Self {
+        use crate::imaging::quality::Check::{
+            FaceNotFound, ImageBlurry, ImageOverexposed, ImageTooDark, ImageTooSmall,
+        };
+        let id_photo = vec![ImageTooSmall, ImageBlurry, ImageTooDark, ImageOverexposed];
+        Self {
+            max_in_flight: 0,
+            queue_wait_ms: 5_000,
+            max_pixels: 64_000_000,
+            max_side: 20_000,
+            max_decode_bytes: 256 * 1024 * 1024,
+            stored_long_side: 2048,
+            thumbnail_long_side: 320,
+            jpeg_quality: 82,
+            reject: HashMap::from([
+                ("id_card_front".to_owned(), id_photo.clone()),
+                ("id_card_back".to_owned(), id_photo),
+                ("selfie".to_owned(), vec![ImageBlurry, ImageTooDark, FaceNotFound]),
+            ]),
+        }
     }
 }
 

@@ -44,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(documents::routes::detach_document)
         .service(documents::routes::get_document_content)
         .service(documents::routes::get_wallet)
+        .service(documents::routes::get_wallet_content)
         .service(authorizations::routes::get_authorization_text)
         .service(authorizations::routes::sign_authorization)
         .service(authorizations::routes::revoke_authorization);

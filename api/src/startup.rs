@@ -35,6 +35,10 @@ pub enum StartupError {
     Login(#[from] LoginConfigError),
     #[error(transparent)]
     Pii(#[from] PiiConfigError),
+    #[error(transparent)]
+    Storage(#[from] crate::infra::storage::StorageConfigError),
+    #[error(transparent)]
+    Photos(#[from] crate::documents::photos::PhotoConfigError),
     #[error(
         "无法监听 / cannot listen on {addr}: {source}. Set JIUZHU__SERVER__HOST and JIUZHU__SERVER__PORT to a free address."
     )]
@@ -66,9 +70,20 @@ impl Application {
         let login = ResidentLogin::from_settings(&settings.wechat)?;
         let lockout = Lockout::new(cache.clone(), &settings.auth);
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
-        let storage = Storage::from_settings(&settings);
-        let state =
-            web::Data::new(AppState { db, cache, tokens, login, lockout, pii, storage, settings: Arc::new(settings) });
+        let storage = Storage::from_settings(&settings)?;
+        tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
+        let photos = crate::documents::photos::Photos::from_settings(&settings.imaging)?;
+        let state = web::Data::new(AppState {
+            db,
+            cache,
+            tokens,
+            login,
+            lockout,
+            pii,
+            storage,
+            photos,
+            settings: Arc::new(settings),
+        });
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
         let server =
             serve(state.clone(), listener).map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;

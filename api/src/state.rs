@@ -9,6 +9,7 @@ use crate::auth::lockout::Lockout;
 use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
+use crate::documents::photos::Photos;
 use crate::infra::cache::Cache;
 use crate::infra::storage::Storage;
 use crate::pii::cipher::PiiCipher;
@@ -21,6 +22,7 @@ pub struct AppState {
     pub lockout: Lockout,
     pub pii: PiiCipher,
     pub storage: Storage,
+    pub photos: Photos,
     pub settings: Arc<Settings>,
 }
 

@@ -11,6 +11,7 @@ pub mod application_number_counter;
 pub mod audit_event;
 pub mod authorization;
 pub mod document;
+pub mod document_flag;
 pub mod household_member;
 pub mod precheck_rule_set;
 pub mod refresh_token;

@@ -14,6 +14,7 @@ mod m20261123_000004_create_service_points;
 mod m20261124_000001_create_precheck_rules;
 mod m20261124_000002_create_applications;
 mod m20261124_000003_guard_signed_records;
+mod m20261201_000001_document_photos;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_precheck_rules::Migration),
             Box::new(m20261124_000002_create_applications::Migration),
             Box::new(m20261124_000003_guard_signed_records::Migration),
+            Box::new(m20261201_000001_document_photos::Migration),
         ]
     }
 }

@@ -16,7 +16,7 @@ use crate::m20261123_000003_create_aid_items::AidItems;
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Applications {
+pub(crate) enum Applications {
     Table,
     Id,
     Number,
@@ -70,7 +70,7 @@ enum HouseholdMembers {
 }
 
 #[derive(DeriveIden)]
-enum Documents {
+pub(crate) enum Documents {
     Table,
     Id,
     OwnerAccountId,
@@ -135,15 +135,15 @@ enum ApplicationNumberCounters {
     Last,
 }
 
-fn uuid_col(name: impl IntoIden) -> ColumnDef {
+pub(crate) fn uuid_col(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).uuid().not_null().to_owned()
 }
 
-fn time_col(name: impl IntoIden) -> ColumnDef {
+pub(crate) fn time_col(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
 }
 
-fn fk(
+pub(crate) fn fk(
     name: &str,
     from: (impl IntoIden, impl IntoIden),
     to: (impl IntoIden, impl IntoIden),

@@ -44,11 +44,62 @@ pub fn png_bytes(base64: &str) -> Vec<u8> {
     STANDARD.decode(base64).expect("png")
 }
 
-/// Bytes that start like a JPEG (the server only sniffs them so far).
+/// A sharp, well-lit 960×720 JPEG photo that passes every quality check (but has no face); each
+/// seed draws a different picture (different perceptual hash).
 pub fn jpeg_bytes(seed: u8) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.extend((0..2048u32).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
-    bytes
+    photo(seed, 960, 720, 1.0)
+}
+
+/// A `width`×`height` JPEG of a textured, seed-dependent picture, its brightness scaled by `light`.
+pub fn photo(seed: u8, width: u32, height: u32, light: f32) -> Vec<u8> {
+    let mut state = u32::from(seed).wrapping_mul(2_654_435_761) | 1;
+    let (fx, fy) = (3.0 + f32::from(seed % 7) * 2.0, 2.0 + f32::from(seed / 7 % 5) * 3.0);
+    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let noise = (state & 63) as f32 - 32.0;
+            let (u, v) = (x as f32 / width as f32, y as f32 / height as f32);
+            let base = 128.0
+                + 70.0
+                    * (u * fx * std::f32::consts::TAU).sin()
+                    * (v * fy * std::f32::consts::TAU + f32::from(seed)).cos();
+            let value = ((base + noise) * light).clamp(0.0, 255.0) as u8;
+            pixels.extend_from_slice(&[value, value.saturating_add(10), value.saturating_sub(10)]);
+        }
+    }
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 90)
+        .encode(&pixels, width as u16, height as u16, jpeg_encoder::ColorType::Rgb)
+        .expect("jpeg");
+    out
+}
+
+/// The JPEG with an EXIF segment: `orientation` and a GPS position (which must never be stored).
+pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    // TIFF header, IFD0 with Orientation (0x0112) and a GPS IFD pointer (0x8825) to an IFD
+    // holding GPSLatitudeRef "N" (0x0001).
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(&1u16.to_be_bytes());
+    tiff.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(b"GPS 29.56N 106.55E");
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&u16::try_from(app1.len() + 2).expect("small").to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
 }
 
 /// A `multipart/form-data` body as `wx.uploadFile` sends it.

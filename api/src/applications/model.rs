@@ -132,8 +132,25 @@ pub struct AttachmentOut {
     pub member_id: Option<Uuid>,
     pub content_type: String,
     pub byte_size: i64,
+    /// SHA-256 of the stored bytes (for photos: the normalised copy).
     pub sha256: String,
+    /// Stored size of a photo, in pixels (upright, at most 2048 on the long side).
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    /// A 320 px thumbnail exists (`…/content?size=thumbnail`).
+    pub thumbnail: bool,
+    /// Quality checks the photo failed without being refused: how to retake it for a better one.
+    pub warnings: Vec<PhotoWarningOut>,
     pub attached_at: DateTime<Utc>,
+}
+
+/// A failed photo check that did not refuse the upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoWarningOut {
+    /// `IMAGE_TOO_SMALL`, `IMAGE_BLURRY`, `IMAGE_TOO_DARK`, `IMAGE_OVEREXPOSED` or `FACE_NOT_FOUND`.
+    pub code: String,
+    /// What to do, in the caller's language.
+    pub message: String,
 }
 
 /// A signed authorization, as evidence.

@@ -9,11 +9,13 @@ use uuid::Uuid;
 
 use super::model::{
     ActorOut, ApplicationOut, AttachmentOut, AuthorizationOut, HouseholdIn, ItemOut, MemberFactsOut, MemberOut,
+    PhotoWarningOut,
 };
 use super::status::{Relation, Status};
 use crate::auth::role::{HelperKind, Role};
 use crate::catalog::model::DocumentType;
 use crate::error::ApiError;
+use crate::imaging::quality::Check;
 
 /// Everything an application holds besides its own row, as stored.
 pub struct Parts {
@@ -137,8 +139,22 @@ pub fn attachment_out(row: application_document::Model, doc: &document::Model) -
         content_type: doc.content_type.clone(),
         byte_size: doc.byte_size,
         sha256: doc.sha256.clone(),
+        width: doc.width,
+        height: doc.height,
+        thumbnail: doc.thumbnail_key.is_some(),
+        warnings: warnings(doc),
         attached_at: row.attached_at,
     })
+}
+
+/// The failed checks recorded with a photo, with what to do about each.
+pub fn warnings(doc: &document::Model) -> Vec<PhotoWarningOut> {
+    let failed = doc.quality.as_ref().and_then(|q| q.get("failed")).cloned().unwrap_or_default();
+    serde_json::from_value::<Vec<Check>>(failed)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|check| PhotoWarningOut { code: check.code().to_owned(), message: check.message().localized() })
+        .collect()
 }
 
 pub fn authorization_out(row: authorization::Model) -> AuthorizationOut {

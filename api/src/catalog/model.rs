@@ -33,6 +33,10 @@ pub enum DocumentType {
     HardshipProof,
     /// 授权书手写签名 (the canvas PNG; referenced by an authorization, not listed as required)
     Signature,
+    /// 本人照片 (a selfie: check-ins, or where an item asks for one)
+    Selfie,
+    /// 其他材料
+    Other,
 }
 
 impl DocumentType {
@@ -52,6 +56,8 @@ impl DocumentType {
             Self::HousingPhoto => "住房现状照片",
             Self::HardshipProof => "困难情况证明",
             Self::Signature => "手写签名",
+            Self::Selfie => "本人照片",
+            Self::Other => "其他材料",
         }
     }
 }

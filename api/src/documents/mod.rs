@@ -1,7 +1,11 @@
 //! Documents (photos and PDFs) attached to applications, stored through `infra::storage`, and the
-//! resident's wallet for reuse. The image checks and normalisation come with the photo pipeline.
+//! resident's wallet for reuse. Photos pass through the pipeline first ([`photos`], `imaging`):
+//! checked with guidance, normalised, fingerprinted; near-duplicates across households are
+//! flagged for reviewers ([`flags`]).
 
+pub mod flags;
 pub mod model;
+pub mod photos;
 pub mod routes;
 pub mod service;
 pub mod sniff;

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::catalog::model::DocumentType;
@@ -41,10 +41,33 @@ pub struct WalletDocumentOut {
     pub content_type: String,
     pub byte_size: i64,
     pub sha256: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    /// A 320 px thumbnail exists (`/api/v1/me/documents/{id}/content?size=thumbnail`).
+    pub thumbnail: bool,
     pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WalletOut {
     pub items: Vec<WalletDocumentOut>,
+}
+
+/// Which copy of a document to serve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentSize {
+    /// The stored document (photos: normalised, at most 2048 px).
+    #[default]
+    Full,
+    /// The 320 px thumbnail (photos only).
+    Thumbnail,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ContentQuery {
+    /// `full` (default) or `thumbnail`.
+    pub size: Option<ContentSize>,
 }

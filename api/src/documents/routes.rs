@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, delete, get, post};
 use futures_util::StreamExt;
 use uuid::Uuid;
 
-use super::model::{ReuseIn, UploadForm, WalletOut};
+use super::model::{ContentQuery, ReuseIn, UploadForm, WalletOut};
 use super::service::{self, NewDocument};
 use super::sniff::{FileKind, sniff};
 use crate::applications::ScopedApplication;
@@ -20,8 +20,19 @@ const DOCUMENT_KINDS: [FileKind; 4] = [FileKind::Jpeg, FileKind::Png, FileKind::
 
 /// Upload a document photo (or PDF) to a draft, as `multipart/form-data` the way `wx.uploadFile`
 /// sends it: the file in field `file`, and `type`, optional `member_id` and `id` as form fields.
-/// The format is decided from the bytes. A resident's uploads also go to their wallet. A
-/// handwritten signature (`type=signature`) is the canvas PNG and must show strokes.
+/// The format is decided from the bytes (JPEG, PNG, WebP, PDF; HEIC gets a 415 saying to switch
+/// the camera to "兼容格式"). A resident's uploads also go to their wallet.
+///
+/// Photos are checked before anything is stored: size and dimensions from the header (no decode
+/// of a decompression bomb), then decoded under memory limits, turned upright (EXIF), stripped of
+/// all metadata (GPS included), stored at most 2048 px on the long side as JPEG with a 320 px
+/// thumbnail, fingerprinted (SHA-256 of original and stored bytes, perceptual hash). Quality
+/// checks (`IMAGE_TOO_SMALL`, `IMAGE_BLURRY`, `IMAGE_TOO_DARK`, `IMAGE_OVEREXPOSED`,
+/// `FACE_NOT_FOUND` for ID portraits and selfies) either refuse the upload (422 with that code,
+/// every failing check in `errors` with how to retake it; ID photos by default) or come back as
+/// `warnings`. The same file uploaded again for the same wallet returns the document stored
+/// before. A handwritten signature (`type=signature`) is the canvas PNG, must show strokes, and is
+/// kept exactly as signed.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
@@ -34,8 +45,9 @@ const DOCUMENT_KINDS: [FileKind; 4] = [FileKind::Jpeg, FileKind::Png, FileKind::
         (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for other bytes", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than `storage.max_upload_bytes`", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not a JPEG, PNG, WebP or PDF, or a signature that is not a PNG (`FILE_TYPE_UNSUPPORTED`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad form field, an unknown member (`MEMBER_NOT_FOUND`), an empty signature (`SIGNATURE_EMPTY`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a JPEG, PNG, WebP or PDF (HEIC included), or a signature that is not a PNG (`FILE_TYPE_UNSUPPORTED`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad form field, an unknown member (`MEMBER_NOT_FOUND`), an empty signature (`SIGNATURE_EMPTY`), a damaged or cut-off file (`FILE_CORRUPT`), a picture over the size limit (`IMAGE_TOO_LARGE`), or a photo refused by a quality check (`IMAGE_TOO_SMALL`, `IMAGE_BLURRY`, `IMAGE_TOO_DARK`, `IMAGE_OVEREXPOSED`, `FACE_NOT_FOUND`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many photos in processing (`UPLOAD_BUSY`); retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/api/v1/applications/{id}/documents")]
@@ -58,16 +70,17 @@ pub async fn upload_document(
             ),
         )]));
     }
-    let type_name = service::type_name(form.doc_type);
     let new = NewDocument {
         id: form.id.unwrap_or_else(Uuid::now_v7),
         // Signatures are evidence of one authorization, not wallet documents for reuse.
         owner: if signature { None } else { scope.application.subject_account_id },
-        doc_type: &type_name,
+        doc_type: form.doc_type,
         bytes: form.file,
         accept: if signature { &[FileKind::Png] } else { &DOCUMENT_KINDS },
+        // A signature is kept exactly as signed; photos are normalised.
+        normalise: !signature,
     };
-    let doc = service::store(&state.db, &state.storage, &scope.principal, new).await?;
+    let doc = service::store(&state, &scope.principal, new).await?;
     let (out, created) = service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?;
     Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
 }
@@ -120,15 +133,18 @@ pub async fn detach_document(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The bytes of a document of the application (signatures included), for whoever may read it.
-/// Staff reads are audited.
+/// The bytes of a document of the application (signatures included), or the 320 px thumbnail of
+/// a photo (`?size=thumbnail`), for whoever may read the application: the applicant, the helpers
+/// of its community, reviewers and supervisors of its region. Staff reads are audited. Served
+/// `Cache-Control: private, no-store` with `X-Content-Type-Options: nosniff`.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The application"), ("document_id" = Uuid, Path, description = "The document")),
+    params(("id" = Uuid, Path, description = "The application"), ("document_id" = Uuid, Path, description = "The document"), ContentQuery),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 404, description = "Not attached, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The file: `image/jpeg` for photos, `image/png` for signatures, `application/pdf`", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 400, description = "An unknown `size`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not attached, not the caller's, or no thumbnail (not a photo)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/api/v1/applications/{id}/documents/{document_id}/content")]
@@ -136,10 +152,43 @@ pub async fn get_document_content(
     state: SharedState,
     scope: ScopedApplication,
     path: actix_web::web::Path<(Uuid, Uuid)>,
+    query: actix_web::web::Query<ContentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (content_type, bytes) = service::content(&state.db, &state.storage, &scope, path.1).await?;
+    let doc = service::attached(&state.db, &scope, path.1).await?;
+    let (content_type, bytes) = service::content(&state.storage, &doc, query.size.unwrap_or_default()).await?;
     scope.audit_staff_read(&state.db, "document.read", ("document", path.1)).await?;
-    Ok(HttpResponse::Ok().content_type(content_type).insert_header(("Cache-Control", "private, no-store")).body(bytes))
+    Ok(file_response(content_type, bytes))
+}
+
+/// A document of the caller's own wallet, or its thumbnail (`?size=thumbnail`).
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("document_id" = Uuid, Path, description = "The document"), ContentQuery),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not in the caller's wallet, or no thumbnail", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/me/documents/{document_id}/content")]
+pub async fn get_wallet_content(
+    state: SharedState,
+    caller: Authorized<ResidentOnly>,
+    path: actix_web::web::Path<Uuid>,
+    query: actix_web::web::Query<ContentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let doc = service::owned(&state.db, caller.principal.account_id, path.into_inner()).await?;
+    let (content_type, bytes) = service::content(&state.storage, &doc, query.size.unwrap_or_default()).await?;
+    Ok(file_response(content_type, bytes))
+}
+
+fn file_response(content_type: String, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, no-store"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(bytes)
 }
 
 /// The caller's document wallet: what they uploaded before, to attach again.

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::model::{WalletDocumentOut, WalletOut};
+use super::model::{ContentSize, WalletDocumentOut, WalletOut};
 use super::sniff::{self, FileKind};
 use crate::applications::ScopedApplication;
 use crate::applications::model::AttachmentOut;
@@ -18,7 +18,9 @@ use crate::applications::view;
 use crate::auth::principal::Principal;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::imaging::phash;
 use crate::infra::storage::Storage;
+use crate::state::AppState;
 
 /// A file to store, as received.
 pub struct NewDocument<'a> {
@@ -26,57 +28,131 @@ pub struct NewDocument<'a> {
     pub id: Uuid,
     /// The resident whose wallet keeps it, if any.
     pub owner: Option<Uuid>,
-    pub doc_type: &'a str,
+    pub doc_type: DocumentType,
     pub bytes: Vec<u8>,
     /// The kinds accepted here (decided from the bytes).
     pub accept: &'a [FileKind],
+    /// Photos go through the pipeline (normalised, checked); otherwise stored as sent.
+    pub normalise: bool,
 }
 
-/// Stores a document; a retry with the same id and bytes returns the first one.
-pub async fn store(
-    db: &DatabaseConnection,
-    storage: &Storage,
-    by: &Principal,
-    new: NewDocument<'_>,
-) -> Result<document::Model, ApiError> {
-    let NewDocument { id, owner, doc_type, bytes, accept } = new;
-    let kind = sniff::sniff(&bytes)
-        .filter(|k| accept.contains(k))
-        .ok_or_else(|| ApiError::new(ErrorCode::FileTypeUnsupported))?;
-    let sha256 = crate::hex::sha256(&bytes);
+/// Stores a document. A retry with the same id and bytes returns the first one, and so does the
+/// same file uploaded again for the same wallet (same type, same SHA-256 of what was sent).
+///
+/// Photos are decoded, checked and normalised first (see `imaging`): what is stored is the clean
+/// copy (upright, at most 2048 px, JPEG, no metadata) and its thumbnail, never the original bytes.
+pub async fn store(state: &AppState, by: &Principal, new: NewDocument<'_>) -> Result<document::Model, ApiError> {
+    let NewDocument { id, owner, doc_type, bytes, accept, normalise } = new;
+    let db = &state.db;
+    let kind = match sniff::sniff(&bytes) {
+        Some(kind) if accept.contains(&kind) => kind,
+        _ if sniff::is_heic(&bytes) => return Err(heic_refused()),
+        _ => return Err(ApiError::new(ErrorCode::FileTypeUnsupported)),
+    };
+    let original_sha256 = crate::hex::sha256(&bytes);
     if let Some(existing) = document::Entity::find_by_id(id).one(db).await? {
-        return if existing.sha256 == sha256 && existing.uploaded_by == by.account_id {
+        return if existing.original_sha256 == original_sha256 && existing.uploaded_by == by.account_id {
             Ok(existing)
         } else {
             Err(ApiError::new(ErrorCode::Conflict))
         };
     }
+    let type_name = type_name(doc_type);
+    let same_file = document::Entity::find()
+        .filter(document::Column::OriginalSha256.eq(&original_sha256))
+        .filter(document::Column::DocType.eq(&type_name));
+    let same_file = match owner {
+        Some(owner) => same_file.filter(document::Column::OwnerAccountId.eq(owner)),
+        None => same_file
+            .filter(document::Column::OwnerAccountId.is_null())
+            .filter(document::Column::UploadedBy.eq(by.account_id)),
+    };
+    // A signature is the evidence of one act of signing: never shared between two.
+    if doc_type != DocumentType::Signature
+        && let Some(existing) = same_file.one(db).await?
+    {
+        return Ok(existing);
+    }
+
     let now = Utc::now();
-    let key = format!("documents/{}/{:02}/{}", now.year(), now.month(), id.as_hyphenated());
-    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-    storage.put(&key, bytes).await?;
-    let row = document::ActiveModel {
+    let key = format!("documents/{}/{:02}/{}", now.year(), now.month(), Uuid::new_v4().as_hyphenated());
+    let mut row = document::ActiveModel {
         id: Set(id),
         owner_account_id: Set(owner),
         uploaded_by: Set(by.account_id),
-        doc_type: Set(doc_type.to_owned()),
+        doc_type: Set(type_name),
         storage_key: Set(key.clone()),
-        content_type: Set(kind.content_type().to_owned()),
-        byte_size: Set(size),
-        sha256: Set(sha256),
+        original_sha256: Set(original_sha256),
         created_at: Set(now),
+        thumbnail_key: Set(None),
+        width: Set(None),
+        height: Set(None),
+        phash: Set(None),
+        phash_b0: Set(None),
+        phash_b1: Set(None),
+        phash_b2: Set(None),
+        phash_b3: Set(None),
+        quality: Set(None),
+        ..Default::default()
+    };
+    let (stored, thumbnail) = match kind.raster().filter(|_| normalise) {
+        Some(format) => {
+            let photo = state.photos.process(bytes, format, doc_type).await?;
+            let hash = photo.phash.cast_signed();
+            let [b0, b1, b2, b3] = phash::bands(photo.phash);
+            row.content_type = Set("image/jpeg".to_owned());
+            row.width = Set(i32::try_from(photo.width).ok());
+            row.height = Set(i32::try_from(photo.height).ok());
+            row.phash = Set(Some(hash));
+            row.phash_b0 = Set(Some(b0));
+            row.phash_b1 = Set(Some(b1));
+            row.phash_b2 = Set(Some(b2));
+            row.phash_b3 = Set(Some(b3));
+            row.quality = Set(Some(serde_json::json!({ "measures": photo.measures, "failed": photo.failed })));
+            row.thumbnail_key = Set(Some(format!("{key}-thumb")));
+            (photo.stored, Some(photo.thumbnail))
+        }
+        None => {
+            if kind == FileKind::Pdf && !sniff::pdf_is_complete(&bytes) {
+                return Err(ApiError::new(ErrorCode::FileCorrupt));
+            }
+            row.content_type = Set(kind.content_type().to_owned());
+            (bytes, None)
+        }
+    };
+    row.sha256 = Set(crate::hex::sha256(&stored));
+    row.byte_size = Set(i64::try_from(stored.len()).unwrap_or(i64::MAX));
+    let storage = &state.storage;
+    // The files first, then the row: a crash in between leaves at worst unreferenced files.
+    storage.put(&key, stored).await?;
+    if let Some(thumbnail) = thumbnail
+        && let Err(err) = storage.put(&format!("{key}-thumb"), thumbnail).await
+    {
+        remove_files(storage, &key).await;
+        return Err(err.into());
     }
-    .insert(db)
-    .await;
-    match row {
+    match row.insert(db).await {
         Ok(row) => Ok(row),
         Err(err) => {
-            if let Err(cleanup) = storage.delete(&key).await {
-                tracing::warn!(error = %cleanup, "an unreferenced upload stays in storage");
-            }
+            remove_files(storage, &key).await;
             Err(err.into())
         }
     }
+}
+
+async fn remove_files(storage: &Storage, key: &str) {
+    for key in [key.to_owned(), format!("{key}-thumb")] {
+        if let Err(cleanup) = storage.delete(&key).await {
+            tracing::warn!(error = %cleanup, "an unreferenced upload stays in storage");
+        }
+    }
+}
+
+fn heic_refused() -> ApiError {
+    ApiError::new(ErrorCode::FileTypeUnsupported).with_detail(Message::new(
+        "暂不支持 HEIC 格式的照片。请在手机\u{201c}设置 → 相机 → 格式\u{201d}中选择\u{201c}兼容格式\u{201d}(兼容性最佳)后重新拍摄,或在相册中截图后上传。",
+        "HEIC photos are not accepted yet. Set the camera format to \"Most Compatible\" and retake the photo, or upload a screenshot of it.",
+    ))
 }
 
 /// Attaches `doc` to the draft as `doc_type` (for `member_id`). An ID photo replaces the earlier
@@ -118,6 +194,9 @@ pub async fn attach(
     .await?;
     touch(&txn, app).await?;
     txn.commit().await?;
+    if doc.doc_type != type_name_of_signature() {
+        super::flags::check(db, app, doc).await?;
+    }
     Ok((attachment_out(row, doc)?, true))
 }
 
@@ -175,20 +254,46 @@ pub async fn detach(db: &DatabaseConnection, scope: &ScopedApplication, document
     Ok(())
 }
 
-/// The bytes of a document attached to the application, with its type.
-pub async fn content(
+/// A document attached to the application.
+pub async fn attached(
     db: &DatabaseConnection,
-    storage: &Storage,
     scope: &ScopedApplication,
     document_id: Uuid,
-) -> Result<(String, Vec<u8>), ApiError> {
+) -> Result<document::Model, ApiError> {
     application_document::Entity::find_by_id((scope.application.id, document_id))
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    let doc =
-        document::Entity::find_by_id(document_id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    Ok((doc.content_type, storage.get(&doc.storage_key).await?))
+    document::Entity::find_by_id(document_id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// A document of the resident's own wallet.
+pub async fn owned(db: &DatabaseConnection, owner: Uuid, document_id: Uuid) -> Result<document::Model, ApiError> {
+    document::Entity::find_by_id(document_id)
+        .one(db)
+        .await?
+        .filter(|d| d.owner_account_id == Some(owner))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// The bytes of a document (or of its thumbnail), with their content type.
+pub async fn content(
+    storage: &Storage,
+    doc: &document::Model,
+    size: ContentSize,
+) -> Result<(String, Vec<u8>), ApiError> {
+    match size {
+        ContentSize::Full => Ok((doc.content_type.clone(), storage.get(&doc.storage_key).await?)),
+        ContentSize::Thumbnail => {
+            let key = doc.thumbnail_key.as_deref().ok_or_else(|| {
+                ApiError::new(ErrorCode::NotFound).with_detail(Message::new(
+                    "该材料没有缩略图(不是照片)。",
+                    "This document has no thumbnail (not a photo).",
+                ))
+            })?;
+            Ok(("image/jpeg".to_owned(), storage.get(key).await?))
+        }
+    }
 }
 
 /// A resident's wallet, newest first.
@@ -207,10 +312,17 @@ pub async fn wallet(db: &DatabaseConnection, owner: Uuid) -> Result<WalletOut, A
                 content_type: d.content_type,
                 byte_size: d.byte_size,
                 sha256: d.sha256,
+                width: d.width,
+                height: d.height,
+                thumbnail: d.thumbnail_key.is_some(),
                 created_at: d.created_at,
             })
             .collect(),
     })
+}
+
+fn type_name_of_signature() -> String {
+    type_name(DocumentType::Signature)
 }
 
 pub fn type_name(doc_type: DocumentType) -> String {

@@ -34,6 +34,32 @@ pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
     }
 }
 
+/// HEIC/HEIF (iPhones and many Android phones by default): recognised to say what to do, not taken.
+pub fn is_heic(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(&bytes[8..12], b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1")
+}
+
+/// A PDF that ends as a PDF must (`%%EOF` in its last kilobyte); a cut-off upload does not.
+pub fn pdf_is_complete(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    tail.windows(5).any(|w| w == b"%%EOF")
+}
+
+impl FileKind {
+    /// The raster format to decode, for photos.
+    pub fn raster(self) -> Option<crate::imaging::decode::Format> {
+        use crate::imaging::decode::Format;
+        match self {
+            Self::Jpeg => Some(Format::Jpeg),
+            Self::Png => Some(Format::Png),
+            Self::Webp => Some(Format::Webp),
+            Self::Pdf => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +74,9 @@ mod tests {
         assert_eq!(sniff(b"GIF89a"), None);
         assert_eq!(sniff(b""), None);
         assert_eq!(sniff(b"RIFF"), None);
+        assert!(is_heic(b"\0\0\0\x18ftypheic\0\0\0\0"));
+        assert!(!is_heic(b"\0\0\0\x18ftypisom"));
+        assert!(pdf_is_complete(b"%PDF-1.7\n...\n%%EOF\n"));
+        assert!(!pdf_is_complete(b"%PDF-1.7\n1 0 obj"));
     }
 }

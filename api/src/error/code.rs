@@ -73,6 +73,22 @@ pub enum ErrorCode {
     DuplicateApplication,
     /// The uploaded file is not a JPEG, PNG or WebP photo or a PDF (decided from its bytes).
     FileTypeUnsupported,
+    /// The file is damaged or was cut off in transfer.
+    FileCorrupt,
+    /// The picture's declared size is over the limit (a decompression bomb, or a panorama).
+    ImageTooLarge,
+    /// Too many photos are being processed; retry after `Retry-After`.
+    UploadBusy,
+    /// The photo is too small to read (refused for this document type).
+    ImageTooSmall,
+    /// The photo is blurry (refused for this document type).
+    ImageBlurry,
+    /// The photo is too dark (refused for this document type).
+    ImageTooDark,
+    /// The photo is overexposed or shows glare (refused for this document type).
+    ImageOverexposed,
+    /// No face was found where one must be (refused for this document type).
+    FaceNotFound,
 }
 
 /// Text in the two languages the API speaks.
@@ -108,6 +124,14 @@ impl ErrorCode {
             Self::ApplicationLocked | Self::DuplicateApplication => StatusCode::CONFLICT,
             Self::ApplicationIncomplete => StatusCode::UNPROCESSABLE_ENTITY,
             Self::FileTypeUnsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::FileCorrupt
+            | Self::ImageTooLarge
+            | Self::ImageTooSmall
+            | Self::ImageBlurry
+            | Self::ImageTooDark
+            | Self::ImageOverexposed
+            | Self::FaceNotFound => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UploadBusy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -145,6 +169,14 @@ impl ErrorCode {
             Self::ApplicationIncomplete => "APPLICATION_INCOMPLETE",
             Self::DuplicateApplication => "DUPLICATE_APPLICATION",
             Self::FileTypeUnsupported => "FILE_TYPE_UNSUPPORTED",
+            Self::FileCorrupt => "FILE_CORRUPT",
+            Self::ImageTooLarge => "IMAGE_TOO_LARGE",
+            Self::UploadBusy => "UPLOAD_BUSY",
+            Self::ImageTooSmall => "IMAGE_TOO_SMALL",
+            Self::ImageBlurry => "IMAGE_BLURRY",
+            Self::ImageTooDark => "IMAGE_TOO_DARK",
+            Self::ImageOverexposed => "IMAGE_OVEREXPOSED",
+            Self::FaceNotFound => "FACE_NOT_FOUND",
         }
     }
 
@@ -182,6 +214,14 @@ impl ErrorCode {
             Self::ApplicationIncomplete => ("申请材料不完整", "Application incomplete"),
             Self::DuplicateApplication => ("已有正在办理的申请", "Duplicate application"),
             Self::FileTypeUnsupported => ("文件格式不支持", "Unsupported file type"),
+            Self::FileCorrupt => ("文件已损坏", "File damaged"),
+            Self::ImageTooLarge => ("图片尺寸过大", "Image too large"),
+            Self::UploadBusy => ("上传人数较多", "Uploads busy"),
+            Self::ImageTooSmall => ("照片太小", "Photo too small"),
+            Self::ImageBlurry => ("照片模糊", "Photo blurry"),
+            Self::ImageTooDark => ("照片太暗", "Photo too dark"),
+            Self::ImageOverexposed => ("照片过亮", "Photo overexposed"),
+            Self::FaceNotFound => ("未识别到人脸", "No face found"),
         };
         Text { zh, en }
     }
@@ -294,6 +334,38 @@ impl ErrorCode {
                 "请上传 JPG、PNG、WebP 格式的照片或 PDF 文件;如使用苹果手机,请在相机设置中选择\u{201c}兼容性最佳\u{201d}。",
                 "Upload a JPEG, PNG or WebP photo or a PDF; on an iPhone choose the \"Most Compatible\" camera format.",
             ),
+            Self::FileCorrupt => (
+                "文件已损坏或没有传完整,请重新拍摄,或从相册选择原图再上传。",
+                "The file is damaged or was cut off; take the photo again or pick the original from the album.",
+            ),
+            Self::ImageTooLarge => (
+                "图片尺寸过大,请用手机相机直接拍摄(不要用全景或超高像素模式)后上传。",
+                "The picture is too large; take an ordinary photo (not a panorama or ultra-resolution shot) and upload it.",
+            ),
+            Self::UploadBusy => (
+                "当前上传人数较多,请稍等几秒后重新上传。",
+                "Many photos are being processed right now; wait a few seconds and upload again.",
+            ),
+            Self::ImageTooSmall => (
+                "照片太小、看不清,请靠近一些,让证件占满取景框后重新拍摄。",
+                "The photo is too small to read; move closer so the document fills the frame and retake it.",
+            ),
+            Self::ImageBlurry => (
+                "照片模糊,请将证件放平、对准光线充足处重新拍摄。",
+                "The photo is blurry; lay the document flat in good light, hold the phone still and retake it.",
+            ),
+            Self::ImageTooDark => (
+                "照片太暗,请到光线充足的地方或打开灯后重新拍摄。",
+                "The photo is too dark; move to good light or switch a light on and retake it.",
+            ),
+            Self::ImageOverexposed => (
+                "照片过亮或有反光,请避开强光直射、关闭闪光灯后重新拍摄。",
+                "The photo is overexposed or shows glare; avoid direct light, turn the flash off and retake it.",
+            ),
+            Self::FaceNotFound => (
+                "没有识别到清晰的人脸,请正对镜头、摘下帽子和口罩,在光线充足处重新拍摄。",
+                "No clear face was found; face the camera without hat or mask, in good light, and retake it.",
+            ),
         };
         Text { zh, en }
     }
@@ -317,7 +389,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 39] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -349,6 +421,14 @@ impl ErrorCode {
         Self::ApplicationIncomplete,
         Self::DuplicateApplication,
         Self::FileTypeUnsupported,
+        Self::FileCorrupt,
+        Self::ImageTooLarge,
+        Self::UploadBusy,
+        Self::ImageTooSmall,
+        Self::ImageBlurry,
+        Self::ImageTooDark,
+        Self::ImageOverexposed,
+        Self::FaceNotFound,
     ];
 }
 

@@ -40,6 +40,11 @@ impl Message {
         Self { zh: zh.into(), en: en.into() }
     }
 
+    /// The text in the language of the request being served.
+    pub fn localized(&self) -> String {
+        self.pick(crate::http::context::current().lang).to_owned()
+    }
+
     fn pick(&self, lang: Lang) -> &str {
         match lang {
             Lang::Zh => &self.zh,

@@ -1,3 +1,26 @@
-//! The pure image work: no HTTP, no database. Callers run it on the blocking pool.
+//! The pure image work: no HTTP, no database. Callers run it on the blocking pool, through the
+//! [`gate::ImageGate`] that bounds how many images are decoded at once.
+//!
+//! The path of a photo: [`decode`] (header first, limits, DCT-scaled JPEG decoding, EXIF
+//! orientation) → [`raster`] (resize, orient, JPEG encode) → [`quality`] (size, light, sharpness,
+//! [`face`]) and [`phash`] — all tied together by [`pipeline::process`].
 
+pub mod decode;
+pub mod face;
+pub mod gate;
 pub mod ink;
+pub mod phash;
+pub mod pipeline;
+pub mod quality;
+pub mod raster;
+
+/// Why an image cannot be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("the image is damaged or incomplete")]
+    Corrupt,
+    #[error("the image is {width}x{height} pixels, over the limit")]
+    TooLarge { width: u32, height: u32 },
+    #[error("image processing failed: {0}")]
+    Internal(String),
+}

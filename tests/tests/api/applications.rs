@@ -611,7 +611,7 @@ async fn concurrent_submits_get_distinct_numbers_and_lists_page_by_cursor() {
 /// The refusals not walked through above, each with its stable code.
 #[tokio::test]
 async fn every_other_refusal_has_its_code() {
-    let app = TestApp::spawn_with(|settings| settings.storage.max_upload_bytes = 64 * 1024).await;
+    let app = TestApp::spawn_with(|settings| settings.storage.max_upload_bytes = 2 << 20).await;
     app.seed_demo().await;
     let resident = app.resident_token("refusals").await;
     let admin = app.token("demo-admin").await;
@@ -658,7 +658,7 @@ async fn every_other_refusal_has_its_code() {
     problem(remove, 409, "CONFLICT").await;
     // Too large, and a form cut off in the middle.
     problem(
-        app.upload(&resident, &id, &[("type", "medical_bill")], &vec![0xFF; 65 * 1024]).await,
+        app.upload(&resident, &id, &[("type", "medical_bill")], &vec![0xFF; (2 << 20) + 1]).await,
         413,
         "PAYLOAD_TOO_LARGE",
     )

@@ -1,0 +1,131 @@
+//! The document-photo policy on top of the pure pipeline: per document type, how large the
+//! original must be, whether a face is looked for, which failing checks refuse the upload (the
+//! rest warn), and the gate that bounds decodes in flight. Built once from `[imaging]`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::catalog::model::DocumentType;
+use crate::config::ImagingSettings;
+use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::imaging::ImageError;
+use crate::imaging::decode::{Format, Limits};
+use crate::imaging::gate::ImageGate;
+use crate::imaging::pipeline::{self, Options, Processed};
+use crate::imaging::quality::Check;
+
+#[derive(Debug, thiserror::Error)]
+#[error("配置错误 / imaging.reject: unknown document type `{0}`")]
+pub struct PhotoConfigError(String);
+
+pub struct Photos {
+    gate: ImageGate,
+    base: Options,
+    reject: HashMap<DocumentType, Vec<Check>>,
+}
+
+impl Photos {
+    pub fn from_settings(settings: &ImagingSettings) -> Result<Self, PhotoConfigError> {
+        let reject = settings
+            .reject
+            .iter()
+            .map(|(name, checks)| {
+                serde_json::from_value::<DocumentType>(serde_json::Value::String(name.clone()))
+                    .map(|t| (t, checks.clone()))
+                    .map_err(|_| PhotoConfigError(name.clone()))
+            })
+            .collect::<Result<_, _>>()?;
+        let in_flight = match settings.max_in_flight {
+            0 => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            n => n,
+        };
+        Ok(Self {
+            gate: ImageGate::new(in_flight, Duration::from_millis(settings.queue_wait_ms)),
+            base: Options {
+                limits: Limits {
+                    max_pixels: settings.max_pixels,
+                    max_side: settings.max_side,
+                    max_alloc: settings.max_decode_bytes,
+                },
+                stored_long: settings.stored_long_side,
+                thumbnail_long: settings.thumbnail_long_side,
+                quality: settings.jpeg_quality.clamp(30, 100),
+                min_short: 0,
+                detect_face: false,
+            },
+            reject,
+        })
+    }
+
+    /// Decodes, normalises and checks a photo off the async workers; refuses it (422 with the
+    /// first refusing check's code, every failing check listed) when the type's policy says so.
+    pub async fn process(&self, bytes: Vec<u8>, format: Format, doc_type: DocumentType) -> Result<Processed, ApiError> {
+        let options = Options { min_short: min_short(doc_type), detect_face: wants_face(doc_type), ..self.base };
+        let processed =
+            self.gate.run(move || pipeline::process(&bytes, format, &options)).await?.map_err(|err| match err {
+                ImageError::Corrupt => ApiError::new(ErrorCode::FileCorrupt),
+                ImageError::TooLarge { .. } => ApiError::new(ErrorCode::ImageTooLarge),
+                ImageError::Internal(why) => ApiError::internal(why),
+            })?;
+        let refusing = self.reject.get(&doc_type).map(Vec::as_slice).unwrap_or_default();
+        if let Some(first) = processed.failed.iter().find(|c| refusing.contains(c)) {
+            let errors =
+                processed.failed.iter().map(|c| FieldError::new("file", c.code(), c.message())).collect::<Vec<_>>();
+            return Err(ApiError::new(error_code(*first)).with_errors(errors));
+        }
+        Ok(processed)
+    }
+}
+
+/// The short side an original must have to be readable.
+pub fn min_short(doc_type: DocumentType) -> u32 {
+    match doc_type {
+        DocumentType::IdCardFront | DocumentType::IdCardBack | DocumentType::HouseholdRegister => 600,
+        DocumentType::Selfie => 480,
+        _ => 320,
+    }
+}
+
+/// Where a face must be: the portrait side of the ID card, and selfies.
+pub fn wants_face(doc_type: DocumentType) -> bool {
+    matches!(doc_type, DocumentType::IdCardFront | DocumentType::Selfie)
+}
+
+fn error_code(check: Check) -> ErrorCode {
+    match check {
+        Check::ImageTooSmall => ErrorCode::ImageTooSmall,
+        Check::ImageBlurry => ErrorCode::ImageBlurry,
+        Check::ImageTooDark => ErrorCode::ImageTooDark,
+        Check::ImageOverexposed => ErrorCode::ImageOverexposed,
+        Check::FaceNotFound => ErrorCode::FaceNotFound,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_policy_names_known_types_and_unknown_ones_stop_the_server() {
+        let mut settings = ImagingSettings::default();
+        let photos = Photos::from_settings(&settings).unwrap();
+        assert!(photos.reject[&DocumentType::IdCardFront].contains(&Check::ImageBlurry));
+        assert!(photos.reject[&DocumentType::Selfie].contains(&Check::FaceNotFound));
+        assert!(!photos.reject.contains_key(&DocumentType::MedicalBill), "other types only warn");
+        settings.reject.insert("id_front_typo".into(), vec![]);
+        assert!(Photos::from_settings(&settings).is_err());
+    }
+
+    #[test]
+    fn every_check_has_its_error_code() {
+        for check in [
+            Check::ImageTooSmall,
+            Check::ImageBlurry,
+            Check::ImageTooDark,
+            Check::ImageOverexposed,
+            Check::FaceNotFound,
+        ] {
+            assert_eq!(error_code(check).as_str(), check.code());
+        }
+    }
+}

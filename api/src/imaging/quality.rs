@@ -1,0 +1,174 @@
+//! Is the photo good enough to read? Measured on a grey copy 640 px on its long side, so the
+//! numbers do not depend on the camera's resolution.
+//!
+//! Thresholds (calibrated on the photograph shipped in the `rustface` package, a scanned group
+//! photo, and on copies of it blurred, darkened and brightened step by step; see the README's
+//! "Photo checks" section for the table):
+//! - sharpness: variance of the 3×3 Laplacian; a sharp document or face photo measures 150 and
+//!   more, a Gaussian blur of σ=2 (unreadable small print) about 40; under [`MIN_SHARPNESS`] is blurry;
+//! - light: mean grey under [`MIN_BRIGHTNESS`] is too dark; a mean over [`MAX_BRIGHTNESS`], or more
+//!   than [`MAX_CLIPPED`] of the pixels burnt white (glare on the laminate), is overexposed;
+//! - size: the short side of the original under the document type's minimum (600 px for ID photos).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::raster::Gray;
+use crate::error::Message;
+
+pub const MIN_SHARPNESS: f32 = 60.0;
+pub const MIN_BRIGHTNESS: f32 = 50.0;
+pub const MAX_BRIGHTNESS: f32 = 235.0;
+pub const MAX_CLIPPED: f32 = 0.35;
+
+/// A check a photo can fail. The code is stable; the message says how to retake the photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Check {
+    ImageTooSmall,
+    ImageBlurry,
+    ImageTooDark,
+    ImageOverexposed,
+    FaceNotFound,
+}
+
+impl Check {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ImageTooSmall => "IMAGE_TOO_SMALL",
+            Self::ImageBlurry => "IMAGE_BLURRY",
+            Self::ImageTooDark => "IMAGE_TOO_DARK",
+            Self::ImageOverexposed => "IMAGE_OVEREXPOSED",
+            Self::FaceNotFound => "FACE_NOT_FOUND",
+        }
+    }
+
+    pub fn message(self) -> Message {
+        match self {
+            Self::ImageTooSmall => Message::new(
+                "照片太小、看不清,请靠近一些,让证件占满取景框后重新拍摄",
+                "The photo is too small to read; move closer so the document fills the frame and retake it",
+            ),
+            Self::ImageBlurry => Message::new(
+                "照片模糊,请将证件放平、对准光线充足处重新拍摄",
+                "The photo is blurry; lay the document flat in good light, hold the phone still and retake it",
+            ),
+            Self::ImageTooDark => Message::new(
+                "照片太暗,请到光线充足的地方或打开灯后重新拍摄",
+                "The photo is too dark; move to good light or switch a light on and retake it",
+            ),
+            Self::ImageOverexposed => Message::new(
+                "照片过亮或有反光,请避开强光直射、关闭闪光灯后重新拍摄",
+                "The photo is overexposed or shows glare; avoid direct light, turn the flash off and retake it",
+            ),
+            Self::FaceNotFound => Message::new(
+                "没有识别到清晰的人脸:自拍请正对镜头、摘下帽子和口罩;身份证请拍人像面并避免反光遮挡",
+                "No clear face was found: for a selfie face the camera without hat or mask; for an ID card photograph the portrait side without glare",
+            ),
+        }
+    }
+}
+
+/// What was measured.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Measures {
+    /// Short side of the original, upright, in pixels.
+    pub short_side: u32,
+    /// Mean grey, 0–255.
+    pub brightness: f32,
+    /// Share of pixels burnt white (≥ 250).
+    pub clipped: f32,
+    /// Variance of the Laplacian at 640 px.
+    pub sharpness: f32,
+    /// Faces found, when looked for.
+    pub faces: Option<u32>,
+}
+
+pub fn brightness(gray: &Gray) -> (f32, f32) {
+    let n = gray.pixels.len().max(1) as f32;
+    let sum: u64 = gray.pixels.iter().map(|&p| u64::from(p)).sum();
+    let clipped = gray.pixels.iter().filter(|&&p| p >= 250).count() as f32;
+    (sum as f32 / n, clipped / n)
+}
+
+/// Variance of the 4-neighbour Laplacian over the inner pixels.
+pub fn sharpness(gray: &Gray) -> f32 {
+    let (w, h) = (gray.width as usize, gray.height as usize);
+    if w < 3 || h < 3 {
+        return 0.0;
+    }
+    let p = &gray.pixels;
+    let (mut sum, mut sum_sq, mut n) = (0f64, 0f64, 0f64);
+    for y in 1..h - 1 {
+        let row = y * w;
+        for x in 1..w - 1 {
+            let i = row + x;
+            let lap = i32::from(p[i - 1]) + i32::from(p[i + 1]) + i32::from(p[i - w]) + i32::from(p[i + w])
+                - 4 * i32::from(p[i]);
+            let lap = f64::from(lap);
+            sum += lap;
+            sum_sq += lap * lap;
+            n += 1.0;
+        }
+    }
+    let mean = sum / n;
+    (sum_sq / n - mean * mean) as f32
+}
+
+/// The checks the measures fail, for a document whose short side must be `min_short` or more.
+pub fn failing(measures: &Measures, min_short: u32) -> Vec<Check> {
+    let mut failed = Vec::new();
+    if measures.short_side < min_short {
+        failed.push(Check::ImageTooSmall);
+    }
+    if measures.brightness < MIN_BRIGHTNESS {
+        failed.push(Check::ImageTooDark);
+    } else if measures.brightness > MAX_BRIGHTNESS || measures.clipped > MAX_CLIPPED {
+        failed.push(Check::ImageOverexposed);
+    }
+    // A very dark picture has little contrast; it is "too dark" first, not also "blurry".
+    if measures.sharpness < MIN_SHARPNESS && !failed.contains(&Check::ImageTooDark) {
+        failed.push(Check::ImageBlurry);
+    }
+    if measures.faces == Some(0) {
+        failed.push(Check::FaceNotFound);
+    }
+    failed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measures() -> Measures {
+        Measures { short_side: 1512, brightness: 128.0, clipped: 0.01, sharpness: 400.0, faces: None }
+    }
+
+    #[test]
+    fn a_good_photo_fails_nothing() {
+        assert!(failing(&measures(), 600).is_empty());
+    }
+
+    #[test]
+    fn each_problem_is_named() {
+        assert_eq!(failing(&Measures { short_side: 480, ..measures() }, 600), [Check::ImageTooSmall]);
+        assert_eq!(failing(&Measures { sharpness: 12.0, ..measures() }, 600), [Check::ImageBlurry]);
+        assert_eq!(failing(&Measures { brightness: 20.0, sharpness: 5.0, ..measures() }, 600), [Check::ImageTooDark]);
+        assert_eq!(failing(&Measures { clipped: 0.6, ..measures() }, 600), [Check::ImageOverexposed]);
+        assert_eq!(failing(&Measures { faces: Some(0), ..measures() }, 600), [Check::FaceNotFound]);
+        assert!(failing(&Measures { faces: Some(1), ..measures() }, 600).is_empty());
+    }
+
+    #[test]
+    fn flat_pictures_have_no_sharpness_and_edges_have_much() {
+        let flat = Gray { width: 64, height: 64, pixels: vec![100; 64 * 64] };
+        assert_eq!(sharpness(&flat), 0.0);
+        let checker = Gray {
+            width: 64,
+            height: 64,
+            pixels: (0..64 * 64u32).map(|i| if (i / 64 + i % 64) % 2 == 0 { 0 } else { 255 }).collect(),
+        };
+        assert!(sharpness(&checker) > 10_000.0);
+        assert_eq!(brightness(&flat), (100.0, 0.0));
+    }
+}
