@@ -52,27 +52,35 @@ pub fn jpeg_bytes(seed: u8) -> Vec<u8> {
 
 /// A `width`×`height` JPEG of a textured, seed-dependent picture, its brightness scaled by `light`.
 pub fn photo(seed: u8, width: u32, height: u32, light: f32) -> Vec<u8> {
+    encode_jpeg(&picture(seed, width, height, light, true), width, height, 90)
+}
+
+/// The RGB pixels of a seed-dependent picture: broad waves, with fine grain (`grain`) or smooth.
+pub fn picture(seed: u8, width: u32, height: u32, light: f32, grain: bool) -> Vec<u8> {
     let mut state = u32::from(seed).wrapping_mul(2_654_435_761) | 1;
     let (fx, fy) = (3.0 + f32::from(seed % 7) * 2.0, 2.0 + f32::from(seed / 7 % 5) * 3.0);
+    let tau = std::f32::consts::TAU;
     let mut pixels = Vec::with_capacity((width * height * 3) as usize);
     for y in 0..height {
         for x in 0..width {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            let noise = (state & 63) as f32 - 32.0;
+            let noise = if grain { (state & 63) as f32 - 32.0 } else { 0.0 };
             let (u, v) = (x as f32 / width as f32, y as f32 / height as f32);
-            let base = 128.0
-                + 70.0
-                    * (u * fx * std::f32::consts::TAU).sin()
-                    * (v * fy * std::f32::consts::TAU + f32::from(seed)).cos();
+            let base = 128.0 + 70.0 * (u * fx * tau).sin() * (v * fy * tau + f32::from(seed)).cos();
             let value = ((base + noise) * light).clamp(0.0, 255.0) as u8;
             pixels.extend_from_slice(&[value, value.saturating_add(10), value.saturating_sub(10)]);
         }
     }
+    pixels
+}
+
+/// RGB pixels as a baseline JPEG.
+pub fn encode_jpeg(pixels: &[u8], width: u32, height: u32, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, 90)
-        .encode(&pixels, width as u16, height as u16, jpeg_encoder::ColorType::Rgb)
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(pixels, width as u16, height as u16, jpeg_encoder::ColorType::Rgb)
         .expect("jpeg");
     out
 }
@@ -184,9 +192,11 @@ impl TestApp {
         assert_eq!(self.put_member(token, &app, &applicant, &me).await.status(), 201, "applicant");
         let partner = json!({"name": "李建国", "relation": "spouse", "id_number": id_number("19480101", sequence * 2), "disabled": true});
         assert_eq!(self.put_member(token, &app, &spouse, &partner).await.status(), 201, "spouse");
+        // Each household its own pictures (the same photo on two households is flagged).
+        let own = u8::try_from(sequence % 20 * 11).expect("small");
         for (kind, seed) in [("id_card_front", 1), ("id_card_back", 2)] {
             let status = self
-                .upload(token, &app, &[("type", kind), ("member_id", &applicant)], &jpeg_bytes(seed))
+                .upload(token, &app, &[("type", kind), ("member_id", &applicant)], &jpeg_bytes(seed + own))
                 .await
                 .status();
             assert_eq!(status, 201, "{kind}");
@@ -198,7 +208,11 @@ impl TestApp {
             ("medical_bill", 6),
             ("diagnosis_certificate", 7),
         ] {
-            assert_eq!(self.upload(token, &app, &[("type", kind)], &jpeg_bytes(seed)).await.status(), 201, "{kind}");
+            assert_eq!(
+                self.upload(token, &app, &[("type", kind)], &jpeg_bytes(seed + own)).await.status(),
+                201,
+                "{kind}"
+            );
         }
         assert_eq!(self.sign_for_self(token, &app, &applicant).await.status(), 201, "applicant signs");
         assert_eq!(self.sign_for_self(token, &app, &spouse).await.status(), 201, "spouse signs");

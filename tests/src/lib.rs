@@ -19,7 +19,9 @@ use api::state::SharedState;
 use secrecy::SecretString;
 use serde_json::Value;
 
-pub use applications::{blank_png, id_number, jpeg_bytes, multipart, photo, png_bytes, signature_png, with_exif};
+pub use applications::{
+    blank_png, encode_jpeg, id_number, jpeg_bytes, multipart, photo, picture, png_bytes, signature_png, with_exif,
+};
 pub use auth::{TEST_JWT_SECRET, TEST_PASSWORD};
 pub use db::{TestDatabase, admin_url};
 pub use proxy::TcpProxy;

@@ -196,6 +196,10 @@ pub struct ApplicationOut {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// Reviewers and supervisors only: photos that look like photos on another person's
+    /// application (one ID card photo reused across households). Absent for everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_flags: Option<Vec<crate::documents::flags::FlagOut>>,
 }
 
 /// One line of a list.

@@ -8,6 +8,7 @@ use super::model::{
 use super::scoped::ScopedApplication;
 use super::{members, service, submit, view};
 use crate::auth::principal::{Applicants, Authorized, Principal};
+use crate::auth::role::Role;
 use crate::error::{ApiError, Problem};
 use crate::http::JsonBody;
 use crate::http::pagination::Page;
@@ -73,7 +74,13 @@ pub async fn get_application(
     scope: ScopedApplication,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
     scope.audit_staff_read(&state.db, "application.read", ("application", scope.application.id)).await?;
-    Ok(web::Json(view::load(&state.db, scope.application).await?))
+    let reviewer = matches!(scope.principal.role, Role::TownshipReviewer | Role::DistrictSupervisor | Role::Admin);
+    let id = scope.application.id;
+    let mut out = view::load(&state.db, scope.application).await?;
+    if reviewer {
+        out.review_flags = Some(crate::documents::flags::of_application(&state.db, id).await?);
+    }
+    Ok(web::Json(out))
 }
 
 /// Change a draft's items, contact phone, household facts and note.

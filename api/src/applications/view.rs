@@ -115,6 +115,7 @@ pub fn assemble(app: application::Model, parts: Parts) -> ApplicationOut {
         created_at: app.created_at,
         updated_at: app.updated_at,
         submitted_at: app.submitted_at,
+        review_flags: None,
     }
 }
 

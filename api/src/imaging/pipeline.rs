@@ -71,3 +71,93 @@ pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Proces
         measures,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imaging::face::RUSTFACE_PACKAGE;
+    use crate::imaging::raster::Rgb;
+
+    const OPTIONS: Options = Options {
+        limits: Limits { max_pixels: 64_000_000, max_side: 20_000, max_alloc: 256 << 20 },
+        stored_long: 2048,
+        thumbnail_long: 320,
+        quality: 82,
+        min_short: 600,
+        detect_face: true,
+    };
+
+    /// The photograph shipped in the `rustface` package (a group of people), as RGB.
+    fn sample() -> Rgb {
+        let path = std::path::Path::new(RUSTFACE_PACKAGE).join("test.png");
+        let rgb = image::open(path).unwrap().into_rgb8();
+        Rgb { width: rgb.width(), height: rgb.height(), pixels: rgb.into_raw() }
+    }
+
+    fn box_blur(rgb: &Rgb, radius: u32) -> Rgb {
+        let small = rgb.fitted(rgb.width.max(rgb.height) / radius).unwrap();
+        let mut back = small;
+        let target = (rgb.width, rgb.height);
+        let resized = image::imageops::resize(
+            &image::RgbImage::from_raw(back.width, back.height, std::mem::take(&mut back.pixels)).unwrap(),
+            target.0,
+            target.1,
+            image::imageops::FilterType::Triangle,
+        );
+        Rgb { width: target.0, height: target.1, pixels: resized.into_raw() }
+    }
+
+    fn scaled_light(rgb: &Rgb, factor: f32) -> Rgb {
+        let pixels = rgb.pixels.iter().map(|&p| (f32::from(p) * factor).clamp(0.0, 255.0) as u8).collect();
+        Rgb { width: rgb.width, height: rgb.height, pixels }
+    }
+
+    fn run(rgb: &Rgb) -> Processed {
+        process(&rgb.jpeg(92).unwrap(), Format::Jpeg, &OPTIONS).unwrap()
+    }
+
+    /// The calibration behind the thresholds in `quality` (measures printed with `--nocapture`;
+    /// the README's "Photo checks" table lists them).
+    #[test]
+    #[allow(clippy::print_stdout)]
+    fn a_real_photo_passes_and_its_blurred_dark_and_bright_copies_fail() {
+        let sample = sample();
+        let sharp = run(&sample);
+        println!("sample: {:?}", sharp.measures);
+        assert!(sharp.failed.is_empty(), "{:?}", sharp.failed);
+        // At 640 px the faces of this group photo are ~20 px; the largest one is found.
+        assert!(sharp.measures.faces.unwrap_or(0) >= 1);
+        let cases: [(&str, Rgb, Option<Check>); 5] = [
+            ("blur 4", box_blur(&sample, 4), None),
+            ("blur 8", box_blur(&sample, 8), Some(Check::ImageBlurry)),
+            ("light x0.6", scaled_light(&sample, 0.6), None),
+            ("light x0.35", scaled_light(&sample, 0.35), Some(Check::ImageTooDark)),
+            ("light x1.6", scaled_light(&sample, 1.6), Some(Check::ImageOverexposed)),
+        ];
+        for (name, picture, expected) in cases {
+            let out = run(&picture);
+            println!("{name}: {:?} {:?}", out.measures, out.failed);
+            match expected {
+                Some(check) => assert!(out.failed.contains(&check), "{name}: {:?}", out.failed),
+                None => assert!(
+                    !out.failed.iter().any(|c| matches!(c, Check::ImageBlurry | Check::ImageTooDark)),
+                    "{name}: {:?}",
+                    out.failed
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn the_stored_copy_is_upright_bounded_and_has_a_thumbnail() {
+        let wide = Rgb { width: 3000, height: 1000, pixels: vec![90; 3000 * 1000 * 3] };
+        let out = process(&wide.jpeg(90).unwrap(), Format::Jpeg, &OPTIONS).unwrap();
+        assert_eq!((out.width, out.height), (2048, 683));
+        let mut thumb = jpeg_decoder::Decoder::new(out.thumbnail.as_slice());
+        thumb.read_info().unwrap();
+        let info = thumb.info().unwrap();
+        assert_eq!((info.width, info.height), (320, 107));
+        assert!(out.failed.contains(&Check::FaceNotFound));
+        assert!(out.failed.contains(&Check::ImageBlurry), "a flat grey picture has no detail");
+    }
+}

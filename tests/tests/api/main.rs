@@ -7,6 +7,7 @@ mod cache;
 mod catalog;
 mod cors;
 mod database;
+mod documents;
 mod errors;
 mod health;
 mod openapi;
