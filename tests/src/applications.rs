@@ -44,10 +44,15 @@ pub fn png_bytes(base64: &str) -> Vec<u8> {
     STANDARD.decode(base64).expect("png")
 }
 
-/// A sharp, well-lit 960×720 JPEG photo that passes every quality check (but has no face); each
-/// seed draws a different picture (different perceptual hash).
+/// A sharp, well-lit 800×600 JPEG photo that passes every quality check (but has no face); each
+/// seed draws a different picture (different perceptual hash). Made once per seed per test binary.
 pub fn jpeg_bytes(seed: u8) -> Vec<u8> {
-    photo(seed, 960, 720, 1.0)
+    static MADE: std::sync::Mutex<Vec<Option<Vec<u8>>>> = std::sync::Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if made.is_empty() {
+        made.resize(256, None);
+    }
+    made[usize::from(seed)].get_or_insert_with(|| photo(seed, 800, 600, 1.0)).clone()
 }
 
 /// A `width`×`height` JPEG of a textured, seed-dependent picture, its brightness scaled by `light`.

@@ -74,7 +74,7 @@ async fn bad_items_are_refused_field_by_field() {
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["required_documents", "time_limit_working_days"]);
     let mut bad_doc = item();
-    bad_doc["required_documents"] = json!(["selfie"]);
+    bad_doc["required_documents"] = json!(["passport"]);
     let body = problem(put("rent_subsidy", bad_doc).await, 422, "VALIDATION_FAILED").await;
     assert_eq!(body["errors"][0]["field"], "required_documents[0]");
     let helper = app.token("demo-grid-worker").await;

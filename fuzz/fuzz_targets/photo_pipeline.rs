@@ -1,0 +1,32 @@
+//! Any uploaded photo bytes through the whole pipeline (header checks, bounded decode,
+//! orientation, resize, encode, checks, hash): an image or a clean refusal (`Corrupt`,
+//! `TooLarge`), never a panic, and never more than the limits allow.
+#![no_main]
+
+use api::imaging::ImageError;
+use api::imaging::decode::{Format, Limits};
+use api::imaging::pipeline::{Options, process};
+use libfuzzer_sys::fuzz_target;
+
+const OPTIONS: Options = Options {
+    limits: Limits { max_pixels: 4_000_000, max_side: 4_000, max_alloc: 64 << 20 },
+    stored_long: 512,
+    thumbnail_long: 64,
+    quality: 60,
+    min_short: 100,
+    detect_face: false,
+};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, bytes)) = data.split_first() else { return };
+    let format = match selector % 3 {
+        0 => Format::Jpeg,
+        1 => Format::Png,
+        _ => Format::Webp,
+    };
+    match process(bytes, format, &OPTIONS) {
+        Ok(out) => assert!(out.width <= 512 && out.height <= 512 && !out.stored.is_empty()),
+        Err(ImageError::Corrupt | ImageError::TooLarge { .. }) => {}
+        Err(ImageError::Internal(why)) => panic!("internal error on outside input: {why}"),
+    }
+});
