@@ -57,11 +57,12 @@ pub fn jpeg_bytes(seed: u8) -> Vec<u8> {
 
 /// A `width`×`height` JPEG of a textured, seed-dependent picture, its brightness scaled by `light`.
 pub fn photo(seed: u8, width: u32, height: u32, light: f32) -> Vec<u8> {
-    encode_jpeg(&picture(seed, width, height, light, true), width, height, 90)
+    encode_jpeg(&picture(seed, width, height, light, 32), width, height, 90)
 }
 
-/// The RGB pixels of a seed-dependent picture: broad waves, with fine grain (`grain`) or smooth.
-pub fn picture(seed: u8, width: u32, height: u32, light: f32, grain: bool) -> Vec<u8> {
+/// The RGB pixels of a seed-dependent picture: broad waves with sensor grain of ± `grain` levels
+/// (0: smooth, as a blurred photo).
+pub fn picture(seed: u8, width: u32, height: u32, light: f32, grain: u8) -> Vec<u8> {
     let mut state = u32::from(seed).wrapping_mul(2_654_435_761) | 1;
     let (fx, fy) = (3.0 + f32::from(seed % 7) * 2.0, 2.0 + f32::from(seed / 7 % 5) * 3.0);
     let tau = std::f32::consts::TAU;
@@ -71,7 +72,7 @@ pub fn picture(seed: u8, width: u32, height: u32, light: f32, grain: bool) -> Ve
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            let noise = if grain { (state & 63) as f32 - 32.0 } else { 0.0 };
+            let noise = if grain == 0 { 0.0 } else { (state % (2 * u32::from(grain))) as f32 - f32::from(grain) };
             let (u, v) = (x as f32 / width as f32, y as f32 / height as f32);
             let base = 128.0 + 70.0 * (u * fx * tau).sin() * (v * fy * tau + f32::from(seed)).cos();
             let value = ((base + noise) * light).clamp(0.0, 255.0) as u8;

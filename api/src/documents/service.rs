@@ -16,6 +16,7 @@ use crate::applications::model::AttachmentOut;
 use crate::applications::service::touch;
 use crate::applications::view;
 use crate::auth::principal::Principal;
+use crate::blocking;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::imaging::phash;
@@ -49,7 +50,12 @@ pub async fn store(state: &AppState, by: &Principal, new: NewDocument<'_>) -> Re
         _ if sniff::is_heic(&bytes) => return Err(heic_refused()),
         _ => return Err(ApiError::new(ErrorCode::FileTypeUnsupported)),
     };
-    let original_sha256 = crate::hex::sha256(&bytes);
+    // Hashing megabytes is CPU work: off the async workers, like the rest of the pipeline.
+    let (bytes, original_sha256) = blocking::run(move || {
+        let sha = crate::hex::sha256(&bytes);
+        (bytes, sha)
+    })
+    .await?;
     if let Some(existing) = document::Entity::find_by_id(id).one(db).await? {
         return if existing.original_sha256 == original_sha256 && existing.uploaded_by == by.account_id {
             Ok(existing)
@@ -82,7 +88,7 @@ pub async fn store(state: &AppState, by: &Principal, new: NewDocument<'_>) -> Re
         uploaded_by: Set(by.account_id),
         doc_type: Set(type_name),
         storage_key: Set(key.clone()),
-        original_sha256: Set(original_sha256),
+        original_sha256: Set(original_sha256.clone()),
         created_at: Set(now),
         thumbnail_key: Set(None),
         width: Set(None),
@@ -95,7 +101,7 @@ pub async fn store(state: &AppState, by: &Principal, new: NewDocument<'_>) -> Re
         quality: Set(None),
         ..Default::default()
     };
-    let (stored, thumbnail) = match kind.raster().filter(|_| normalise) {
+    let (stored, stored_sha256, thumbnail) = match kind.raster().filter(|_| normalise) {
         Some(format) => {
             let photo = state.photos.process(bytes, format, doc_type).await?;
             let hash = photo.phash.cast_signed();
@@ -110,17 +116,18 @@ pub async fn store(state: &AppState, by: &Principal, new: NewDocument<'_>) -> Re
             row.phash_b3 = Set(Some(b3));
             row.quality = Set(Some(serde_json::json!({ "measures": photo.measures, "failed": photo.failed })));
             row.thumbnail_key = Set(Some(format!("{key}-thumb")));
-            (photo.stored, Some(photo.thumbnail))
+            (photo.stored, photo.stored_sha256, Some(photo.thumbnail))
         }
         None => {
             if kind == FileKind::Pdf && !sniff::pdf_is_complete(&bytes) {
                 return Err(ApiError::new(ErrorCode::FileCorrupt));
             }
             row.content_type = Set(kind.content_type().to_owned());
-            (bytes, None)
+            // Stored as sent: the same bytes, the same hash.
+            (bytes, original_sha256, None)
         }
     };
-    row.sha256 = Set(crate::hex::sha256(&stored));
+    row.sha256 = Set(stored_sha256);
     row.byte_size = Set(i64::try_from(stored.len()).unwrap_or(i64::MAX));
     let storage = &state.storage;
     // The files first, then the row: a crash in between leaves at worst unreferenced files.

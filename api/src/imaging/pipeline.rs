@@ -1,6 +1,7 @@
 //! One photo, start to finish: decode (limits, DCT scaling, orientation) → the stored image (long
-//! side at most 2048 px, JPEG, no metadata) → thumbnail (320 px) → the quality measures and the
-//! perceptual hash, both on a 640 px grey copy. Pure and synchronous: run it through the gate.
+//! side at most 2048 px, JPEG, no metadata) and its SHA-256 → thumbnail (320 px) → the quality
+//! measures and the perceptual hash, both on a 640 px grey copy. Pure and synchronous: run it
+//! through the gate.
 
 use super::decode::{self, Format, Limits};
 use super::quality::{self, Check, Measures};
@@ -26,6 +27,8 @@ pub struct Options {
 
 pub struct Processed {
     pub stored: Vec<u8>,
+    /// SHA-256 of `stored`, hex.
+    pub stored_sha256: String,
     pub width: u32,
     pub height: u32,
     pub thumbnail: Vec<u8>,
@@ -62,6 +65,7 @@ pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Proces
         faces,
     };
     Ok(Processed {
+        stored_sha256: crate::hex::sha256(&stored_jpeg),
         width: stored.width,
         height: stored.height,
         stored: stored_jpeg,

@@ -1,5 +1,5 @@
 //! `scripts/bench images`: the photo pipeline against `vipsthumbnail -s 2048` on the same 12 MP
-//! phone photos (4032×3024 JPEG, quality 88, EXIF orientation 6 and a GPS position), generated
+//! phone photos (4032×3024 JPEG, quality 90, EXIF orientation 6 and a GPS position), generated
 //! here. Each side runs as its own process under `/usr/bin/time`, which gives its CPU time (user +
 //! system, all threads) and peak RSS; both process the images one after another (one image in
 //! flight). Five rounds after a warm-up, alternating ours and the reference; medians and spread;
@@ -15,7 +15,8 @@
 //! The quality checks are timed apart (`bench-images checks`), in their own runs.
 //!
 //! Usage: `bench-images run` (what the script calls), `bench-images generate DIR N`,
-//! `bench-images ours FILE...`, `bench-images checks FILE...`. Settings: BENCH_IMAGES (default 8), BENCH_ROUNDS (default 5).
+//! `bench-images ours FILE...`, `bench-images checks FILE...`. Settings: BENCH_IMAGES (default 8),
+//! BENCH_ROUNDS (default 5), BENCH_GRAIN (default 12).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,13 +56,15 @@ fn number(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-/// N phone-like photos: broad shapes with sensor grain, turned (EXIF 6), with GPS.
+/// N phone-like photos: broad shapes with sensor grain (± BENCH_GRAIN levels, default 12: files
+/// of about 3.5 MB, a phone's 12 MP JPEG; 32 makes grainy 6 MB files), turned (EXIF 6), with GPS.
 fn generate(dir: &Path, count: usize) {
+    let grain = u8::try_from(number("BENCH_GRAIN", 12)).unwrap_or(12);
     std::fs::create_dir_all(dir).expect("bench directory");
     for i in 0..count {
         let (w, h) = (4032, 3024);
-        let pixels = tests::picture(u8::try_from(i * 13 % 251).expect("small"), w, h, 1.0, true);
-        let jpeg = tests::with_exif(&tests::encode_jpeg(&pixels, w, h, 88), 6);
+        let pixels = tests::picture(u8::try_from(i * 13 % 251).expect("small"), w, h, 1.0, grain);
+        let jpeg = tests::with_exif(&tests::encode_jpeg(&pixels, w, h, 90), 6);
         std::fs::write(dir.join(format!("photo-{i:02}.jpg")), jpeg).expect("write");
     }
 }

@@ -192,7 +192,7 @@ async fn bad_photos_of_id_cards_are_refused_with_how_to_retake_them_and_elsewher
     assert_eq!(body["errors"][0]["code"], "IMAGE_TOO_DARK");
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("光线充足"));
     let (w, h) = (1200, 900);
-    let smooth = encode_jpeg(&picture(41, w, h, 1.0, false), w, h, 90);
+    let smooth = encode_jpeg(&picture(41, w, h, 1.0, 0), w, h, 90);
     let body = problem(app.upload(&resident, &id, &front, &smooth).await, 422, "IMAGE_BLURRY").await;
     assert_eq!(body["detail"], "照片模糊,请将证件放平、对准光线充足处重新拍摄。");
     let back = [("type", "id_card_back"), ("member_id", member.as_str())];
