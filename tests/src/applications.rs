@@ -91,31 +91,6 @@ pub fn encode_jpeg(pixels: &[u8], width: u32, height: u32, quality: u8) -> Vec<u
     out
 }
 
-/// The JPEG with an EXIF segment: `orientation` and a GPS position (which must never be stored).
-pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
-    // TIFF header, IFD0 with Orientation (0x0112) and a GPS IFD pointer (0x8825) to an IFD
-    // holding GPSLatitudeRef "N" (0x0001).
-    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
-    tiff.extend_from_slice(&2u16.to_be_bytes());
-    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
-    tiff.extend_from_slice(&orientation.to_be_bytes());
-    tiff.extend_from_slice(&[0, 0]);
-    tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38]);
-    tiff.extend_from_slice(&[0, 0, 0, 0]);
-    tiff.extend_from_slice(&1u16.to_be_bytes());
-    tiff.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
-    tiff.extend_from_slice(&[0, 0, 0, 0]);
-    tiff.extend_from_slice(b"GPS 29.56N 106.55E");
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&tiff);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&u16::try_from(app1.len() + 2).expect("small").to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 /// A `multipart/form-data` body as `wx.uploadFile` sends it.
 pub fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
     let boundary = format!("----jiuzhu{}", Uuid::new_v4().simple());

@@ -20,7 +20,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 
 pub use applications::{
-    blank_png, encode_jpeg, id_number, jpeg_bytes, multipart, photo, picture, png_bytes, signature_png, with_exif,
+    blank_png, encode_jpeg, id_number, jpeg_bytes, multipart, photo, picture, png_bytes, signature_png,
 };
 pub use auth::{TEST_JWT_SECRET, TEST_PASSWORD};
 pub use db::{TestDatabase, admin_url};

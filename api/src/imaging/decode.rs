@@ -175,31 +175,13 @@ fn image_format(format: Format) -> ImageFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::imaging::samples::{png_declaring, with_exif};
 
     const LIMITS: Limits = Limits { max_pixels: 64_000_000, max_side: 20_000, max_alloc: 256 << 20 };
 
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 251) as u8).collect();
         Rgb { width, height, pixels }.jpeg(90).unwrap()
-    }
-
-    /// A JPEG with an EXIF APP1 segment (orientation, and GPS latitude as a marker) after SOI.
-    pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
-        let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
-        tiff.extend_from_slice(&2u16.to_be_bytes());
-        tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
-        tiff.extend_from_slice(&orientation.to_be_bytes());
-        tiff.extend_from_slice(&[0, 0]);
-        tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0]);
-        tiff.extend_from_slice(&[0, 0, 0, 0]);
-        let mut app1 = b"Exif\0\0".to_vec();
-        app1.extend_from_slice(&tiff);
-        let mut out = jpeg[..2].to_vec();
-        out.extend_from_slice(&[0xFF, 0xE1]);
-        out.extend_from_slice(&u16::try_from(app1.len() + 2).unwrap().to_be_bytes());
-        out.extend_from_slice(&app1);
-        out.extend_from_slice(&jpeg[2..]);
-        out
     }
 
     #[test]
@@ -235,37 +217,17 @@ mod tests {
         assert!(matches!(decode(b"RIFF\0\0\0\0WEBPVP8 ", Format::Webp, &LIMITS, 1600), Err(ImageError::Corrupt)));
     }
 
-    /// A real 8×8 PNG whose header is rewritten to declare `width`×`height` (CRC fixed).
-    pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
-        let mut png = std::io::Cursor::new(Vec::new());
-        image::RgbImage::new(8, 8).write_to(&mut png, ImageFormat::Png).unwrap();
-        let mut png = png.into_inner();
-        png[16..20].copy_from_slice(&width.to_be_bytes());
-        png[20..24].copy_from_slice(&height.to_be_bytes());
-        let crc = crc32(&png[12..29]);
-        png[29..33].copy_from_slice(&crc.to_be_bytes());
-        png
-    }
-
     #[test]
     fn a_huge_declared_size_is_refused_before_decoding() {
-        let png = png_declaring(100_000, 100_000);
+        let png = png_declaring(100_000, 100_000).unwrap();
         assert!(png.len() < 200);
         assert!(matches!(
             probe(&png, Format::Png, &LIMITS),
             Err(ImageError::TooLarge { width: 100_000, height: 100_000 })
         ));
-        assert!(matches!(probe(&png_declaring(30_000, 10), Format::Png, &LIMITS), Err(ImageError::TooLarge { .. })));
-    }
-
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        !crc
+        assert!(matches!(
+            probe(&png_declaring(30_000, 10).unwrap(), Format::Png, &LIMITS),
+            Err(ImageError::TooLarge { .. })
+        ));
     }
 }

@@ -13,6 +13,7 @@ pub mod phash;
 pub mod pipeline;
 pub mod quality;
 pub mod raster;
+pub mod samples;
 
 /// Why an image cannot be taken.
 #[derive(Debug, thiserror::Error)]

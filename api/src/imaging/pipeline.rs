@@ -25,6 +25,20 @@ pub struct Options {
     pub detect_face: bool,
 }
 
+impl Default for Options {
+    /// The server's defaults (`[imaging]`), with no size minimum and no face detection.
+    fn default() -> Self {
+        Self {
+            limits: Limits { max_pixels: 64_000_000, max_side: 20_000, max_alloc: 256 << 20 },
+            stored_long: 2048,
+            thumbnail_long: 320,
+            quality: 82,
+            min_short: 0,
+            detect_face: false,
+        }
+    }
+}
+
 pub struct Processed {
     pub stored: Vec<u8>,
     /// SHA-256 of `stored`, hex.
@@ -82,14 +96,9 @@ mod tests {
     use crate::imaging::face::RUSTFACE_PACKAGE;
     use crate::imaging::raster::Rgb;
 
-    const OPTIONS: Options = Options {
-        limits: Limits { max_pixels: 64_000_000, max_side: 20_000, max_alloc: 256 << 20 },
-        stored_long: 2048,
-        thumbnail_long: 320,
-        quality: 82,
-        min_short: 600,
-        detect_face: true,
-    };
+    fn options() -> Options {
+        Options { min_short: 600, detect_face: true, ..Options::default() }
+    }
 
     /// The photograph shipped in the `rustface` package (a group of people), as RGB.
     fn sample() -> Rgb {
@@ -117,7 +126,7 @@ mod tests {
     }
 
     fn run(rgb: &Rgb) -> Processed {
-        process(&rgb.jpeg(92).unwrap(), Format::Jpeg, &OPTIONS).unwrap()
+        process(&rgb.jpeg(92).unwrap(), Format::Jpeg, &options()).unwrap()
     }
 
     /// The calibration behind the thresholds in `quality` (measures printed with `--nocapture`;
@@ -155,7 +164,7 @@ mod tests {
     #[test]
     fn the_stored_copy_is_upright_bounded_and_has_a_thumbnail() {
         let wide = Rgb { width: 3000, height: 1000, pixels: vec![90; 3000 * 1000 * 3] };
-        let out = process(&wide.jpeg(90).unwrap(), Format::Jpeg, &OPTIONS).unwrap();
+        let out = process(&wide.jpeg(90).unwrap(), Format::Jpeg, &options()).unwrap();
         assert_eq!((out.width, out.height), (2048, 683));
         let mut thumb = jpeg_decoder::Decoder::new(out.thumbnail.as_slice());
         thumb.read_info().unwrap();

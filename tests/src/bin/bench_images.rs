@@ -22,20 +22,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use api::imaging::decode::{self, Format, Limits};
+use api::imaging::decode::{self, Format};
 use api::imaging::pipeline::{self, ANALYSIS_LONG, Options};
 use api::imaging::{face, quality};
 
 /// The CPU comparison covers decode, orientation, resize, encode, thumbnail and hashes (the
 /// issue's goal); face detection is timed with the other checks (`checks`), apart.
-const OPTIONS: Options = Options {
-    limits: Limits { max_pixels: 64_000_000, max_side: 20_000, max_alloc: 256 << 20 },
-    stored_long: 2048,
-    thumbnail_long: 320,
-    quality: 82,
-    min_short: 600,
-    detect_face: false,
-};
+fn options() -> Options {
+    Options { min_short: 600, ..Options::default() }
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -64,7 +59,7 @@ fn generate(dir: &Path, count: usize) {
     for i in 0..count {
         let (w, h) = (4032, 3024);
         let pixels = tests::picture(u8::try_from(i * 13 % 251).expect("small"), w, h, 1.0, grain);
-        let jpeg = tests::with_exif(&tests::encode_jpeg(&pixels, w, h, 90), 6);
+        let jpeg = api::imaging::samples::with_exif(&tests::encode_jpeg(&pixels, w, h, 90), 6);
         std::fs::write(dir.join(format!("photo-{i:02}.jpg")), jpeg).expect("write");
     }
 }
@@ -74,7 +69,7 @@ fn ours(files: &[String]) {
     for file in files {
         let bytes = std::fs::read(file).expect("read");
         let original = api::hex::sha256(&bytes);
-        let out = pipeline::process(&bytes, Format::Jpeg, &OPTIONS).expect("processed");
+        let out = pipeline::process(&bytes, Format::Jpeg, &options()).expect("processed");
         let stored = api::hex::sha256(&out.stored);
         std::hint::black_box((original, stored, out.phash));
     }
@@ -86,7 +81,7 @@ fn checks(files: &[String]) {
     let mut total = 0.0;
     for file in files {
         let bytes = std::fs::read(file).expect("read");
-        let gray = decode::decode(&bytes, Format::Jpeg, &OPTIONS.limits, 1600)
+        let gray = decode::decode(&bytes, Format::Jpeg, &options().limits, 1600)
             .and_then(|d| d.image.fit(ANALYSIS_LONG))
             .expect("decoded")
             .gray();
@@ -108,14 +103,14 @@ fn stages(files: &[String]) {
         };
         let original = api::hex::sha256(&bytes);
         lap("sha256");
-        let decoded = decode::decode(&bytes, Format::Jpeg, &OPTIONS.limits, 1600).expect("decoded");
+        let decoded = decode::decode(&bytes, Format::Jpeg, &options().limits, 1600).expect("decoded");
         lap("decode+orient");
-        let stored = decoded.image.fit(OPTIONS.stored_long).expect("fit");
+        let stored = decoded.image.fit(options().stored_long).expect("fit");
         lap("fit");
-        let jpeg = stored.jpeg(OPTIONS.quality).expect("jpeg");
+        let jpeg = stored.jpeg(options().quality).expect("jpeg");
         lap("encode");
         let analysis = stored.fitted(ANALYSIS_LONG).expect("640");
-        let thumb = analysis.fitted(OPTIONS.thumbnail_long).and_then(|t| t.jpeg(72)).expect("thumb");
+        let thumb = analysis.fitted(options().thumbnail_long).and_then(|t| t.jpeg(72)).expect("thumb");
         lap("640+thumbnail");
         let gray = analysis.gray();
         let hash = api::imaging::phash::phash(&gray).expect("phash");

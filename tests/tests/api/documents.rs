@@ -2,8 +2,9 @@
 //! what is kept (upright, small, without metadata), who may see it, and near-duplicates across
 //! households.
 
+use api::imaging::samples::{png_declaring, with_exif};
 use serde_json::{Value, json};
-use tests::{TestApp, encode_jpeg, jpeg_bytes, photo, picture, problem, with_exif};
+use tests::{TestApp, encode_jpeg, jpeg_bytes, photo, picture, problem};
 use uuid::Uuid;
 
 const COMMUNITY: &str = "500199001001";
@@ -135,12 +136,7 @@ async fn bad_files_are_refused_with_what_to_do() {
     assert!(body["detail"].as_str().unwrap().contains("兼容格式"), "{body}");
 
     // A real 8×8 PNG whose header declares 100000×100000: refused from the header, never decoded.
-    let mut bomb = std::io::Cursor::new(Vec::new());
-    image::RgbImage::new(8, 8).write_to(&mut bomb, image::ImageFormat::Png).unwrap();
-    let mut bomb = bomb.into_inner();
-    bomb[16..24].copy_from_slice(&[100_000u32.to_be_bytes(), 100_000u32.to_be_bytes()].concat());
-    let crc = crc32(&bomb[12..29]);
-    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    let bomb = png_declaring(100_000, 100_000).unwrap();
     let body = problem(app.upload(&resident, &id, &bill, &bomb).await, 422, "IMAGE_TOO_LARGE").await;
     assert!(body["detail"].as_str().unwrap().contains("尺寸过大"));
     // A small JPEG whose frame header claims 65000×65000.
@@ -259,15 +255,4 @@ async fn one_photo_on_two_households_is_flagged_for_the_reviewer_only() {
     let helper_view: Value =
         app.get_as(&format!("/api/v1/applications/{second_app}"), Some(&helper)).await.json().await.unwrap();
     assert!(helper_view.get("review_flags").is_none());
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
 }
