@@ -3,6 +3,10 @@
 # Run:   docker run -p 8080:8080 -e DATABASE_URL=postgres://... -e REDIS_URL=redis://... jiuzhu
 
 FROM rust:1.95-slim-bookworm AS build
+# nasm: libjpeg-turbo's SIMD code (the `fast-jpeg` feature) is assembled from source.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nasm \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
