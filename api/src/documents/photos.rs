@@ -71,7 +71,7 @@ impl Photos {
         if let Some(first) = processed.failed.iter().find(|c| refusing.contains(c)) {
             let errors =
                 processed.failed.iter().map(|c| FieldError::new("file", c.code(), c.message())).collect::<Vec<_>>();
-            return Err(ApiError::new(error_code(*first)).with_errors(errors));
+            return Err(ApiError::new(first.error_code()).with_errors(errors));
         }
         Ok(processed)
     }
@@ -91,16 +91,6 @@ pub fn wants_face(doc_type: DocumentType) -> bool {
     matches!(doc_type, DocumentType::IdCardFront | DocumentType::Selfie)
 }
 
-fn error_code(check: Check) -> ErrorCode {
-    match check {
-        Check::ImageTooSmall => ErrorCode::ImageTooSmall,
-        Check::ImageBlurry => ErrorCode::ImageBlurry,
-        Check::ImageTooDark => ErrorCode::ImageTooDark,
-        Check::ImageOverexposed => ErrorCode::ImageOverexposed,
-        Check::FaceNotFound => ErrorCode::FaceNotFound,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,18 +104,5 @@ mod tests {
         assert!(!photos.reject.contains_key(&DocumentType::MedicalBill), "other types only warn");
         settings.reject.insert("id_front_typo".into(), vec![]);
         assert!(Photos::from_settings(&settings).is_err());
-    }
-
-    #[test]
-    fn every_check_has_its_error_code() {
-        for check in [
-            Check::ImageTooSmall,
-            Check::ImageBlurry,
-            Check::ImageTooDark,
-            Check::ImageOverexposed,
-            Check::FaceNotFound,
-        ] {
-            assert_eq!(error_code(check).as_str(), check.code());
-        }
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::raster::Gray;
-use crate::error::Message;
+use crate::error::{ErrorCode, Message};
 
 pub const MIN_SHARPNESS: f32 = 100.0;
 pub const MIN_BRIGHTNESS: f32 = 50.0;
@@ -35,38 +35,23 @@ pub enum Check {
 
 impl Check {
     pub fn code(self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The error code of a refusal by this check.
+    pub fn error_code(self) -> ErrorCode {
         match self {
-            Self::ImageTooSmall => "IMAGE_TOO_SMALL",
-            Self::ImageBlurry => "IMAGE_BLURRY",
-            Self::ImageTooDark => "IMAGE_TOO_DARK",
-            Self::ImageOverexposed => "IMAGE_OVEREXPOSED",
-            Self::FaceNotFound => "FACE_NOT_FOUND",
+            Self::ImageTooSmall => ErrorCode::ImageTooSmall,
+            Self::ImageBlurry => ErrorCode::ImageBlurry,
+            Self::ImageTooDark => ErrorCode::ImageTooDark,
+            Self::ImageOverexposed => ErrorCode::ImageOverexposed,
+            Self::FaceNotFound => ErrorCode::FaceNotFound,
         }
     }
 
+    /// How to retake the photo: the error catalogue's text for the code, one wording everywhere.
     pub fn message(self) -> Message {
-        match self {
-            Self::ImageTooSmall => Message::new(
-                "照片太小、看不清,请靠近一些,让证件占满取景框后重新拍摄",
-                "The photo is too small to read; move closer so the document fills the frame and retake it",
-            ),
-            Self::ImageBlurry => Message::new(
-                "照片模糊,请将证件放平、对准光线充足处重新拍摄",
-                "The photo is blurry; lay the document flat in good light, hold the phone still and retake it",
-            ),
-            Self::ImageTooDark => Message::new(
-                "照片太暗,请到光线充足的地方或打开灯后重新拍摄",
-                "The photo is too dark; move to good light or switch a light on and retake it",
-            ),
-            Self::ImageOverexposed => Message::new(
-                "照片过亮或有反光,请避开强光直射、关闭闪光灯后重新拍摄",
-                "The photo is overexposed or shows glare; avoid direct light, turn the flash off and retake it",
-            ),
-            Self::FaceNotFound => Message::new(
-                "没有识别到清晰的人脸:自拍请正对镜头、摘下帽子和口罩;身份证请拍人像面并避免反光遮挡",
-                "No clear face was found: for a selfie face the camera without hat or mask; for an ID card photograph the portrait side without glare",
-            ),
-        }
+        self.error_code().detail().into()
     }
 }
 
@@ -143,6 +128,20 @@ mod tests {
 
     fn measures() -> Measures {
         Measures { short_side: 1512, brightness: 128.0, clipped: 0.01, sharpness: 400.0, faces: None }
+    }
+
+    #[test]
+    fn settings_names_codes_and_messages_agree() {
+        for check in [
+            Check::ImageTooSmall,
+            Check::ImageBlurry,
+            Check::ImageTooDark,
+            Check::ImageOverexposed,
+            Check::FaceNotFound,
+        ] {
+            assert_eq!(serde_json::to_value(check).unwrap(), check.code(), "the name in [imaging.reject]");
+            assert!(check.message().zh.contains("拍摄"), "{check:?} says how to retake");
+        }
     }
 
     #[test]

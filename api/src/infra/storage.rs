@@ -58,6 +58,8 @@ impl Storage {
                 Ok(Self::Local { root })
             }
             StorageBackend::S3 => {
+                // object_store's HTTP client uses the process's rustls provider (ring, as everywhere).
+                super::install_tls_provider();
                 let s3 = &storage.s3;
                 let bucket =
                     s3.bucket.as_deref().ok_or_else(|| StorageConfigError::S3("set storage.s3.bucket".into()))?;
