@@ -201,9 +201,8 @@ pub async fn attach(
     .await?;
     touch(&txn, app).await?;
     txn.commit().await?;
-    if doc.doc_type != type_name_of_signature() {
-        super::flags::check(db, app, doc).await?;
-    }
+    // Only photos have a perceptual hash (signatures and PDFs are stored as sent): no special case.
+    super::flags::check(db, app, doc).await?;
     Ok((attachment_out(row, doc)?, true))
 }
 
@@ -326,10 +325,6 @@ pub async fn wallet(db: &DatabaseConnection, owner: Uuid) -> Result<WalletOut, A
             })
             .collect(),
     })
-}
-
-fn type_name_of_signature() -> String {
-    type_name(DocumentType::Signature)
 }
 
 pub fn type_name(doc_type: DocumentType) -> String {
