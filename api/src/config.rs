@@ -29,6 +29,10 @@ pub struct Settings {
     pub pii: PiiSettings,
     pub storage: StorageSettings,
     pub imaging: ImagingSettings,
+    pub review: ReviewSettings,
+    pub data_exchange: DataExchangeSettings,
+    pub notifications: NotificationSettings,
+    pub jobs: JobSettings,
     pub log: LogSettings,
 }
 
@@ -317,6 +321,115 @@ impl Default for WechatSettings {
             timeout_ms: 3000,
             allow_dev_in_release: false,
         }
+    }
+}
+
+/// Township review: who may decide what amount, how much goes to a second look, how long
+/// applicants have for materials, and the public status query's limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewSettings {
+    /// Per item code: the largest amount (fen) a township decides alone; above it the district
+    /// confirms. 临时救助: 2,000 yuan.
+    pub township_amount_limit_fen: HashMap<String, i64>,
+    /// No single decision above this amount (fen), whoever decides: a typo guard.
+    pub max_amount_fen: i64,
+    /// Share of rejections escalated to the district for a second look (提级复审), percent.
+    pub escalate_rejections_percent: u8,
+    /// Share of a month's decided applications the district re-examines, percent.
+    pub sample_percent: u8,
+    /// Working days the applicant has for materials asked for (returns, emergency approvals).
+    pub materials_working_days: i32,
+    /// Months until a rejected applicant in the monitoring pool is looked at again.
+    pub monitoring_review_months: u32,
+    /// How long a progress answer stays in the shared cache (changes invalidate it at once).
+    pub progress_cache_secs: u64,
+    /// Public status queries per client address per 10 minutes.
+    pub public_query_per_address: u64,
+    /// Public status queries per application number per hour (wrong phone tails count).
+    pub public_query_per_number: u64,
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        Self {
+            township_amount_limit_fen: HashMap::from([("temporary".to_owned(), 200_000)]),
+            max_amount_fen: 10_000_000,
+            escalate_rejections_percent: 10,
+            sample_percent: 10,
+            materials_working_days: 10,
+            monitoring_review_months: 6,
+            progress_cache_secs: 300,
+            public_query_per_address: 30,
+            public_query_per_number: 10,
+        }
+    }
+}
+
+/// The civil-affairs data-exchange service that runs the economic check (bank deposits, real
+/// estate, vehicles, social insurance) under the household's signed authorization.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataExchangeSettings {
+    /// Its origin; unset, investigations record that no economic check could be made.
+    pub base_url: Option<String>,
+    /// Sent as `Authorization: Bearer`.
+    pub api_key: Option<SecretString>,
+    pub timeout_ms: u64,
+}
+
+impl Default for DataExchangeSettings {
+    fn default() -> Self {
+        Self { base_url: None, api_key: None, timeout_ms: 5000 }
+    }
+}
+
+/// WeChat subscribe messages about progress, sent from the outbox.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// WeChat's API origin for `cgi-bin/token` and `message/subscribe/send`; unset, the
+    /// sign-in's `wechat.base_url`.
+    pub base_url: Option<String>,
+    /// The subscribe-message template the mini program registered for progress updates.
+    pub template_id: String,
+    /// The mini program page the message opens (`{id}` is the application id).
+    pub page: String,
+    /// Attempts before a notification is given up as `failed`.
+    pub max_attempts: i32,
+    /// The first retry waits this long; each next one twice as long (capped at an hour).
+    pub backoff_secs: u64,
+    pub timeout_ms: u64,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            template_id: "progress-update".to_owned(),
+            page: "pages/progress/index?id={id}".to_owned(),
+            max_attempts: 6,
+            backoff_secs: 30,
+            timeout_ms: 3000,
+        }
+    }
+}
+
+/// Background jobs. Every node runs them; each is safe to run on several nodes at once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobSettings {
+    /// Off in tests, which run the jobs themselves with a controlled clock.
+    pub enabled: bool,
+    /// Deadline warnings, overdue tickets, emergency materials.
+    pub deadlines_every_secs: u64,
+    /// Notification delivery and cache repair.
+    pub outbox_every_ms: u64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self { enabled: true, deadlines_every_secs: 300, outbox_every_ms: 2000 }
     }
 }
 

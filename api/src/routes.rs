@@ -3,7 +3,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, applications, auth, authorizations, catalog, documents, health, precheck, regions, service_points,
+    accounts, applications, auth, authorizations, calendar, catalog, documents, health, precheck, progress, regions,
+    reviews, service_points, supervision,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -21,6 +22,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(regions::routes::list_regions)
         .service(regions::routes::create_region)
         .service(accounts::routes::list_region_staff)
+        .service(calendar::routes::get_calendar_year)
+        .service(calendar::routes::put_calendar_year)
         .service(catalog::routes::list_aid_items)
         .service(catalog::routes::get_aid_item)
         .service(catalog::routes::put_aid_item)
@@ -47,5 +50,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(documents::routes::get_wallet_content)
         .service(authorizations::routes::get_authorization_text)
         .service(authorizations::routes::sign_authorization)
-        .service(authorizations::routes::revoke_authorization);
+        .service(authorizations::routes::revoke_authorization)
+        .service(progress::routes::get_progress)
+        .service(progress::routes::query_public_progress)
+        .service(reviews::routes::accept_application)
+        .service(reviews::routes::return_application)
+        .service(reviews::routes::supplement_application)
+        .service(reviews::routes::start_investigation)
+        .service(reviews::routes::list_investigations)
+        .service(reviews::routes::decide_application)
+        .service(reviews::routes::approve_emergency)
+        .service(reviews::routes::confirm_item)
+        .service(reviews::routes::close_application)
+        .service(reviews::routes::withdraw_application)
+        .service(supervision::routes::list_deadlines)
+        .service(supervision::routes::list_tickets)
+        .service(supervision::routes::close_ticket)
+        .service(supervision::routes::get_figures)
+        .service(supervision::routes::draw_samples)
+        .service(supervision::routes::list_samples);
 }

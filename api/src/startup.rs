@@ -17,11 +17,14 @@ use crate::config::Settings;
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
 use crate::infra::cache::{Cache, CacheStartError};
+use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::db::{self, DbStartError};
+use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
+use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::{PiiCipher, PiiConfigError};
 use crate::state::{AppState, SharedState};
-use crate::{http, openapi, routes};
+use crate::{http, jobs, openapi, routes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -39,6 +42,8 @@ pub enum StartupError {
     Storage(#[from] crate::infra::storage::StorageConfigError),
     #[error(transparent)]
     Photos(#[from] crate::documents::photos::PhotoConfigError),
+    #[error("cannot build an HTTP client: {0}")]
+    HttpClient(#[from] reqwest::Error),
     #[error(
         "无法监听 / cannot listen on {addr}: {source}. Set JIUZHU__SERVER__HOST and JIUZHU__SERVER__PORT to a free address."
     )]
@@ -73,6 +78,9 @@ impl Application {
         let storage = Storage::from_settings(&settings)?;
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
         let photos = crate::documents::photos::Photos::from_settings(&settings.imaging)?;
+        let limiter = RateLimiter::new(cache.clone());
+        let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
+        let notifier = SubscribeSender::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
         let state = web::Data::new(AppState {
             db,
             cache,
@@ -82,8 +90,14 @@ impl Application {
             pii,
             storage,
             photos,
+            limiter,
+            data_exchange,
+            notifier,
             settings: Arc::new(settings),
         });
+        if state.settings.jobs.enabled {
+            jobs::spawn(state.clone());
+        }
         let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: "listener".into(), source })?;
         let server =
             serve(state.clone(), listener).map_err(|source| StartupError::Bind { addr: addr.to_string(), source })?;

@@ -11,7 +11,10 @@ use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::documents::photos::Photos;
 use crate::infra::cache::Cache;
+use crate::infra::data_exchange::DataExchangeClient;
+use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
+use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::PiiCipher;
 
 pub struct AppState {
@@ -23,6 +26,9 @@ pub struct AppState {
     pub pii: PiiCipher,
     pub storage: Storage,
     pub photos: Photos,
+    pub limiter: RateLimiter,
+    pub data_exchange: DataExchangeClient,
+    pub notifier: SubscribeSender,
     pub settings: Arc<Settings>,
 }
 

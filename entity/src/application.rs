@@ -36,6 +36,21 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
+    /// The day a return for materials paused the deadline clock; none while it runs.
+    pub paused_on: Option<Date>,
+    /// The status to go back to when the applicant supplements a return.
+    pub resume_status: Option<String>,
+    /// The deadline for materials asked for (a return, or after an emergency approval).
+    pub materials_due: Option<Date>,
+    /// Document type codes asked for (a JSON array), while some are outstanding.
+    pub missing_documents: Option<Json>,
+    /// Approved first on the emergency path (先批后补), materials to follow.
+    pub emergency: bool,
+    pub emergency_reason: Option<String>,
+    /// Set when an emergency approval's materials did not arrive in time: decide again.
+    pub re_review: bool,
+    pub decided_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261124_000001_create_precheck_rules;
 mod m20261124_000002_create_applications;
 mod m20261124_000003_guard_signed_records;
 mod m20261201_000001_document_photos;
+mod m20261202_000001_review;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_applications::Migration),
             Box::new(m20261124_000003_guard_signed_records::Migration),
             Box::new(m20261201_000001_document_photos::Migration),
+            Box::new(m20261202_000001_review::Migration),
         ]
     }
 }

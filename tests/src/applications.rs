@@ -163,8 +163,19 @@ impl TestApp {
     /// A draft for 低保 and medical aid with the applicant (born 1950) and a spouse, ID photos and
     /// both signatures: ready to submit. Returns (application id, applicant member id).
     pub async fn ready_draft(&self, token: &str, community: &str, sequence: u32) -> (String, String) {
+        self.ready_draft_for(token, community, sequence, &["dibao", "medical"]).await
+    }
+
+    /// Like `ready_draft`, for `items` (临时救助 brings its hardship proof).
+    pub async fn ready_draft_for(
+        &self,
+        token: &str,
+        community: &str,
+        sequence: u32,
+        items: &[&str],
+    ) -> (String, String) {
         let app = Uuid::now_v7().to_string();
-        let body = json!({"id": app, "community_code": community, "items": ["dibao", "medical"],
+        let body = json!({"id": app, "community_code": community, "items": items,
                           "contact_phone": "13800138000", "household": {"assets_fen": 100000}});
         assert_eq!(self.create_application(token, &body).await.status(), 201, "create");
         let applicant = Uuid::now_v7().to_string();
@@ -188,7 +199,11 @@ impl TestApp {
             ("property_statement", 5),
             ("medical_bill", 6),
             ("diagnosis_certificate", 7),
-        ] {
+            ("hardship_proof", 8),
+        ]
+        .into_iter()
+        .filter(|(kind, _)| *kind != "hardship_proof" || items.contains(&"temporary"))
+        {
             assert_eq!(
                 self.upload(token, &app, &[("type", kind)], &jpeg_bytes(seed + own)).await.status(),
                 201,

@@ -9,6 +9,7 @@ mod applications;
 mod auth;
 mod db;
 mod proxy;
+mod review;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -30,6 +31,13 @@ pub fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
 }
 
+/// The test Redis as a socket address (for a `TcpProxy` in front of it).
+pub fn redis_addr() -> std::net::SocketAddr {
+    let url = redis_url();
+    let host_port = url.trim_start_matches("redis://").split('/').next().expect("host:port").to_owned();
+    std::net::ToSocketAddrs::to_socket_addrs(&host_port).expect("resolve Redis").next().expect("an address")
+}
+
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub address: String,
@@ -37,6 +45,8 @@ pub struct TestApp {
     pub state: SharedState,
     /// A fake WeChat API; mount `jscode2session` answers with `mock_wechat`.
     pub wechat: wiremock::MockServer,
+    /// A fake data-exchange service (the economic check).
+    pub data_exchange: wiremock::MockServer,
     /// Dropped last: the database outlives the server that uses it.
     _database: Option<TestDatabase>,
     _data_dir: Option<TempDir>,
@@ -57,6 +67,9 @@ fn base_settings() -> Settings {
     settings.wechat.app_id = Some("wx-test-app".to_owned());
     settings.wechat.app_secret = Some(SecretString::from("wx-test-secret"));
     settings.wechat.timeout_ms = 1000;
+    settings.data_exchange.timeout_ms = 1000;
+    // Tests run the jobs themselves, with a controlled clock.
+    settings.jobs.enabled = false;
     settings
 }
 
@@ -91,13 +104,17 @@ impl TestApp {
         if settings.wechat.base_url == api::config::WechatSettings::default().base_url {
             settings.wechat.base_url = wechat.uri();
         }
+        let data_exchange = wiremock::MockServer::start().await;
+        if settings.data_exchange.base_url.is_none() {
+            settings.data_exchange.base_url = Some(data_exchange.uri());
+        }
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let app = Application::build_with_listener(settings, listener).await.expect("application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state();
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { address, client, state, wechat, _database: database, _data_dir: data_dir }
+        Self { address, client, state, wechat, data_exchange, _database: database, _data_dir: data_dir }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,12 +1,12 @@
 //! Applications: one household and the aid items it asks for, drafted by the resident or by a
 //! helper on their behalf, with members, documents and signed authorizations, then submitted.
 
-mod events;
+pub mod events;
 pub mod members;
 pub mod model;
 pub mod number;
 pub mod routes;
-mod scoped;
+pub mod scoped;
 pub mod service;
 pub mod status;
 pub mod submit;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::status::{Relation, Status};
+use super::status::{ItemStatus, Relation, Status};
 use crate::auth::role::{HelperKind, Role};
 use crate::catalog::model::DocumentType;
 pub use crate::precheck::model::HouseholdIn;
@@ -117,10 +117,19 @@ pub struct ItemOut {
     pub code: String,
     pub name: String,
     pub department: String,
-    pub status: Status,
+    pub status: ItemStatus,
     pub time_limit_working_days: i32,
-    /// The legal deadline, set on submit.
+    /// The legal deadline, set on submit, moved on by the days the clock stood still.
     pub due_date: Option<NaiveDate>,
+    /// `on_time`, `warning` (75% of the time used) or `overdue`.
+    pub sla_state: String,
+    /// Send it back with a decision on this item; a stale one gets 409 `VERSION_CONFLICT`.
+    pub version: i32,
+    /// The approved amount in fen (per month for recurring aid).
+    pub amount_fen: Option<i64>,
+    /// Reason codes of a rejection.
+    pub reasons: Option<Vec<String>>,
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 /// A document attached to the application.

@@ -32,32 +32,3 @@ pub async fn next(txn: &DatabaseTransaction, district: &str, year: i32) -> Resul
     }
     Err(ApiError::internal("the application number counter did not appear"))
 }
-
-/// `start` plus `days` working days (Monday to Friday). The holiday calendar comes with the
-/// review deadlines; until then weekends are the only days off.
-pub fn add_working_days(start: chrono::NaiveDate, days: i32) -> chrono::NaiveDate {
-    use chrono::Datelike;
-    let mut date = start;
-    let mut left = std::cmp::max(days, 0);
-    while left > 0 {
-        date = date.succ_opt().unwrap_or(date);
-        if date.weekday().num_days_from_monday() < 5 {
-            left -= 1;
-        }
-    }
-    date
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn working_days_skip_weekends() {
-        let friday = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        assert_eq!(add_working_days(friday, 1), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
-        assert_eq!(add_working_days(friday, 15), NaiveDate::from_ymd_opt(2026, 12, 11).unwrap());
-        assert_eq!(add_working_days(friday, 0), friday);
-    }
-}

@@ -28,13 +28,22 @@ pub struct ScopedApplication {
 /// it in), helpers their community's and what they filed, reviewers and supervisors submitted
 /// ones in their region, admins submitted ones.
 pub fn may_read(principal: &Principal, app: &application::Model) -> bool {
-    let submitted = app.status != Status::Draft.as_str();
+    may_read_facts(principal, app.subject_account_id, app.actor_account_id, &app.community_code, &app.status)
+}
+
+/// `may_read` on the facts it needs, for readers that hold them without the row (the cache).
+pub fn may_read_facts(
+    principal: &Principal,
+    subject: Option<Uuid>,
+    actor: Uuid,
+    community: &str,
+    status: &str,
+) -> bool {
+    let submitted = status != Status::Draft.as_str();
     match principal.role {
-        Role::Resident => {
-            app.subject_account_id == Some(principal.account_id) || app.actor_account_id == principal.account_id
-        }
-        Role::Helper => app.actor_account_id == principal.account_id || covers(principal, &app.community_code),
-        Role::TownshipReviewer | Role::DistrictSupervisor => submitted && covers(principal, &app.community_code),
+        Role::Resident => subject == Some(principal.account_id) || actor == principal.account_id,
+        Role::Helper => actor == principal.account_id || covers(principal, community),
+        Role::TownshipReviewer | Role::DistrictSupervisor => submitted && covers(principal, community),
         Role::Admin => submitted,
     }
 }
@@ -60,6 +69,36 @@ impl ScopedApplication {
             return Err(locked());
         }
         Ok(())
+    }
+
+    /// Adding documents: to a draft, or when the township asked for materials (a return, or
+    /// an emergency approval whose materials are still to come), by the applicant's side.
+    pub fn ensure_documents_welcome(&self) -> Result<(), ApiError> {
+        let app = &self.application;
+        let asked = app.status == Status::Returned.as_str() || app.missing_documents.is_some();
+        if !asked {
+            return self.ensure_editable();
+        }
+        let p = &self.principal;
+        let applicant_side = match p.role {
+            Role::Resident => true,
+            Role::Helper => covers(p, &app.community_code),
+            _ => false,
+        };
+        if applicant_side { Ok(()) } else { Err(ApiError::new(ErrorCode::Forbidden)) }
+    }
+
+    /// Whether the caller acts for the applicant: the resident themselves, or a helper of the
+    /// community (or the one who filed it).
+    pub fn is_applicant_side(&self) -> bool {
+        let p = &self.principal;
+        match p.role {
+            Role::Resident => true,
+            Role::Helper => {
+                self.application.actor_account_id == p.account_id || covers(p, &self.application.community_code)
+            }
+            _ => false,
+        }
     }
 
     /// Audits a staff read of this person's file (`target` of it); the helper who filed the

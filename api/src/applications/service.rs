@@ -85,6 +85,15 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         submitted_at: Set(None),
+        paused_on: Set(None),
+        resume_status: Set(None),
+        materials_due: Set(None),
+        missing_documents: Set(None),
+        emergency: Set(false),
+        emergency_reason: Set(None),
+        re_review: Set(false),
+        decided_at: Set(None),
+        closed_at: Set(None),
     };
     let txn = db.begin().await?;
     let row = match row.insert(&txn).await {
@@ -137,6 +146,16 @@ async fn insert_items(
         time_limit_working_days: Set(item.time_limit_working_days),
         due_date: Set(None),
         open_subject_index: Set(None),
+        version: Set(0),
+        amount_fen: Set(None),
+        reasons: Set(None),
+        decision_note: Set(None),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        started_on: Set(None),
+        warn_date: Set(None),
+        sla_state: Set("on_time".to_owned()),
+        paused_days: Set(0),
     });
     application_item::Entity::insert_many(rows).exec(txn).await?;
     Ok(())

@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::model::ApplicationOut;
 use super::scoped::ScopedApplication;
-use super::status::{Relation, Status};
+use super::status::{ItemStatus, Relation, Status};
 use super::view::{self, Parts};
 use super::{events, number, validate};
 use crate::auth::role::Role;
+use crate::calendar;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 
@@ -22,10 +23,11 @@ const CST: i32 = 8 * 3600;
 
 pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ApplicationOut, ApiError> {
     let app = &scope.application;
-    if app.status == Status::Submitted.as_str() && !matches!(scope.principal.role, Role::Resident | Role::Helper) {
+    let submitted = app.status != Status::Draft.as_str();
+    if submitted && !matches!(scope.principal.role, Role::Resident | Role::Helper) {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
-    if app.status == Status::Submitted.as_str() {
+    if submitted {
         return view::load(db, app.clone()).await;
     }
     scope.ensure_editable()?;
@@ -44,9 +46,12 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         .map(|m| m.id_number_index.clone())
         .ok_or_else(|| ApiError::internal("completeness passed without an applicant"))?;
     let codes: Vec<String> = parts.items.iter().map(|i| i.item_code.clone()).collect();
+    let calendar = calendar::service::around(db, today).await?;
     for item in &mut parts.items {
-        item.status = Status::Submitted.as_str().to_owned();
-        item.due_date = Some(number::add_working_days(today, item.time_limit_working_days));
+        item.status = ItemStatus::Submitted.as_str().to_owned();
+        item.started_on = Some(today);
+        item.due_date = Some(calendar.add_working_days(today, item.time_limit_working_days));
+        item.warn_date = Some(calendar.add_working_days(today, calendar::warning_after(item.time_limit_working_days)));
         item.open_subject_index = Some(subject_index.clone());
     }
 
@@ -72,6 +77,8 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
     )
     .await?;
     let number = number::next(&txn, &app.district_code, local.year()).await?;
+    let numbered = application::Model { number: Some(number.clone()), ..app.clone() };
+    crate::notifications::outbox::enqueue(&txn, &numbered, "submitted", Status::Submitted, now).await?;
     let claimed = application::Entity::update_many()
         .col_expr(application::Column::Status, Status::Submitted.as_str().into())
         .col_expr(application::Column::Number, Some(number.clone()).into())
@@ -101,21 +108,25 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
     Ok(view::assemble(submitted, parts))
 }
 
-/// Marks the items submitted with their deadlines, one statement per distinct deadline.
+/// Marks the items submitted with their deadlines, one statement per distinct time limit.
 async fn claim_items(
     txn: &DatabaseTransaction,
     application_id: Uuid,
     items: &[application_item::Model],
     subject_index: &str,
 ) -> Result<(), ApiError> {
-    let mut due_dates: Vec<Option<chrono::NaiveDate>> = items.iter().map(|i| i.due_date).collect();
-    due_dates.sort();
-    due_dates.dedup();
-    for due in due_dates {
-        let codes: Vec<&str> = items.iter().filter(|i| i.due_date == due).map(|i| i.item_code.as_str()).collect();
+    let mut limits: Vec<i32> = items.iter().map(|i| i.time_limit_working_days).collect();
+    limits.sort_unstable();
+    limits.dedup();
+    for limit in limits {
+        let same: Vec<&application_item::Model> = items.iter().filter(|i| i.time_limit_working_days == limit).collect();
+        let Some(first) = same.first() else { continue };
+        let codes: Vec<&str> = same.iter().map(|i| i.item_code.as_str()).collect();
         application_item::Entity::update_many()
-            .col_expr(application_item::Column::Status, Status::Submitted.as_str().into())
-            .col_expr(application_item::Column::DueDate, due.into())
+            .col_expr(application_item::Column::Status, ItemStatus::Submitted.as_str().into())
+            .col_expr(application_item::Column::DueDate, first.due_date.into())
+            .col_expr(application_item::Column::WarnDate, first.warn_date.into())
+            .col_expr(application_item::Column::StartedOn, first.started_on.into())
             .col_expr(application_item::Column::OpenSubjectIndex, Some(subject_index.to_owned()).into())
             .filter(application_item::Column::ApplicationId.eq(application_id))
             .filter(application_item::Column::ItemCode.is_in(codes))

@@ -11,7 +11,7 @@ use super::model::{
     ActorOut, ApplicationOut, AttachmentOut, AuthorizationOut, HouseholdIn, ItemOut, MemberFactsOut, MemberOut,
     PhotoWarningOut,
 };
-use super::status::{Relation, Status};
+use super::status::{ItemStatus, Relation, Status};
 use crate::auth::role::{HelperKind, Role};
 use crate::catalog::model::DocumentType;
 use crate::error::ApiError;
@@ -79,9 +79,14 @@ pub fn assemble(app: application::Model, parts: Parts) -> ApplicationOut {
                     code: row.code.clone(),
                     name: row.name.clone(),
                     department: item.department.clone(),
-                    status: Status::parse(&item.status).unwrap_or(Status::Draft),
+                    status: ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Draft),
                     time_limit_working_days: item.time_limit_working_days,
                     due_date: item.due_date,
+                    sla_state: item.sla_state.clone(),
+                    version: item.version,
+                    amount_fen: item.amount_fen,
+                    reasons: item.reasons.clone().and_then(|r| serde_json::from_value(r).ok()),
+                    decided_at: item.decided_at,
                 })
             })
             .collect(),

@@ -1,11 +1,9 @@
-use std::net::IpAddr;
-
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::model::{PasswordSignInIn, RefreshIn, TokenOut, WechatSignInIn};
 use super::service;
 use crate::error::{ApiError, FieldError, Message, Problem};
-use crate::http::JsonBody;
+use crate::http::{JsonBody, client_address};
 use crate::state::SharedState;
 
 /// Sign in a resident with the code from `wx.login`. The first sign-in creates the account.
@@ -101,19 +99,4 @@ pub async fn refresh_tokens(state: SharedState, body: JsonBody<RefreshIn>) -> Re
 pub async fn logout(state: SharedState, body: JsonBody<RefreshIn>) -> Result<HttpResponse, ApiError> {
     service::logout(&state, &body.0.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
-fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for
-        && let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return Some(first);
-    }
-    req.peer_addr().map(|addr| addr.ip())
 }

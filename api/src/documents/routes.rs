@@ -56,7 +56,7 @@ pub async fn upload_document(
     scope: ScopedApplication,
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    scope.ensure_editable()?;
+    scope.ensure_documents_welcome()?;
     let form = read_form(form, state.settings.storage.max_upload_bytes).await?;
     service::check_member(&state.db, &scope, form.member_id).await?;
     let signature = form.doc_type == DocumentType::Signature;

@@ -171,7 +171,7 @@ pub async fn attach(
     doc_type: DocumentType,
     member_id: Option<Uuid>,
 ) -> Result<(AttachmentOut, bool), ApiError> {
-    scope.ensure_editable()?;
+    scope.ensure_documents_welcome()?;
     let app = &scope.application;
     check_member(db, scope, member_id).await?;
     let type_name = type_name(doc_type);

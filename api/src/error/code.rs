@@ -77,6 +77,14 @@ pub enum ErrorCode {
     FileCorrupt,
     /// The picture's declared size is over the limit (a decompression bomb, or a panorama).
     ImageTooLarge,
+    /// The application (or item) is not in a state that allows this step; `current` has its state.
+    InvalidTransition,
+    /// Someone changed the record since the version sent; `current` has the new version. Reload.
+    VersionConflict,
+    /// The data-exchange service (economic check) is slow or unreachable; see `Retry-After`.
+    DataExchangeUnavailable,
+    /// The data-exchange service refused the request or answered something unusable.
+    DataExchangeError,
     /// Too many photos are being processed; retry after `Retry-After`.
     UploadBusy,
     /// The photo is too small to read (refused for this document type).
@@ -131,7 +139,9 @@ impl ErrorCode {
             | Self::ImageTooDark
             | Self::ImageOverexposed
             | Self::FaceNotFound => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::UploadBusy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
+            Self::DataExchangeError => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -177,6 +187,10 @@ impl ErrorCode {
             Self::ImageTooDark => "IMAGE_TOO_DARK",
             Self::ImageOverexposed => "IMAGE_OVEREXPOSED",
             Self::FaceNotFound => "FACE_NOT_FOUND",
+            Self::InvalidTransition => "INVALID_TRANSITION",
+            Self::VersionConflict => "VERSION_CONFLICT",
+            Self::DataExchangeUnavailable => "DATA_EXCHANGE_UNAVAILABLE",
+            Self::DataExchangeError => "DATA_EXCHANGE_ERROR",
         }
     }
 
@@ -222,6 +236,10 @@ impl ErrorCode {
             Self::ImageTooDark => ("照片太暗", "Photo too dark"),
             Self::ImageOverexposed => ("照片过亮", "Photo overexposed"),
             Self::FaceNotFound => ("未识别到人脸", "No face found"),
+            Self::InvalidTransition => ("当前状态不能办理此操作", "Not allowed in the current state"),
+            Self::VersionConflict => ("记录已被他人更新", "Changed by someone else"),
+            Self::DataExchangeUnavailable => ("经济状况核对服务繁忙", "Data exchange unavailable"),
+            Self::DataExchangeError => ("经济状况核对失败", "Data exchange failed"),
         };
         Text { zh, en }
     }
@@ -366,6 +384,22 @@ impl ErrorCode {
                 "没有识别到清晰的人脸,请正对镜头、摘下帽子和口罩,在光线充足处重新拍摄。",
                 "No clear face was found; face the camera without hat or mask, in good light, and retake it.",
             ),
+            Self::InvalidTransition => (
+                "该申请当前的办理状态不能进行此操作,请刷新查看最新进度。",
+                "The application's current state does not allow this step; reload it to see where it stands.",
+            ),
+            Self::VersionConflict => (
+                "该申请刚被其他人员更新,请刷新后核对最新内容再操作。",
+                "Someone else changed this application just now; reload it, check, and try again.",
+            ),
+            Self::DataExchangeUnavailable => (
+                "经济状况核对服务暂时无响应,申请状态未改变,请稍后重试。",
+                "The economic check service did not answer; nothing changed, try again shortly.",
+            ),
+            Self::DataExchangeError => (
+                "经济状况核对服务未能处理本次核对,请联系区县信息中心后重试。",
+                "The economic check service could not handle the request; contact the district data centre and retry.",
+            ),
         };
         Text { zh, en }
     }
@@ -389,7 +423,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 39] = [
+    pub const ALL: [Self; 43] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -429,6 +463,10 @@ impl ErrorCode {
         Self::ImageTooDark,
         Self::ImageOverexposed,
         Self::FaceNotFound,
+        Self::InvalidTransition,
+        Self::VersionConflict,
+        Self::DataExchangeUnavailable,
+        Self::DataExchangeError,
     ];
 }
 

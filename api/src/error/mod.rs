@@ -86,6 +86,8 @@ struct ErrorInner {
     allow: Vec<Method>,
     /// `WWW-Authenticate` for a 401; `Bearer realm="jiuzhu"` when not set.
     challenge: Option<&'static str>,
+    /// The record's current state, for a 409 (`status`, `version`, ...).
+    current: Option<serde_json::Value>,
     /// The cause, for the log only; never sent to the client.
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -99,6 +101,7 @@ impl ApiError {
             retry_after_secs: None,
             allow: Vec::new(),
             challenge: None,
+            current: None,
             source: None,
         }))
     }
@@ -144,6 +147,12 @@ impl ApiError {
         self
     }
 
+    /// The state a 409 found, so the client can show it without another request.
+    pub fn with_current(mut self, current: serde_json::Value) -> Self {
+        self.0.current = Some(current);
+        self
+    }
+
     pub fn with_source(mut self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         self.0.source = Some(source.into());
         self
@@ -168,6 +177,7 @@ impl ApiError {
             detail: detail.pick(lang).to_owned(),
             code: self.0.code,
             request_id,
+            current: self.0.current.clone(),
             errors: self
                 .0
                 .errors
@@ -270,6 +280,10 @@ pub struct Problem {
     /// Quote this to support staff; the server log has the same id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// For a 409: the record's current state, e.g. `{"status": "accepted", "version": 3}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
     /// The invalid fields, each with its own code and message (422 only; otherwise empty).
     pub errors: Vec<ProblemField>,
 }

@@ -9,7 +9,9 @@ pub mod pagination;
 #[cfg(test)]
 mod proptests;
 
-use actix_web::web;
+use std::net::IpAddr;
+
+use actix_web::{HttpRequest, web};
 
 pub use json::JsonBody;
 
@@ -27,6 +29,21 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig, body_limit_bytes: usiz
             web::QueryConfig::default()
                 .error_handler(|err, _| ApiError::new(ErrorCode::InvalidQuery).with_source(err.to_string()).into()),
         );
+}
+
+/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for
+        && let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(first);
+    }
+    req.peer_addr().map(|addr| addr.ip())
 }
 
 #[cfg(test)]

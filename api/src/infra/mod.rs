@@ -1,7 +1,10 @@
-//! Typed clients for the things outside the process: the database, Redis and WeChat.
+//! Typed clients for the things outside the process: the database, Redis, object storage,
+//! WeChat and the data-exchange service.
 
 pub mod cache;
+pub mod data_exchange;
 pub mod db;
+pub mod rate_limit;
 pub mod storage;
 pub mod wechat;
 

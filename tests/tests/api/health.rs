@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use tests::{TcpProxy, TestApp, redis_url};
+use tests::{TcpProxy, TestApp, redis_addr};
 
 #[tokio::test]
 async fn healthz_answers_without_touching_dependencies() {
@@ -36,12 +36,6 @@ async fn redis_down_at_start_degrades_but_serves() {
     assert_eq!(body["checks"]["database"]["status"], "up");
     assert!(!body.to_string().contains("127.0.0.1"), "no addresses in the report: {body}");
     assert_eq!(app.get_healthz().await.status(), 200);
-}
-
-fn redis_addr() -> std::net::SocketAddr {
-    let url = redis_url();
-    let host_port = url.trim_start_matches("redis://").split('/').next().unwrap().to_owned();
-    std::net::ToSocketAddrs::to_socket_addrs(&host_port).unwrap().next().unwrap()
 }
 
 async fn readiness(app: &TestApp) -> (u16, Value) {

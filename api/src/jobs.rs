@@ -1,0 +1,40 @@
+//! Background jobs every node runs. Each is safe with several nodes at once: the deadline scan
+//! changes a row only from the state it read (a guarded update) and opens tickets under a unique
+//! key; notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair deletes keys, which
+//! is harmless twice. Tests switch them off (`jobs.enabled`) and run them with a controlled clock.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::state::SharedState;
+use crate::{notifications, progress, supervision};
+
+pub fn spawn(state: SharedState) {
+    let every = Duration::from_millis(state.settings.jobs.outbox_every_ms.max(100));
+    let outbox = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(err) = notifications::deliver::deliver_due(&outbox, Utc::now()).await {
+                tracing::warn!(error = %err, "notification delivery failed; retrying on the next tick");
+            }
+            if let Err(err) = progress::cache::repair(&outbox.cache, &outbox.db).await {
+                tracing::warn!(error = %err, "cache repair failed; retrying on the next tick");
+            }
+        }
+    });
+    let every = Duration::from_secs(state.settings.jobs.deadlines_every_secs.max(10));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match supervision::deadlines::scan(&state, crate::calendar::today()).await {
+                Ok(report) if report.changed() => tracing::info!(?report, "deadline scan"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "deadline scan failed; retrying on the next tick"),
+            }
+        }
+    });
+}

@@ -1,0 +1,10 @@
+//! Progress anyone concerned can follow (进度可查询): the applicant's view of an application, served
+//! from the shared cache and invalidated by every change, and the public status query.
+
+mod build;
+pub mod cache;
+pub mod model;
+pub mod routes;
+pub mod service;
+
+pub use build::load;

@@ -1,0 +1,16 @@
+//! Township review (镇街审核): the state machine of an application and its items after submit,
+//! each step an append-only event with its actor, signed decisions with optimistic versions,
+//! the economic check, the emergency path, district confirmation above the township's limits,
+//! and what decisions set going (recipients, the monitoring pool, second looks).
+
+pub mod decide;
+pub mod investigation;
+pub mod machine;
+pub mod model;
+mod outcomes;
+pub mod routes;
+mod service;
+
+pub use service::note;
+mod signature;
+pub mod steps;

@@ -1,0 +1,117 @@
+//! What a final decision on an item sets going, in its transaction: an approved item makes the
+//! applicant a recipient (check-ins are scheduled from this); a rejected one puts them in the
+//! low-income monitoring pool with the reason and a date to look again, frees their "one open
+//! application per item" slot, and a share of rejections goes to the district for a second look.
+
+use chrono::{Months, NaiveDate, Utc};
+use entity::{application, application_item, household_member, monitoring_subject, recipient};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::model::{Outcome, RejectReason};
+use crate::applications::status::Relation;
+use crate::config::ReviewSettings;
+use crate::error::ApiError;
+use crate::supervision::tickets;
+
+pub struct Final<'a> {
+    pub app: &'a application::Model,
+    pub item_code: &'a str,
+    pub outcome: Outcome,
+    pub amount_fen: Option<i64>,
+    pub reasons: &'a [RejectReason],
+    pub today: NaiveDate,
+}
+
+pub async fn record(txn: &DatabaseTransaction, settings: &ReviewSettings, done: Final<'_>) -> Result<(), ApiError> {
+    let app = done.app;
+    let applicant = household_member::Entity::find()
+        .filter(household_member::Column::ApplicationId.eq(app.id))
+        .filter(household_member::Column::Relation.eq(Relation::Applicant.as_str()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("a submitted application without its applicant"))?;
+    match done.outcome {
+        Outcome::Approved => {
+            let row = recipient::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                subject_index: Set(applicant.id_number_index.clone()),
+                subject_account_id: Set(app.subject_account_id),
+                member_id: Set(applicant.id),
+                application_id: Set(app.id),
+                item_code: Set(done.item_code.to_owned()),
+                amount_fen: Set(done.amount_fen.unwrap_or(0)),
+                start_date: Set(done.today),
+                status: Set("active".to_owned()),
+                community_code: Set(app.community_code.clone()),
+                township_code: Set(app.township_code.clone()),
+                district_code: Set(app.district_code.clone()),
+                created_at: Set(Utc::now()),
+            };
+            recipient::Entity::insert(row)
+                .on_conflict_do_nothing_on([recipient::Column::ApplicationId, recipient::Column::ItemCode])
+                .exec_without_returning(txn)
+                .await?;
+        }
+        Outcome::Rejected => {
+            let reason: Vec<&str> = done.reasons.iter().map(|r| r.name_zh()).collect();
+            let review =
+                done.today.checked_add_months(Months::new(settings.monitoring_review_months)).unwrap_or(done.today);
+            let row = monitoring_subject::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                subject_index: Set(applicant.id_number_index.clone()),
+                group_code: Set("rejected_applicant".to_owned()),
+                reason: Set(format!("{}:{}", done.item_code, reason.join("、"))),
+                source_ref: Set(format!("application:{}:{}", app.id, done.item_code)),
+                application_id: Set(Some(app.id)),
+                community_code: Set(app.community_code.clone()),
+                township_code: Set(app.township_code.clone()),
+                review_date: Set(review),
+                consent_basis: Set("application_authorization".to_owned()),
+                created_at: Set(Utc::now()),
+            };
+            monitoring_subject::Entity::insert(row)
+                .on_conflict_do_nothing_on([
+                    monitoring_subject::Column::GroupCode,
+                    monitoring_subject::Column::SubjectIndex,
+                    monitoring_subject::Column::SourceRef,
+                ])
+                .exec_without_returning(txn)
+                .await?;
+            application_item::Entity::update_many()
+                .col_expr(application_item::Column::OpenSubjectIndex, Expr::value(Option::<String>::None))
+                .filter(application_item::Column::ApplicationId.eq(app.id))
+                .filter(application_item::Column::ItemCode.eq(done.item_code))
+                .exec(txn)
+                .await?;
+            if escalated(app.id, done.item_code, settings.escalate_rejections_percent) {
+                let details = json!({ "reasons": done.reasons });
+                tickets::open(txn, tickets::REJECTION_REVIEW, app, done.item_code, None, details).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a rejection goes to the district for a second look: a fixed share, decided by a
+/// hash of the application and item so the choice is reproducible and cannot be steered.
+pub fn escalated(application_id: Uuid, item_code: &str, percent: u8) -> bool {
+    let digest = Sha256::digest(format!("escalate:{application_id}:{item_code}").as_bytes());
+    u16::from_be_bytes([digest[0], digest[1]]) % 100 < u16::from(percent.min(100))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn about_the_configured_share_of_rejections_is_escalated() {
+        let picked = (0..2000).filter(|_| escalated(Uuid::new_v4(), "dibao", 10)).count();
+        assert!((120..=280).contains(&picked), "{picked} of 2000");
+        assert!(!escalated(Uuid::new_v4(), "dibao", 0));
+        assert!(escalated(Uuid::new_v4(), "dibao", 100));
+    }
+}

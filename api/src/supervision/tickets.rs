@@ -1,0 +1,169 @@
+//! Supervision tickets: one per kind and item (a unique key, so a job on several nodes opens each
+//! once), listed for the district and township, closed with an outcome.
+
+use chrono::{NaiveDate, Utc};
+use entity::{application, supervision_ticket};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::model::{CloseTicketIn, TicketOut, TicketQuery};
+use super::scope::Area;
+use crate::auth::principal::Principal;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+/// An item past its legal deadline.
+pub const OVERDUE: &str = "overdue";
+/// A township proposal waiting for the district (district-level item, amount above the limit).
+pub const DISTRICT_CONFIRMATION: &str = "district_confirmation";
+/// A rejection escalated for a second look (提级复审).
+pub const REJECTION_REVIEW: &str = "rejection_review";
+/// A decision drawn in the monthly sample (neighbour visit, file check, phone callback).
+pub const SAMPLE_REVIEW: &str = "sample_review";
+/// An emergency approval's materials arrived: review the case again.
+pub const EMERGENCY_RE_REVIEW: &str = "emergency_re_review";
+/// Materials asked for did not arrive by their date.
+pub const MATERIALS_OVERDUE: &str = "materials_overdue";
+
+pub const KINDS: [&str; 6] =
+    [OVERDUE, DISTRICT_CONFIRMATION, REJECTION_REVIEW, SAMPLE_REVIEW, EMERGENCY_RE_REVIEW, MATERIALS_OVERDUE];
+
+/// Opens a ticket unless one of this kind is already there for the item; true when opened.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    kind: &'static str,
+    app: &application::Model,
+    item_code: &str,
+    due: Option<NaiveDate>,
+    details: Value,
+) -> Result<bool, ApiError> {
+    let row = supervision_ticket::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(kind.to_owned()),
+        application_id: Set(app.id),
+        item_code: Set(item_code.to_owned()),
+        township_code: Set(app.township_code.clone()),
+        district_code: Set(app.district_code.clone()),
+        status: Set("open".to_owned()),
+        opened_at: Set(Utc::now()),
+        due_date: Set(due),
+        closed_at: Set(None),
+        closed_by: Set(None),
+        outcome: Set(None),
+        details: Set(details),
+    };
+    let inserted = supervision_ticket::Entity::insert(row)
+        .on_conflict_do_nothing_on([
+            supervision_ticket::Column::Kind,
+            supervision_ticket::Column::ApplicationId,
+            supervision_ticket::Column::ItemCode,
+        ])
+        .exec_without_returning(db)
+        .await?;
+    Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(1)))
+}
+
+/// Closes the open ticket of `kind` for the item, if any.
+pub async fn close_kind(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    application_id: Uuid,
+    item_code: &str,
+    by: &Principal,
+    outcome: &str,
+) -> Result<(), ApiError> {
+    supervision_ticket::Entity::update_many()
+        .col_expr(supervision_ticket::Column::Status, Expr::value("closed"))
+        .col_expr(supervision_ticket::Column::ClosedAt, Expr::value(Some(Utc::now())))
+        .col_expr(supervision_ticket::Column::ClosedBy, Expr::value(Some(by.account_id)))
+        .col_expr(supervision_ticket::Column::Outcome, Expr::value(Some(outcome.to_owned())))
+        .filter(supervision_ticket::Column::Kind.eq(kind))
+        .filter(supervision_ticket::Column::ApplicationId.eq(application_id))
+        .filter(supervision_ticket::Column::ItemCode.eq(item_code))
+        .filter(supervision_ticket::Column::Status.eq("open"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn list(state: &AppState, principal: &Principal, query: &TicketQuery) -> Result<Vec<TicketOut>, ApiError> {
+    let area = Area::of(principal)?;
+    let mut select = supervision_ticket::Entity::find()
+        .filter(area.filter(supervision_ticket::Column::DistrictCode, supervision_ticket::Column::TownshipCode))
+        .filter(supervision_ticket::Column::Status.eq(query.status.as_deref().unwrap_or("open")));
+    if let Some(kind) = &query.kind {
+        select = select.filter(supervision_ticket::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(township) = &query.township {
+        select = select.filter(supervision_ticket::Column::TownshipCode.eq(township.as_str()));
+    }
+    let rows = select.order_by_asc(supervision_ticket::Column::OpenedAt).limit(500).all(&state.db).await?;
+    ticket_outs(state, rows).await
+}
+
+/// Closes a ticket with its outcome; closing an emergency re-review clears the case's flag.
+pub async fn close(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: CloseTicketIn,
+) -> Result<TicketOut, ApiError> {
+    let area = Area::of(principal)?;
+    let outcome = crate::reviews::note("outcome", Some(&input.outcome), 2)?.unwrap_or_default();
+    let ticket = supervision_ticket::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|t| area.covers_township(&t.township_code))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    if ticket.status != "open" {
+        return Err(ApiError::new(ErrorCode::Conflict).with_current(serde_json::json!({ "status": ticket.status })));
+    }
+    let txn = state.db.begin().await?;
+    close_kind(&txn, &ticket.kind, ticket.application_id, &ticket.item_code, principal, &outcome).await?;
+    if ticket.kind == EMERGENCY_RE_REVIEW {
+        application::Entity::update_many()
+            .col_expr(application::Column::ReReview, Expr::value(false))
+            .col_expr(application::Column::Version, Expr::col(application::Column::Version).add(1))
+            .filter(application::Column::Id.eq(ticket.application_id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    crate::progress::cache::invalidate(&state.cache, &state.db, ticket.application_id).await;
+    let row = supervision_ticket::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    ticket_outs(state, vec![row]).await?.pop().ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+async fn ticket_outs(state: &AppState, rows: Vec<supervision_ticket::Model>) -> Result<Vec<TicketOut>, ApiError> {
+    let ids: Vec<Uuid> = rows.iter().map(|t| t.application_id).collect();
+    let numbers: Vec<(Uuid, Option<String>)> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Id)
+        .column(application::Column::Number)
+        .filter(application::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| TicketOut {
+            number: numbers.iter().find(|(id, _)| *id == t.application_id).and_then(|(_, n)| n.clone()),
+            id: t.id,
+            kind: t.kind,
+            application_id: t.application_id,
+            item_code: (!t.item_code.is_empty()).then_some(t.item_code),
+            township_code: t.township_code,
+            status: t.status,
+            opened_at: t.opened_at,
+            due_date: t.due_date,
+            closed_at: t.closed_at,
+            outcome: t.outcome,
+            details: t.details,
+        })
+        .collect())
+}

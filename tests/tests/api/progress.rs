@@ -1,0 +1,105 @@
+//! Progress from Redis and from PostgreSQL with the same answer, through a Redis outage; the
+//! public status query.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tests::{TcpProxy, TestApp, problem, redis_addr};
+
+#[tokio::test]
+async fn progress_is_the_same_from_redis_and_from_the_database_and_survives_an_outage() {
+    let proxy = TcpProxy::start(redis_addr()).await;
+    let url = format!("redis://{}/0", proxy.addr);
+    let app = TestApp::spawn_with(|s| {
+        s.redis.url = Some(url.into());
+        s.redis.retry_after_failure_ms = 50;
+    })
+    .await;
+    app.seed_demo().await;
+    let (id, resident) = app.submitted("he", 7, &["dibao"]).await;
+    let reviewer = app.token("demo-reviewer").await;
+    let key = format!("progress:{}", id.replace('-', ""));
+
+    let from_db = app.progress_ok(&resident, &id).await;
+    assert!(app.state.cache.get(&key).await.unwrap().is_some(), "the first read fills the cache");
+    let from_cache = app.progress_ok(&resident, &id).await;
+    assert_eq!(from_cache, from_db);
+    let stranger = app.resident_token("stranger").await;
+    problem(app.progress(Some(&stranger), &id).await, 404, "NOT_FOUND").await;
+
+    // Redis goes away: reads come from PostgreSQL, and a change still commits.
+    proxy.cut();
+    assert_eq!(app.progress_ok(&resident, &id).await, from_db, "the database answers the same");
+    let accepted = app.step_ok(&reviewer, &id, "accept", json!({})).await;
+    assert_eq!(accepted["status"], "accepted");
+    assert_eq!(app.progress_ok(&resident, &id).await["status"], "accepted");
+    use sea_orm::EntityTrait;
+    let pending = entity::cache_repair::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(
+        pending.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+        [key.as_str()],
+        "the stale key is remembered"
+    );
+
+    // Redis is back with the old entry in it: the repair job deletes it.
+    proxy.restore().await;
+    let mut repaired = 0;
+    for _ in 0..60 {
+        repaired = api::progress::cache::repair(&app.state.cache, &app.state.db).await.unwrap();
+        if repaired > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(repaired, 1);
+    assert!(entity::cache_repair::Entity::find().all(&app.state.db).await.unwrap().is_empty());
+    assert_eq!(app.progress_ok(&resident, &id).await["status"], "accepted", "no stale answer after the outage");
+    assert_eq!(app.progress_ok(&resident, &id).await["status"], "accepted", "and from the refilled cache");
+}
+
+#[tokio::test]
+async fn the_public_status_query_answers_the_status_only_and_is_rate_limited() {
+    let app = TestApp::spawn_with(|s| {
+        s.review.public_query_per_number = 3;
+        s.review.public_query_per_address = 6;
+    })
+    .await;
+    app.seed_demo().await;
+    let (id, resident) = app.submitted("feng", 8, &["dibao", "medical"]).await;
+    let number = app.application(&resident, &id).await["number"].as_str().unwrap().to_owned();
+    let query = |number: &str, tail: &str| json!({"number": number, "phone_tail": tail});
+
+    let found = app.post_json("/api/v1/public/progress", None, &query(&number, "8000")).await;
+    assert_eq!(found.status(), 200);
+    let found: Value = found.json().await.unwrap();
+    assert_eq!(found["status"], "submitted");
+    assert_eq!(found["items"][0]["name"], "最低生活保障");
+    let text = found.to_string();
+    for private in ["张秀英", "李建国", "13800138000", id.as_str()] {
+        assert!(!text.contains(private), "{private} in {text}");
+    }
+    assert!(found.get("timeline").is_none() && found["items"][0].get("amount_fen").is_none());
+
+    let bad_tail = app.post_json("/api/v1/public/progress", None, &query(&number, "12a4")).await;
+    problem(bad_tail, 422, "VALIDATION_FAILED").await;
+    let wrong =
+        problem(app.post_json("/api/v1/public/progress", None, &query(&number, "1234")).await, 404, "NOT_FOUND").await;
+    let unknown = app.post_json("/api/v1/public/progress", None, &query("JZ-2026-500199-999999", "8000")).await;
+    let unknown = problem(unknown, 404, "NOT_FOUND").await;
+    assert_eq!(wrong["detail"], unknown["detail"], "a wrong phone tail reads like an unknown number");
+
+    // Per number: three queries an hour (the wrong tail counted).
+    assert_eq!(app.post_json("/api/v1/public/progress", None, &query(&number, "8000")).await.status(), 200);
+    let limited = app.post_json("/api/v1/public/progress", None, &query(&number, "8000")).await;
+    assert!(limited.headers().contains_key("retry-after"));
+    problem(limited, 429, "RATE_LIMITED").await;
+    // Per address: six queries in ten minutes, whatever the number.
+    problem(
+        app.post_json("/api/v1/public/progress", None, &query("JZ-2026-500199-888888", "8000")).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let limited = app.post_json("/api/v1/public/progress", None, &query("JZ-2026-500199-777777", "8000")).await;
+    problem(limited, 429, "RATE_LIMITED").await;
+}
