@@ -90,6 +90,8 @@ pub struct DatabaseSettings {
     pub acquire_timeout_secs: u64,
     /// Apply pending migrations when the server starts.
     pub migrate_on_start: bool,
+    /// A pooled connection idle this long is pinged before use; busier ones are not.
+    pub ping_idle_after_secs: u64,
 }
 
 impl Default for DatabaseSettings {
@@ -101,6 +103,7 @@ impl Default for DatabaseSettings {
             connect_timeout_secs: 5,
             acquire_timeout_secs: 5,
             migrate_on_start: true,
+            ping_idle_after_secs: 5,
         }
     }
 }

@@ -11,6 +11,11 @@ use crate::state::SharedState;
 use crate::{notifications, progress, supervision};
 
 pub fn spawn(state: SharedState) {
+    if !state.notifier.is_configured() {
+        tracing::warn!(
+            "WeChat app id and secret are not set: progress notifications stay queued in the outbox until they are"
+        );
+    }
     let every = Duration::from_millis(state.settings.jobs.outbox_every_ms.max(100));
     let outbox = state.clone();
     tokio::spawn(async move {

@@ -7,9 +7,12 @@ use crate::{
     reviews, service_points, supervision,
 };
 
+/// Routes are matched in this order, a pattern at a time: the hottest reads come first (the
+/// progress poll right after the probes), so they do not pay for trying every other pattern.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::routes::get_healthz)
         .service(health::routes::get_readyz)
+        .service(progress::routes::get_progress)
         .service(auth::routes::sign_in_wechat)
         .service(auth::routes::sign_in_password)
         .service(auth::routes::refresh_tokens)
@@ -51,7 +54,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(authorizations::routes::get_authorization_text)
         .service(authorizations::routes::sign_authorization)
         .service(authorizations::routes::revoke_authorization)
-        .service(progress::routes::get_progress)
         .service(progress::routes::query_public_progress)
         .service(reviews::routes::accept_application)
         .service(reviews::routes::return_application)

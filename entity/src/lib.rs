@@ -18,6 +18,7 @@ pub mod investigation;
 pub mod monitoring_subject;
 pub mod notification;
 pub mod precheck_rule_set;
+pub mod progress_snapshot;
 pub mod recipient;
 pub mod refresh_token;
 pub mod region;

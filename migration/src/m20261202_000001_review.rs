@@ -2,7 +2,8 @@
 //! signatures, optimistic versions, SLA clocks), the working-day calendar with the official 2026
 //! schedule, investigations (the economic check's results), supervision tickets and monthly
 //! samples, the monitoring pool of rejected applicants, recipients of approved items, the
-//! notification outbox and the list of cache entries to repair after a Redis outage.
+//! notification outbox, the progress snapshots (the answer kept in the transaction of each change)
+//! and the list of cache entries to repair after a Redis outage.
 
 use sea_orm_migration::prelude::*;
 
@@ -142,6 +143,18 @@ enum Notifications {
     LastError,
     SentAt,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ProgressSnapshots {
+    Table,
+    ApplicationId,
+    SubjectAccountId,
+    ActorAccountId,
+    CommunityCode,
+    Status,
+    Body,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -413,6 +426,31 @@ impl MigrationTrait for Migration {
         index(manager, "ix_notifications__due", N::Table, &["status", "next_attempt_at"]).await?;
         index(manager, "ix_notifications__application_id", N::Table, &["application_id", "created_at"]).await?;
 
+        use ProgressSnapshots as G;
+        manager
+            .create_table(
+                Table::create()
+                    .table(G::Table)
+                    .col(uuid_col(G::ApplicationId).primary_key())
+                    .col(ColumnDef::new(G::SubjectAccountId).uuid())
+                    .col(uuid_col(G::ActorAccountId))
+                    .col(str_col(G::CommunityCode, 12))
+                    .col(str_col(G::Status, 24))
+                    .col(ColumnDef::new(G::Body).text().not_null())
+                    .col(time_col(G::UpdatedAt))
+                    .foreign_key(
+                        &mut fk(
+                            "fk_progress_snapshots__application_id",
+                            (G::Table, G::ApplicationId),
+                            (Applications::Table, Applications::Id),
+                        )
+                        .on_delete(ForeignKeyAction::Cascade)
+                        .to_owned(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
         use CacheRepairs as C;
         manager
             .create_table(
@@ -428,6 +466,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             CacheRepairs::Table.into_iden(),
+            ProgressSnapshots::Table.into_iden(),
             Notifications::Table.into_iden(),
             Recipients::Table.into_iden(),
             MonitoringSubjects::Table.into_iden(),

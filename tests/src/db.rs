@@ -27,11 +27,18 @@ async fn admin() -> DatabaseConnection {
     })
 }
 
-/// The template's name changes whenever the list of migrations does.
+/// The template's name changes whenever the list of migrations or the text of one does (a
+/// migration edited before it landed must not reuse a template built from its older text).
 fn template_name() -> String {
     let mut hasher = DefaultHasher::new();
     for migration in Migrator::migrations() {
         migration.name().hash(&mut hasher);
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migration/src");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("migration sources").flatten().map(|e| e.path()).collect();
+    files.sort();
+    for file in files {
+        std::fs::read(&file).expect("migration source").hash(&mut hasher);
     }
     format!("jiuzhu_tpl_{:016x}", hasher.finish())
 }

@@ -7,7 +7,9 @@
 
 mod applications;
 mod auth;
+pub mod bench;
 mod db;
+pub mod load;
 mod proxy;
 mod review;
 

@@ -96,6 +96,7 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
             application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
         return view::load(db, current).await;
     }
+    crate::progress::snapshot::refresh(&txn, app.id).await?;
     txn.commit().await?;
     let submitted = application::Model {
         status: Status::Submitted.as_str().to_owned(),

@@ -63,5 +63,7 @@ pub async fn revoke_authorization(
     path: web::Path<(Uuid, Uuid)>,
     body: JsonBody<RevokeIn>,
 ) -> Result<web::Json<AuthorizationOut>, ApiError> {
-    Ok(web::Json(service::revoke(&state.db, &scope, path.1, body.0).await?))
+    let revoked = service::revoke(&state.db, &scope, path.1, body.0).await?;
+    crate::progress::cache::invalidate(&state.cache, &state.db, scope.application.id).await;
+    Ok(web::Json(revoked))
 }

@@ -222,6 +222,8 @@ pub async fn revoke(
         json!({"authorization_id": row.id, "reason": reason}),
     )
     .await?;
+    // After submit the revocation is part of the applicant's timeline.
+    crate::progress::snapshot::refresh(&txn, scope.application.id).await?;
     txn.commit().await?;
     Ok(authorization_out(row))
 }

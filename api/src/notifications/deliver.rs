@@ -23,7 +23,12 @@ pub struct Delivered {
     pub failed: usize,
 }
 
+/// Sends what is due. Without WeChat credentials nothing is claimed: the rows stay `pending`
+/// and go out once the server is configured.
 pub async fn deliver_due(state: &AppState, now: DateTime<Utc>) -> Result<Delivered, DbErr> {
+    if !state.notifier.is_configured() {
+        return Ok(Delivered::default());
+    }
     let txn = state.db.begin().await?;
     let due = notification::Entity::find()
         .filter(notification::Column::Status.eq(PENDING))

@@ -66,6 +66,11 @@ impl SubscribeSender {
         })
     }
 
+    /// Whether WeChat credentials are there; without them notifications stay queued.
+    pub fn is_configured(&self) -> bool {
+        self.credentials.is_some()
+    }
+
     /// Sends one progress message to `openid` about `application_id`.
     pub async fn send(&self, openid: &str, application_id: uuid::Uuid, payload: &Value) -> Result<(), SendError> {
         let token = self.access_token().await?;

@@ -51,7 +51,7 @@ pub fn key(application_id: Uuid) -> String {
 /// The cached entry, when Redis has one and answers.
 pub async fn get(cache: &Cache, application_id: Uuid) -> Option<(Access, Vec<u8>)> {
     let raw = cache.get(&key(application_id)).await.ok()??;
-    decode(&raw)
+    decode(raw)
 }
 
 pub async fn put(cache: &Cache, application_id: Uuid, access: &Access, body: &[u8], ttl: Duration) {
@@ -101,10 +101,12 @@ fn encode(access: &Access, body: &[u8]) -> Result<Vec<u8>, serde_json::Error> {
     Ok(entry)
 }
 
-fn decode(raw: &[u8]) -> Option<(Access, Vec<u8>)> {
+fn decode(mut raw: Vec<u8>) -> Option<(Access, Vec<u8>)> {
     let split = raw.iter().position(|b| *b == b'\n')?;
     let access = serde_json::from_slice(&raw[..split]).ok()?;
-    Some((access, raw[split + 1..].to_vec()))
+    // The body is the tail: moved out without copying it.
+    raw.drain(..=split);
+    Some((access, raw))
 }
 
 #[cfg(test)]
@@ -120,10 +122,10 @@ mod tests {
             status: "submitted".into(),
         };
         let entry = encode(&access, br#"{"a":1}"#).unwrap();
-        let (back, body) = decode(&entry).unwrap();
+        let (back, body) = decode(entry).unwrap();
         assert_eq!(back.community_code, "500199001001");
         assert_eq!(body, br#"{"a":1}"#);
-        assert!(decode(b"no newline").is_none());
-        assert!(decode(b"{bad}\n{}").is_none());
+        assert!(decode(b"no newline".to_vec()).is_none());
+        assert!(decode(b"{bad}\n{}".to_vec()).is_none());
     }
 }

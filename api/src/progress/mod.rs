@@ -1,10 +1,12 @@
 //! Progress anyone concerned can follow (进度可查询): the applicant's view of an application, served
-//! from the shared cache and invalidated by every change, and the public status query.
+//! from the shared cache and invalidated by every change, kept in PostgreSQL by every change's
+//! transaction, and the public status query.
 
 mod build;
 pub mod cache;
 pub mod model;
 pub mod routes;
 pub mod service;
+pub mod snapshot;
 
 pub use build::load;

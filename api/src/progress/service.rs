@@ -8,9 +8,9 @@ use entity::application;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::build;
 use super::cache::{self, Access};
 use super::model::{ProgressOut, PublicItemOut, PublicProgressOut, PublicQueryIn};
+use super::{build, snapshot};
 use crate::applications::status::Status;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
@@ -22,6 +22,13 @@ pub async fn for_reader(state: &AppState, principal: &Principal, id: Uuid) -> Re
     if let Some((access, body)) = cache::get(&state.cache, id).await {
         return if access.allows(principal) { Ok(body) } else { Err(ApiError::new(ErrorCode::NotFound)) };
     }
+    if let Some((access, body)) = snapshot::read(&state.db, id).await? {
+        if !access.allows(principal) {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
+        cache::put(&state.cache, id, &access, &body, cache_ttl(state)).await;
+        return Ok(body);
+    }
     let app = application::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -30,15 +37,19 @@ pub async fn for_reader(state: &AppState, principal: &Principal, id: Uuid) -> Re
     fill(state, &app).await
 }
 
-/// Builds the answer from PostgreSQL and, past the draft, keeps it in the cache.
+/// Builds the answer from the tables (a draft, or an application from before snapshots) and,
+/// past the draft, keeps it in the cache.
 async fn fill(state: &AppState, app: &application::Model) -> Result<Vec<u8>, ApiError> {
     let progress = build::load(&state.db, app).await?;
     let body = serde_json::to_vec(&progress).map_err(ApiError::internal)?;
     if app.status != Status::Draft.as_str() {
-        let ttl = Duration::from_secs(state.settings.review.progress_cache_secs.max(1));
-        cache::put(&state.cache, app.id, &Access::of(app), &body, ttl).await;
+        cache::put(&state.cache, app.id, &Access::of(app), &body, cache_ttl(state)).await;
     }
     Ok(body)
+}
+
+fn cache_ttl(state: &AppState) -> Duration {
+    Duration::from_secs(state.settings.review.progress_cache_secs.max(1))
 }
 
 /// The public status query. A wrong phone tail answers exactly like an unknown number, and both
@@ -75,7 +86,10 @@ pub async fn public(
         .ok_or_else(not_found)?;
     let body = match cache::get(&state.cache, app.id).await {
         Some((_, body)) => body,
-        None => fill(state, &app).await?,
+        None => match snapshot::read(&state.db, app.id).await? {
+            Some((_, body)) => body,
+            None => fill(state, &app).await?,
+        },
     };
     let progress: ProgressOut = serde_json::from_slice(&body).map_err(ApiError::internal)?;
     Ok(PublicProgressOut {

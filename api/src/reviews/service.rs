@@ -63,7 +63,7 @@ pub async fn move_to(txn: &DatabaseTransaction, step: Move<'_>) -> Result<(), Ap
     events::record(txn, app.id, step.action.event(), Some((Some(step.from), step.to)), &step.scope.principal, details)
         .await?;
     outbox::enqueue(txn, app, step.action.event(), step.to, now).await?;
-    Ok(())
+    crate::progress::snapshot::refresh(txn, app.id).await
 }
 
 /// An event without a status change (a partial decision, supplemented emergency materials):
@@ -85,7 +85,7 @@ pub async fn record_step(
     events::record(txn, app.id, action.event(), None, &scope.principal, with_signer(details, scope)).await?;
     let status = Status::parse(&app.status).unwrap_or(Status::Draft);
     outbox::enqueue(txn, app, action.event(), status, now).await?;
-    Ok(())
+    crate::progress::snapshot::refresh(txn, app.id).await
 }
 
 /// Undecided items take the application's new status; on withdrawal they stop holding the

@@ -74,6 +74,9 @@ pub async fn scan(state: &AppState, today: NaiveDate) -> Result<ScanReport, ApiE
         } else if moved.rows_affected == 1 {
             report.warned += 1;
         }
+        if moved.rows_affected == 1 {
+            crate::progress::snapshot::refresh(&txn, item.application_id).await?;
+        }
         txn.commit().await?;
         touched.push(item.application_id);
     }

@@ -129,6 +129,7 @@ pub async fn close(
             .filter(application::Column::Id.eq(ticket.application_id))
             .exec(&txn)
             .await?;
+        crate::progress::snapshot::refresh(&txn, ticket.application_id).await?;
     }
     txn.commit().await?;
     crate::progress::cache::invalidate(&state.cache, &state.db, ticket.application_id).await;

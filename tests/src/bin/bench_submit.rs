@@ -10,125 +10,33 @@
 //! BENCH_CONCURRENCY (default 32), BENCH_ROUNDS (default 5), BENCH_POOL (default 32, the server's
 //! default pool size).
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
-use tests::{id_number, jpeg_bytes, multipart, png_bytes, signature_png};
+use tests::bench::{Drafter, env, median, number};
 use uuid::Uuid;
 
-static NEXT_PERSON: AtomicU32 = AtomicU32::new(0);
-
-struct Bench {
-    url: String,
-    client: reqwest::Client,
-    tokens: Vec<String>,
-    version: String,
-    sha: String,
-    signature: Vec<u8>,
-}
-
-fn env(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
-
-fn number(name: &str, default: usize) -> usize {
-    env(name, &default.to_string()).parse().expect("a number")
-}
-
-/// A new adult applicant's and a child's ID numbers, unique in this run.
-fn people() -> (String, String) {
-    let n = NEXT_PERSON.fetch_add(1, Ordering::Relaxed);
-    let birth = chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap() + chrono::Days::new(u64::from(n / 400));
-    let child = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(u64::from(n % 3000));
-    (
-        id_number(&birth.format("%Y%m%d").to_string(), 100 + n % 400),
-        id_number(&child.format("%Y%m%d").to_string(), n % 1000),
-    )
-}
-
-impl Bench {
-    async fn send(&self, request: reqwest::RequestBuilder, expect: u16) -> Value {
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        assert_eq!(status, expect, "{body}");
-        body
-    }
-
-    async fn post(&self, token: &str, path: &str, body: &Value, expect: u16) -> Value {
-        self.send(self.client.post(format!("{}{path}", self.url)).bearer_auth(token).json(body), expect).await
-    }
-
-    /// A complete draft (create, two members, three photos, a signature and its authorization): its id.
-    async fn draft(&self, i: usize) -> String {
-        let token = &self.tokens[i % self.tokens.len()];
-        let id = Uuid::now_v7().to_string();
-        let (adult, child) = people();
-        let body = json!({"id": id, "community_code": "500199001001", "items": ["temporary", "price_subsidy"],
-                          "household": {"sudden_hardship": true}, "note": "bench"});
-        self.post(token, "/api/v1/applications", &body, 201).await;
-        let applicant = Uuid::now_v7().to_string();
-        let me = json!({"name": "测试甲", "relation": "self", "id_number": adult, "monthly_income_fen": 50000});
-        let kid = json!({"name": "测试乙", "relation": "child", "id_number": child, "student": true});
-        for (member, body) in [(applicant.clone(), me), (Uuid::now_v7().to_string(), kid)] {
-            let url = format!("{}/api/v1/applications/{id}/members/{member}", self.url);
-            self.send(self.client.put(url).bearer_auth(token).json(&body), 201).await;
-        }
-        for (kind, member) in
-            [("id_card_front", Some(&applicant)), ("id_card_back", Some(&applicant)), ("hardship_proof", None)]
-        {
-            let mut fields = vec![("type", kind)];
-            if let Some(member) = member {
-                fields.push(("member_id", member.as_str()));
-            }
-            let (content_type, bytes) = multipart(&fields, &jpeg_bytes(i as u8));
-            let url = format!("{}/api/v1/applications/{id}/documents", self.url);
-            self.send(self.client.post(url).bearer_auth(token).header("Content-Type", content_type).body(bytes), 201)
-                .await;
-        }
-        let (content_type, bytes) = multipart(&[("type", "signature")], &self.signature);
-        let url = format!("{}/api/v1/applications/{id}/documents", self.url);
-        let drawn = self
-            .send(self.client.post(url).bearer_auth(token).header("Content-Type", content_type).body(bytes), 201)
-            .await;
-        let signature = json!({"id": Uuid::now_v7(), "text_version": self.version, "text_sha256": self.sha,
-            "scope": ["bank_deposits", "real_estate"], "signer_member_id": applicant, "capacity": "self",
-            "covers": [applicant], "signature_document_id": drawn["document_id"]});
-        self.post(token, &format!("/api/v1/applications/{id}/authorizations"), &signature, 201).await;
-        id
-    }
-
-    async fn drafts(&self, count: usize, concurrency: usize) -> Vec<(usize, String)> {
-        futures_util::stream::iter(0..count)
-            .map(|i| async move { (i, self.draft(i).await) })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await
-    }
-
-    /// Submits every draft; the rate and each latency.
-    async fn submit_all(&self, drafts: &[(usize, String)], concurrency: usize) -> (f64, Vec<Duration>) {
-        let started = Instant::now();
-        let latencies: Vec<Duration> = futures_util::stream::iter(drafts)
-            .map(|(i, id)| async move {
-                let token = &self.tokens[i % self.tokens.len()];
-                let at = Instant::now();
-                let url = format!("{}/api/v1/applications/{id}/submit", self.url);
-                let response = self.client.post(url).bearer_auth(token).json(&json!({})).send().await.expect("submit");
-                let status = response.status().as_u16();
-                // The body is read whole but not parsed: the reference parses nothing either.
-                let body = response.bytes().await.expect("body");
-                assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-                at.elapsed()
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
-        (drafts.len() as f64 / started.elapsed().as_secs_f64(), latencies)
-    }
+/// Submits every draft; the rate and each latency.
+async fn submit_all(bench: &Drafter, drafts: &[(usize, String)], concurrency: usize) -> (f64, Vec<Duration>) {
+    let started = Instant::now();
+    let latencies: Vec<Duration> = futures_util::stream::iter(drafts)
+        .map(|(i, id)| async move {
+            let token = &bench.tokens[i % bench.tokens.len()];
+            let at = Instant::now();
+            let url = format!("{}/api/v1/applications/{id}/submit", bench.url);
+            let response = bench.client.post(url).bearer_auth(token).json(&json!({})).send().await.expect("submit");
+            let status = response.status().as_u16();
+            // The body is read whole but not parsed: the reference parses nothing either.
+            let body = response.bytes().await.expect("body");
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            at.elapsed()
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    (drafts.len() as f64 / started.elapsed().as_secs_f64(), latencies)
 }
 
 /// Draft rows for the reference, written directly: (application id, applicant blind index).
@@ -243,11 +151,6 @@ async fn reference_round(db: &DatabaseConnection, drafts: &[(Uuid, String)], con
     drafts.len() as f64 / started.elapsed().as_secs_f64()
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 #[tokio::main]
 async fn main() {
     let url = env("BENCH_URL", "http://127.0.0.1:8080");
@@ -261,20 +164,11 @@ async fn main() {
     api::infra::install_tls_provider();
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
 
-    let mut tokens = Vec::new();
-    for i in 0..concurrency {
-        let response = client
-            .post(format!("{url}/api/v1/auth/wechat"))
-            .json(&json!({"code": format!("dev:bench-{i}")}))
-            .send()
-            .await
-            .expect("sign-in");
-        let body: Value = response.json().await.expect("token");
-        tokens.push(body["access_token"].as_str().expect("access_token").to_owned());
-    }
-    let me: Value = client
-        .get(format!("{url}/api/v1/me"))
-        .bearer_auth(&tokens[0])
+    let bench = Drafter::connect(url, client, "bench", concurrency).await;
+    let me: Value = bench
+        .client
+        .get(format!("{}/api/v1/me", bench.url))
+        .bearer_auth(&bench.tokens[0])
         .send()
         .await
         .expect("me")
@@ -282,20 +176,10 @@ async fn main() {
         .await
         .expect("me");
     let actor = Uuid::parse_str(me["id"].as_str().expect("id")).expect("uuid");
-    let text: Value =
-        client.get(format!("{url}/api/v1/authorization-text")).send().await.expect("text").json().await.expect("text");
-    let bench = Bench {
-        url,
-        client,
-        tokens,
-        version: text["version"].as_str().expect("version").to_owned(),
-        sha: text["sha256"].as_str().expect("sha").to_owned(),
-        signature: png_bytes(&signature_png()),
-    };
 
     // Warm-up: both sides once, not counted.
     let warm = bench.drafts(count / 5, concurrency).await;
-    bench.submit_all(&warm, concurrency).await;
+    submit_all(&bench, &warm, concurrency).await;
     let warm = reference_drafts(&db, actor, count / 5).await;
     reference_round(&db, &warm, concurrency).await;
 
@@ -304,7 +188,7 @@ async fn main() {
         let started = Instant::now();
         let drafts = bench.drafts(count, concurrency).await;
         drafting.push(count as f64 / started.elapsed().as_secs_f64());
-        let (rate, mut lat) = bench.submit_all(&drafts, concurrency).await;
+        let (rate, mut lat) = submit_all(&bench, &drafts, concurrency).await;
         latencies.append(&mut lat);
         let ref_drafts = reference_drafts(&db, actor, count).await;
         let ref_rate = reference_round(&db, &ref_drafts, concurrency).await;

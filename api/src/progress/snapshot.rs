@@ -1,0 +1,58 @@
+//! The progress answer kept in PostgreSQL, rebuilt in the transaction of every change after the
+//! draft (submit, each review step, the deadline job, a revoked authorization): a crash between
+//! steps cannot leave it behind the application, and the database path is one read.
+
+use chrono::Utc;
+use entity::{application, progress_snapshot};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use uuid::Uuid;
+
+use super::build;
+use super::cache::Access;
+use crate::applications::status::Status;
+use crate::error::{ApiError, ErrorCode};
+
+/// Rebuilds the snapshot of application `id` from what `db` (the change's transaction) sees.
+pub async fn refresh(db: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError> {
+    let app = application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    if app.status == Status::Draft.as_str() {
+        return Ok(());
+    }
+    let body = build::load(db, &app).await?;
+    let body = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    let row = progress_snapshot::ActiveModel {
+        application_id: Set(app.id),
+        subject_account_id: Set(app.subject_account_id),
+        actor_account_id: Set(app.actor_account_id),
+        community_code: Set(app.community_code.clone()),
+        status: Set(app.status.clone()),
+        body: Set(body),
+        updated_at: Set(Utc::now()),
+    };
+    let columns = [
+        progress_snapshot::Column::SubjectAccountId,
+        progress_snapshot::Column::ActorAccountId,
+        progress_snapshot::Column::CommunityCode,
+        progress_snapshot::Column::Status,
+        progress_snapshot::Column::Body,
+        progress_snapshot::Column::UpdatedAt,
+    ];
+    progress_snapshot::Entity::insert(row)
+        .on_conflict(OnConflict::column(progress_snapshot::Column::ApplicationId).update_columns(columns).to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The stored answer with who may read it, when there is one.
+pub async fn read(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<(Access, Vec<u8>)>, ApiError> {
+    let Some(row) = progress_snapshot::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let access = Access {
+        subject_account_id: row.subject_account_id,
+        actor_account_id: row.actor_account_id,
+        community_code: row.community_code,
+        status: row.status,
+    };
+    Ok(Some((access, row.body.into_bytes())))
+}

@@ -1,0 +1,138 @@
+//! What the API benchmarks share: settings from the environment, resident sign-in through the
+//! `dev` provider, and complete drafts made through the API (the same requests a phone sends).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{id_number, jpeg_bytes, multipart, png_bytes, signature_png};
+
+static NEXT_PERSON: AtomicU32 = AtomicU32::new(0);
+
+pub fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+pub fn number(name: &str, default: usize) -> usize {
+    env(name, &default.to_string()).parse().expect("a number")
+}
+
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// A new adult applicant's and a child's ID numbers, unique in this run.
+fn people() -> (String, String) {
+    let n = NEXT_PERSON.fetch_add(1, Ordering::Relaxed);
+    let birth = chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap() + chrono::Days::new(u64::from(n / 400));
+    let child = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(u64::from(n % 3000));
+    (
+        id_number(&birth.format("%Y%m%d").to_string(), 100 + n % 400),
+        id_number(&child.format("%Y%m%d").to_string(), n % 1000),
+    )
+}
+
+/// Residents signed in to a running server, making drafts through its API.
+pub struct Drafter {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub tokens: Vec<String>,
+    version: String,
+    sha: String,
+    signature: Vec<u8>,
+}
+
+impl Drafter {
+    /// Signs in `residents` residents (`dev:<prefix>-<i>`) on the server at `url`.
+    pub async fn connect(url: String, client: reqwest::Client, prefix: &str, residents: usize) -> Self {
+        let mut tokens = Vec::new();
+        for i in 0..residents {
+            let response = client
+                .post(format!("{url}/api/v1/auth/wechat"))
+                .json(&json!({"code": format!("dev:{prefix}-{i}")}))
+                .send()
+                .await
+                .expect("sign-in");
+            let body: Value = response.json().await.expect("token");
+            tokens.push(body["access_token"].as_str().expect("access_token").to_owned());
+        }
+        let text: Value = client
+            .get(format!("{url}/api/v1/authorization-text"))
+            .send()
+            .await
+            .expect("text")
+            .json()
+            .await
+            .expect("text");
+        Self {
+            url,
+            client,
+            tokens,
+            version: text["version"].as_str().expect("version").to_owned(),
+            sha: text["sha256"].as_str().expect("sha").to_owned(),
+            signature: png_bytes(&signature_png()),
+        }
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder, expect: u16) -> Value {
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, expect, "{body}");
+        body
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value, expect: u16) -> Value {
+        self.send(self.client.post(format!("{}{path}", self.url)).bearer_auth(token).json(body), expect).await
+    }
+
+    /// A complete draft (create, two members, three photos, a signature and its authorization): its id.
+    pub async fn draft(&self, i: usize) -> String {
+        let token = &self.tokens[i % self.tokens.len()];
+        let id = Uuid::now_v7().to_string();
+        let (adult, child) = people();
+        let body = json!({"id": id, "community_code": "500199001001", "items": ["temporary", "price_subsidy"],
+                          "household": {"sudden_hardship": true}, "note": "bench"});
+        self.post(token, "/api/v1/applications", &body, 201).await;
+        let applicant = Uuid::now_v7().to_string();
+        let me = json!({"name": "测试甲", "relation": "self", "id_number": adult, "monthly_income_fen": 50000});
+        let kid = json!({"name": "测试乙", "relation": "child", "id_number": child, "student": true});
+        for (member, body) in [(applicant.clone(), me), (Uuid::now_v7().to_string(), kid)] {
+            let url = format!("{}/api/v1/applications/{id}/members/{member}", self.url);
+            self.send(self.client.put(url).bearer_auth(token).json(&body), 201).await;
+        }
+        for (kind, member) in
+            [("id_card_front", Some(&applicant)), ("id_card_back", Some(&applicant)), ("hardship_proof", None)]
+        {
+            let mut fields = vec![("type", kind)];
+            if let Some(member) = member {
+                fields.push(("member_id", member.as_str()));
+            }
+            let (content_type, bytes) = multipart(&fields, &jpeg_bytes(i as u8));
+            let url = format!("{}/api/v1/applications/{id}/documents", self.url);
+            self.send(self.client.post(url).bearer_auth(token).header("Content-Type", content_type).body(bytes), 201)
+                .await;
+        }
+        let (content_type, bytes) = multipart(&[("type", "signature")], &self.signature);
+        let url = format!("{}/api/v1/applications/{id}/documents", self.url);
+        let drawn = self
+            .send(self.client.post(url).bearer_auth(token).header("Content-Type", content_type).body(bytes), 201)
+            .await;
+        let signature = json!({"id": Uuid::now_v7(), "text_version": self.version, "text_sha256": self.sha,
+            "scope": ["bank_deposits", "real_estate"], "signer_member_id": applicant, "capacity": "self",
+            "covers": [applicant], "signature_document_id": drawn["document_id"]});
+        self.post(token, &format!("/api/v1/applications/{id}/authorizations"), &signature, 201).await;
+        id
+    }
+
+    pub async fn drafts(&self, count: usize, concurrency: usize) -> Vec<(usize, String)> {
+        futures_util::stream::iter(0..count)
+            .map(|i| async move { (i, self.draft(i).await) })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await
+    }
+}
