@@ -33,6 +33,8 @@ pub async fn get_calendar_year(
     request_body = CalendarYear,
     responses(
         (status = 200, description = "The year as stored", body = CalendarYearOut),
+        (status = 400, description = "Not a year from 2000 to 2100 (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`OUT_OF_RANGE`, `DUPLICATE`, `NOT_A_WEEKEND`, `INVALID_TEXT`", body = Problem, content_type = "application/problem+json"),
     ),

@@ -39,6 +39,7 @@ pub async fn list_deadlines(
     params(TicketQuery),
     responses(
         (status = 200, description = "The tickets, oldest first", body = Vec<TicketOut>),
+        (status = 400, description = "A query parameter is missing or unknown (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor or reviewer", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -59,6 +60,7 @@ pub async fn list_tickets(
     request_body = CloseTicketIn,
     responses(
         (status = 200, description = "Closed", body = TicketOut),
+        (status = 400, description = "Not a ticket id (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor or reviewer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's area", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Closed already", body = Problem, content_type = "application/problem+json"),
@@ -83,6 +85,7 @@ pub async fn close_ticket(
     params(MonthQuery),
     responses(
         (status = 200, description = "The figures", body = FiguresOut),
+        (status = 400, description = "A query parameter is missing or unknown (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor or reviewer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a month (`INVALID_MONTH`)", body = Problem, content_type = "application/problem+json"),
     ),
@@ -125,7 +128,9 @@ pub async fn draw_samples(
     params(MonthQuery),
     responses(
         (status = 200, description = "The samples", body = Vec<SampleOut>),
+        (status = 400, description = "A query parameter is missing or unknown (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor or reviewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a month (`INVALID_MONTH`)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/api/v1/supervision/samples")]

@@ -225,6 +225,14 @@ async fn the_wrong_people_are_refused_every_step() {
     problem(app.progress(Some(&other_resident), &id).await, 404, "NOT_FOUND").await;
     problem(app.progress(Some(&other_township), &id).await, 404, "NOT_FOUND").await;
     assert_eq!(app.progress(Some(&helper), &id).await.status(), 200, "the community's helper follows it");
+    // Withdrawing consent after submit is part of the timeline at once.
+    let before = app.progress_ok(&resident, &id).await;
+    let consent = app.application(&resident, &id).await["authorizations"][0]["id"].as_str().unwrap().to_owned();
+    let revoke = format!("/api/v1/applications/{id}/authorizations/{consent}/revoke");
+    assert_eq!(app.post_json(&revoke, Some(&resident), &json!({"reason": "不再同意核对"})).await.status(), 200);
+    let after = app.progress_ok(&resident, &id).await;
+    assert_eq!(after["timeline"].as_array().unwrap().len(), before["timeline"].as_array().unwrap().len() + 1);
+    assert_eq!(after["timeline"].as_array().unwrap().last().unwrap()["kind"], "authorization_revoked");
     // The applicant withdraws; nothing is decided any more.
     let withdrawn = app.step_ok(&resident, &id, "withdraw", json!({"reason": "已找到工作"})).await;
     assert_eq!(withdrawn["status"], "withdrawn");

@@ -169,3 +169,38 @@ async fn monthly_figures_and_a_reproducible_ten_percent_sample() {
     assert_eq!(tickets.as_array().unwrap().len(), 1);
     assert_eq!(tickets[0]["application_id"], json!(chosen[0]));
 }
+
+#[tokio::test]
+async fn supervision_is_for_supervisors_and_reviewers_only() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let (id, resident) = app.submitted("gao", 18, &["dibao"]).await;
+    let helper = app.token("demo-social-worker").await;
+    let admin = app.token("demo-admin").await;
+    let month = api::calendar::today().format("%Y-%m").to_string();
+    for path in [
+        "/api/v1/supervision/deadlines".to_owned(),
+        "/api/v1/supervision/tickets".to_owned(),
+        format!("/api/v1/supervision/figures?month={month}"),
+        format!("/api/v1/supervision/samples?month={month}"),
+    ] {
+        problem(app.get_as(&path, None).await, 401, "UNAUTHENTICATED").await;
+        for token in [&resident, &helper, &admin] {
+            problem(app.get_as(&path, Some(token)).await, 403, "FORBIDDEN").await;
+        }
+    }
+    problem(app.post_json("/api/v1/supervision/samples", None, &json!({"month": month})).await, 401, "UNAUTHENTICATED")
+        .await;
+    let close = format!("/api/v1/supervision/tickets/{}/close", uuid::Uuid::now_v7());
+    problem(app.post_json(&close, Some(&resident), &json!({"outcome": "看过了"})).await, 403, "FORBIDDEN").await;
+    // The review reads and the district's step refuse the anonymous and the applicant alike.
+    let investigations = format!("/api/v1/applications/{id}/investigations");
+    problem(app.get_as(&investigations, None).await, 401, "UNAUTHENTICATED").await;
+    problem(app.get_as(&investigations, Some(&helper)).await, 403, "FORBIDDEN").await;
+    let confirm = format!("/api/v1/applications/{id}/items/dibao/district-confirmation");
+    let body = json!({"version": 0, "outcome": "approved", "amount_fen": 100});
+    problem(app.post_json(&confirm, None, &body).await, 401, "UNAUTHENTICATED").await;
+    problem(app.post_json(&confirm, Some(&resident), &body).await, 403, "FORBIDDEN").await;
+    let stranger = app.resident_token("stranger").await;
+    problem(app.post_json(&confirm, Some(&stranger), &body).await, 404, "NOT_FOUND").await;
+}
