@@ -79,6 +79,7 @@ impl Application {
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
         let photos = crate::documents::photos::Photos::from_settings(&settings.imaging)?;
         let limiter = RateLimiter::new(cache.clone());
+        let snapshots = crate::progress::batch::SnapshotReader::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
         let notifier = SubscribeSender::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
         let state = web::Data::new(AppState {
@@ -93,6 +94,7 @@ impl Application {
             limiter,
             data_exchange,
             notifier,
+            snapshots,
             settings: Arc::new(settings),
         });
         if state.settings.jobs.enabled {

@@ -16,6 +16,7 @@ use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
 use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::PiiCipher;
+use crate::progress::batch::SnapshotReader;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -29,6 +30,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub data_exchange: DataExchangeClient,
     pub notifier: SubscribeSender,
+    /// Progress snapshots read from the database in batches (the path without Redis).
+    pub snapshots: SnapshotReader,
     pub settings: Arc<Settings>,
 }
 

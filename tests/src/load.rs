@@ -18,22 +18,27 @@ pub struct LoadReport {
     pub p99_ms: f64,
 }
 
-/// GETs `path` (with `token` as bearer, if any) on `addr` over `connections` connections for
-/// `duration`.
-pub async fn run(
-    addr: SocketAddr,
-    path: &str,
-    token: Option<&str>,
-    connections: usize,
-    duration: Duration,
-) -> LoadReport {
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Accept: application/json\r\n\r\n").into_bytes();
+/// One kind of request: a path and the bearer token to send with it, if any.
+pub struct Target {
+    pub path: String,
+    pub token: Option<String>,
+}
+
+/// GETs the targets on `addr` over `connections` connections for `duration`, connection `i`
+/// always sending `targets[i % targets.len()]` (a user polling their own record).
+pub async fn run(addr: SocketAddr, targets: &[Target], connections: usize, duration: Duration) -> LoadReport {
+    let requests: Vec<Vec<u8>> = targets
+        .iter()
+        .map(|t| {
+            let auth = t.token.as_ref().map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+            format!("GET {} HTTP/1.1\r\nHost: {addr}\r\n{auth}Accept: application/json\r\n\r\n", t.path).into_bytes()
+        })
+        .collect();
     let started = Instant::now();
     let deadline = started + duration;
     let workers: Vec<_> = (0..connections)
-        .map(|_| {
-            let request = request.clone();
+        .map(|i| {
+            let request = requests[i % requests.len()].clone();
             tokio::spawn(async move { connection(addr, &request, deadline).await })
         })
         .collect();

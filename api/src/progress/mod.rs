@@ -2,6 +2,7 @@
 //! from the shared cache and invalidated by every change, kept in PostgreSQL by every change's
 //! transaction, and the public status query.
 
+pub mod batch;
 mod build;
 pub mod cache;
 pub mod model;

@@ -8,9 +8,9 @@ use entity::application;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use super::build;
 use super::cache::{self, Access};
 use super::model::{ProgressOut, PublicItemOut, PublicProgressOut, PublicQueryIn};
-use super::{build, snapshot};
 use crate::applications::status::Status;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
@@ -22,7 +22,7 @@ pub async fn for_reader(state: &AppState, principal: &Principal, id: Uuid) -> Re
     if let Some((access, body)) = cache::get(&state.cache, id).await {
         return if access.allows(principal) { Ok(body) } else { Err(ApiError::new(ErrorCode::NotFound)) };
     }
-    if let Some((access, body)) = snapshot::read(&state.db, id).await? {
+    if let Some((access, body)) = state.snapshots.read(id).await? {
         if !access.allows(principal) {
             return Err(ApiError::new(ErrorCode::NotFound));
         }
@@ -86,7 +86,7 @@ pub async fn public(
         .ok_or_else(not_found)?;
     let body = match cache::get(&state.cache, app.id).await {
         Some((_, body)) => body,
-        None => match snapshot::read(&state.db, app.id).await? {
+        None => match state.snapshots.read(app.id).await? {
             Some((_, body)) => body,
             None => fill(state, &app).await?,
         },

@@ -9,7 +9,6 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::build;
-use super::cache::Access;
 use crate::applications::status::Status;
 use crate::error::{ApiError, ErrorCode};
 
@@ -43,16 +42,4 @@ pub async fn refresh(db: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError
         .exec_without_returning(db)
         .await?;
     Ok(())
-}
-
-/// The stored answer with who may read it, when there is one.
-pub async fn read(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<(Access, Vec<u8>)>, ApiError> {
-    let Some(row) = progress_snapshot::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
-    let access = Access {
-        subject_account_id: row.subject_account_id,
-        actor_account_id: row.actor_account_id,
-        community_code: row.community_code,
-        status: row.status,
-    };
-    Ok(Some((access, row.body.into_bytes())))
 }

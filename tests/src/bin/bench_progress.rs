@@ -1,7 +1,7 @@
-//! `scripts/bench progress`: requests per second and p50/p99 of the progress endpoint (a resident
-//! with a valid token reading their submitted application) against `/healthz` of the same server
-//! at the same concurrency, alternating, five rounds after a warm-up; then again with the
-//! server's Redis stopped, so progress comes from PostgreSQL.
+//! `scripts/bench progress`: requests per second and p50/p99 of the progress endpoint (as many
+//! residents as connections, each with a valid token polling their own submitted application)
+//! against `/healthz` of the same server at the same concurrency, alternating, five rounds after a
+//! warm-up; then again with the server's Redis stopped, so progress comes from PostgreSQL.
 //!
 //! Settings (environment): BENCH_URL, BENCH_CONNECTIONS (default 64), BENCH_SECONDS per side and
 //! round (default 4), BENCH_ROUNDS (default 5), BENCH_REDIS_PID (the server's own Redis, stopped
@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use tests::bench::{Drafter, env, median, number};
-use tests::load::{self, LoadReport};
+use tests::load::{self, LoadReport, Target};
 
 struct Side {
     label: &'static str,
@@ -44,26 +44,27 @@ impl Side {
     }
 }
 
-async fn rounds(addr: SocketAddr, progress: &str, token: &str, phase: &str) -> (Side, Side) {
+async fn rounds(addr: SocketAddr, progress: &[Target], phase: &str) -> (Side, Side) {
     let connections = number("BENCH_CONNECTIONS", 64);
     let seconds = Duration::from_secs(number("BENCH_SECONDS", 4) as u64);
     let rounds = number("BENCH_ROUNDS", 5);
     let warm = Duration::from_secs(1);
-    load::run(addr, "/healthz", None, connections, warm).await;
-    load::run(addr, progress, Some(token), connections, warm).await;
-    let (mut health, mut ours) = (Side::new("/healthz"), Side::new("progress"));
+    let health = [Target { path: "/healthz".to_owned(), token: None }];
+    load::run(addr, &health, connections, warm).await;
+    load::run(addr, progress, connections, warm).await;
+    let (mut healthz, mut ours) = (Side::new("/healthz"), Side::new("progress"));
     for round in 1..=rounds {
-        let h = load::run(addr, "/healthz", None, connections, seconds).await;
-        let p = load::run(addr, progress, Some(token), connections, seconds).await;
+        let h = load::run(addr, &health, connections, seconds).await;
+        let p = load::run(addr, progress, connections, seconds).await;
         println!(
             "{phase} round {round}: healthz {:.0} req/s (p99 {:.2} ms, {} errors), progress {:.0} req/s (p99 {:.2} ms, {} errors)",
             h.per_second, h.p99_ms, h.errors, p.per_second, p.p99_ms, p.errors
         );
         assert_eq!(p.errors, 0, "progress answered something else than 200");
-        health.add(h);
+        healthz.add(h);
         ours.add(p);
     }
-    (health, ours)
+    (healthz, ours)
 }
 
 #[tokio::main]
@@ -71,15 +72,18 @@ async fn main() {
     let url = env("BENCH_URL", "http://127.0.0.1:8080");
     let addr: SocketAddr = url.trim_start_matches("http://").parse().expect("BENCH_URL is http://host:port");
     api::infra::install_tls_provider();
-    let drafter = Drafter::connect(url.clone(), reqwest::Client::new(), "progress", 1).await;
-    let (_, id) = drafter.drafts(1, 1).await.pop().expect("a draft");
-    let token = drafter.tokens[0].clone();
-    drafter.post(&token, &format!("/api/v1/applications/{id}/submit"), &json!({}), 200).await;
-    let progress = format!("/api/v1/applications/{id}/progress");
     let connections = number("BENCH_CONNECTIONS", 64);
+    // One resident per connection, each with their own submitted application.
+    let drafter = Drafter::connect(url.clone(), reqwest::Client::new(), "progress", connections).await;
+    let mut progress = Vec::new();
+    for (i, id) in drafter.drafts(connections, 8).await {
+        let token = drafter.tokens[i % drafter.tokens.len()].clone();
+        drafter.post(&token, &format!("/api/v1/applications/{id}/submit"), &json!({}), 200).await;
+        progress.push(Target { path: format!("/api/v1/applications/{id}/progress"), token: Some(token) });
+    }
 
-    println!("Redis path ({connections} connections):");
-    let (health, ours) = rounds(addr, &progress, &token, "redis").await;
+    println!("Redis path ({connections} connections, {} applications):", progress.len());
+    let (health, ours) = rounds(addr, &progress, "redis").await;
     let (h_rate, ..) = health.summary();
     let (p_rate, _, p99, ..) = ours.summary();
     let ratio = p_rate / h_rate;
@@ -90,7 +94,7 @@ async fn main() {
             assert!(stopped.success(), "could not stop the server's Redis ({pid})");
             tokio::time::sleep(Duration::from_millis(500)).await;
             println!("database path, Redis stopped ({connections} connections):");
-            let (health, ours) = rounds(addr, &progress, &token, "database").await;
+            let (health, ours) = rounds(addr, &progress, "database").await;
             let (h, ..) = health.summary();
             let (p, _, db_p99, ..) = ours.summary();
             let db_ratio = p / h;

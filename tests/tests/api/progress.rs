@@ -30,6 +30,15 @@ async fn progress_is_the_same_from_redis_and_from_the_database_and_survives_an_o
     // Redis goes away: reads come from PostgreSQL, and a change still commits.
     proxy.cut();
     assert_eq!(app.progress_ok(&resident, &id).await, from_db, "the database answers the same");
+    // Reads waiting together go to the database as one batch; each gets its own answer.
+    let unknown = uuid::Uuid::now_v7();
+    let own = uuid::Uuid::parse_str(&id).unwrap();
+    let reads = (0..12).map(|i| app.state.snapshots.read(if i % 3 == 0 { unknown } else { own }));
+    let answers = futures_util::future::join_all(reads).await;
+    for (i, answer) in answers.into_iter().enumerate() {
+        let found = answer.unwrap();
+        assert_eq!(found.is_some(), i % 3 != 0, "read {i}");
+    }
     let accepted = app.step_ok(&reviewer, &id, "accept", json!({})).await;
     assert_eq!(accepted["status"], "accepted");
     assert_eq!(app.progress_ok(&resident, &id).await["status"], "accepted");
