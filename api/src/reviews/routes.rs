@@ -11,6 +11,23 @@ use crate::error::{ApiError, Problem};
 use crate::http::JsonBody;
 use crate::state::SharedState;
 
+/// The refusals every review step shares: no caller, the wrong caller, or an application the
+/// caller may not see (404, never a hint that it exists).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum StepRefusals {
+    #[response(status = 401, description = "Not signed in", content_type = "application/problem+json")]
+    Unauthenticated(Problem),
+    #[response(status = 403, description = "Not the caller's step to take", content_type = "application/problem+json")]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "No such application, or not in the caller's region",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+}
+
 /// Accept the application for handling (受理); township reviewer of its township.
 #[utoipa::path(
     tag = "review",
@@ -19,9 +36,7 @@ use crate::state::SharedState;
     request_body = StepIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "`version` is stale (`VERSION_CONFLICT`) or the application is not `submitted` (`INVALID_TRANSITION`; `current` has its state)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A note over 500 characters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -43,9 +58,7 @@ pub async fn accept_application(
     request_body = ReturnIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "Stale `version` or not `submitted`/`accepted`/`investigating`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No document named (`REQUIRED`) or a note of fewer than 2 characters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -67,9 +80,7 @@ pub async fn return_application(
     request_body = SupplementIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "Stale `version`, or nothing was asked for", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A requested document is still missing (`APPLICATION_INCOMPLETE` with `MISSING_DOCUMENT`)", body = Problem, content_type = "application/problem+json"),
     ),
@@ -91,9 +102,7 @@ pub async fn supplement_application(
     request_body = StepIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "Stale `version` or not `accepted`/`investigating`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No valid authorization (`MISSING_SIGNATURE`)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The data exchange refused the check (`DATA_EXCHANGE_ERROR`)", body = Problem, content_type = "application/problem+json"),
@@ -117,9 +126,7 @@ pub async fn start_investigation(
     request_body = DecisionIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "An item's `version` is stale (`VERSION_CONFLICT`, the loser of two concurrent decisions) or the item or application cannot take it (`INVALID_TRANSITION`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`AMOUNT_REQUIRED`, `AMOUNT_TOO_HIGH`, `REASON_REQUIRED`, `UNKNOWN_ITEM`, `DUPLICATE`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -141,9 +148,7 @@ pub async fn decide_application(
     request_body = EmergencyIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "Stale `version` or not `submitted`/`accepted`/`investigating`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No items, a bad amount, a note of fewer than 2 characters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -165,9 +170,7 @@ pub async fn approve_emergency(
     request_body = StepIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "Stale `version`, not `decided`, or an emergency approval still to be reviewed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A note over 500 characters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -189,9 +192,7 @@ pub async fn close_application(
     request_body = WithdrawIn,
     responses(
         (status = 200, description = "The application after the step", body = ApplicationOut),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's step to take", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application, or not in the caller's region", body = Problem, content_type = "application/problem+json"),
+        StepRefusals,
         (status = 409, description = "Stale `version` or already decided", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A reason over 500 characters", body = Problem, content_type = "application/problem+json"),
     ),
