@@ -9,5 +9,3 @@ pub mod model;
 pub mod routes;
 pub mod service;
 pub mod snapshot;
-
-pub use build::load;

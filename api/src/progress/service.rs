@@ -19,15 +19,8 @@ use crate::state::AppState;
 
 /// The progress JSON of application `id` as `principal` may see it; 404 when they may not.
 pub async fn for_reader(state: &AppState, principal: &Principal, id: Uuid) -> Result<Vec<u8>, ApiError> {
-    if let Some((access, body)) = cache::get(&state.cache, id).await {
+    if let Some((access, body)) = kept(state, id).await? {
         return if access.allows(principal) { Ok(body) } else { Err(ApiError::new(ErrorCode::NotFound)) };
-    }
-    if let Some((access, body)) = state.snapshots.read(id).await? {
-        if !access.allows(principal) {
-            return Err(ApiError::new(ErrorCode::NotFound));
-        }
-        cache::put(&state.cache, id, &access, &body, cache_ttl(state)).await;
-        return Ok(body);
     }
     let app = application::Entity::find_by_id(id)
         .one(&state.db)
@@ -35,6 +28,18 @@ pub async fn for_reader(state: &AppState, principal: &Principal, id: Uuid) -> Re
         .filter(|app| Access::of(app).allows(principal))
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     fill(state, &app).await
+}
+
+/// The answer as kept: in the cache, else the snapshot (which then refills the cache).
+async fn kept(state: &AppState, id: Uuid) -> Result<Option<(Access, Vec<u8>)>, ApiError> {
+    if let Some(entry) = cache::get(&state.cache, id).await {
+        return Ok(Some(entry));
+    }
+    let stored = state.snapshots.read(id).await?;
+    if let Some((access, body)) = &stored {
+        cache::put(&state.cache, id, access, body, cache_ttl(state)).await;
+    }
+    Ok(stored)
 }
 
 /// Builds the answer from the tables (a draft, or an application from before snapshots) and,
@@ -84,12 +89,9 @@ pub async fn public(
         .await?
         .filter(|app| app.contact_phone.as_deref().is_some_and(|phone| phone.trim().ends_with(tail)))
         .ok_or_else(not_found)?;
-    let body = match cache::get(&state.cache, app.id).await {
+    let body = match kept(state, app.id).await? {
         Some((_, body)) => body,
-        None => match state.snapshots.read(app.id).await? {
-            Some((_, body)) => body,
-            None => fill(state, &app).await?,
-        },
+        None => fill(state, &app).await?,
     };
     let progress: ProgressOut = serde_json::from_slice(&body).map_err(ApiError::internal)?;
     Ok(PublicProgressOut {

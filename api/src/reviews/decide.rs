@@ -32,7 +32,7 @@ pub async fn decide(
 ) -> Result<ApplicationOut, ApiError> {
     let from = machine::check(Action::Decide, scope)?;
     let settings = &state.settings.review;
-    let catalog = catalog_of(state, scope).await?;
+    let (_, catalog) = items_and_catalog(state, scope).await?;
     validate_all(&input.items, &catalog, settings)?;
     let signed = signature::sign(
         state,
@@ -40,7 +40,7 @@ pub async fn decide(
         &json!({ "application_id": scope.application.id, "items": decisions_json(&input.items) }),
     )
     .await?;
-    let today = service::today();
+    let today = calendar::today();
     let txn = state.db.begin().await?;
     lock(&txn, &scope.application).await?;
     for decision in &input.items {
@@ -73,7 +73,7 @@ pub async fn confirm(
         reasons: input.reasons,
         note: input.note,
     };
-    let catalog = catalog_of(state, scope).await?;
+    let (_, catalog) = items_and_catalog(state, scope).await?;
     validate_all(std::slice::from_ref(&decision), &catalog, settings)?;
     let signed = signature::sign(
         state,
@@ -82,7 +82,7 @@ pub async fn confirm(
     )
     .await?;
     let to = final_status(decision.outcome);
-    let today = service::today();
+    let today = calendar::today();
     let txn = state.db.begin().await?;
     lock(&txn, &scope.application).await?;
     set_item(&txn, scope, &decision, to, &[ItemStatus::PendingDistrict.as_str()]).await?;
@@ -115,8 +115,7 @@ pub async fn emergency(
     let settings = &state.settings.review;
     let note = note("note", Some(&input.note), 2)?;
     let missing = if input.missing.is_empty() { Vec::new() } else { super::steps::missing_list(&input.missing)? };
-    let catalog = catalog_of(state, scope).await?;
-    let items = current_items(state, scope).await?;
+    let (items, catalog) = items_and_catalog(state, scope).await?;
     let decisions: Vec<ItemDecisionIn> = input
         .items
         .iter()
@@ -138,7 +137,7 @@ pub async fn emergency(
     }
     validate_all(&decisions, &catalog, settings)?;
     let signed = signature::sign(state, &scope.principal, &json!({ "application_id": scope.application.id, "emergency": input.reason, "items": decisions_json(&decisions) })).await?;
-    let today = service::today();
+    let today = calendar::today();
     let calendar = calendar::service::around(&state.db, today).await?;
     let due = (!missing.is_empty()).then(|| calendar.add_working_days(today, settings.materials_working_days));
     let txn = state.db.begin().await?;
@@ -321,16 +320,18 @@ async fn conclude(
     service::move_to(txn, Move { scope, action, from, to, set, details }).await
 }
 
-async fn catalog_of(state: &AppState, scope: &ScopedApplication) -> Result<Vec<aid_item::Model>, ApiError> {
-    let codes: Vec<String> = current_items(state, scope).await?.into_iter().map(|i| i.item_code).collect();
-    Ok(aid_item::Entity::find().filter(aid_item::Column::Code.is_in(codes)).all(&state.db).await?)
-}
-
-async fn current_items(state: &AppState, scope: &ScopedApplication) -> Result<Vec<application_item::Model>, ApiError> {
-    Ok(application_item::Entity::find()
+/// The application's items and their catalog rows, in one query.
+async fn items_and_catalog(
+    state: &AppState,
+    scope: &ScopedApplication,
+) -> Result<(Vec<application_item::Model>, Vec<aid_item::Model>), ApiError> {
+    let rows = application_item::Entity::find()
+        .find_also_related(aid_item::Entity)
         .filter(application_item::Column::ApplicationId.eq(scope.application.id))
         .all(&state.db)
-        .await?)
+        .await?;
+    let (items, catalog): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    Ok((items, catalog.into_iter().flatten().collect()))
 }
 
 /// Every decision checked at once: a known item of this application, each once, an amount in

@@ -2,7 +2,7 @@
 //! it, the event and the notification, all in the step's transaction; then, after the commit, the
 //! progress cache is invalidated and the application answered as it now is.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::{application, application_item};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -137,9 +137,4 @@ pub fn note(field: &str, raw: Option<&str>, min: usize) -> Result<Option<String>
         )]));
     }
     Ok(text.map(str::to_owned))
-}
-
-/// Today in China.
-pub fn today() -> NaiveDate {
-    crate::calendar::today()
 }

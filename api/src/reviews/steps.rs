@@ -12,7 +12,7 @@ use super::model::{ReturnIn, StepIn, SupplementIn, WithdrawIn};
 use super::service::{self, AWAITING, Move, note};
 use crate::applications::ScopedApplication;
 use crate::applications::model::ApplicationOut;
-use crate::applications::status::{ItemStatus, Status};
+use crate::applications::status::Status;
 use crate::calendar;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
@@ -48,7 +48,7 @@ pub async fn return_for_materials(
     machine::ensure_version(scope, input.version)?;
     let note = note("note", Some(&input.note), 2)?;
     let missing = missing_list(&input.missing)?;
-    let today = service::today();
+    let today = calendar::today();
     let calendar = calendar::service::around(&state.db, today).await?;
     let due = calendar.add_working_days(today, state.settings.review.materials_working_days);
     let set = vec![
@@ -82,7 +82,7 @@ pub async fn supplement(
     machine::ensure_version(scope, input.version)?;
     let note = note("note", input.note.as_deref(), 0)?;
     ensure_supplied(state, app, &asked).await?;
-    let today = service::today();
+    let today = calendar::today();
     let cleared = vec![
         (application::Column::PausedOn, Expr::value(Option::<NaiveDate>::None)),
         (application::Column::ResumeStatus, Expr::value(Option::<String>::None)),
@@ -242,9 +242,4 @@ pub fn missing_list(missing: &[DocumentType]) -> Result<Vec<DocumentType>, ApiEr
         )]));
     }
     Ok(list)
-}
-
-/// An item that has its decision cannot be withdrawn or returned any more.
-pub fn is_undecided(item: &application_item::Model) -> bool {
-    ItemStatus::parse(&item.status).is_some_and(ItemStatus::awaits_township)
 }

@@ -81,6 +81,7 @@ pub async fn scan(state: &AppState, today: NaiveDate) -> Result<ScanReport, ApiE
         touched.push(item.application_id);
     }
     report.materials_overdue = materials(state, today).await?;
+    touched.sort_unstable();
     touched.dedup();
     for id in touched {
         crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
