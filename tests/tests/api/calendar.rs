@@ -23,6 +23,11 @@ async fn the_calendar_is_public_and_an_admin_loads_a_year() {
     let body = problem(app.put_json("/api/v1/calendar/2027", Some(&admin), &bad).await, 422, "VALIDATION_FAILED").await;
     let codes: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["OUT_OF_RANGE", "NOT_A_WEEKEND"]);
+    let twice = json!({"holidays": [{"date": "2027-01-01", "name": "元旦"}, {"date": "2027-01-01", "name": " "}], "workdays": []});
+    let body =
+        problem(app.put_json("/api/v1/calendar/2027", Some(&admin), &twice).await, 422, "VALIDATION_FAILED").await;
+    let codes: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["DUPLICATE", "INVALID_TEXT"]);
     let saved = app.put_json("/api/v1/calendar/2027", Some(&admin), &next).await;
     assert_eq!(saved.status(), 200);
     let read: Value = app.get("/api/v1/calendar/2027").await.json().await.unwrap();

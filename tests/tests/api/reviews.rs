@@ -197,6 +197,7 @@ async fn the_wrong_people_are_refused_every_step() {
     let other_resident = app.resident_token("li").await;
     let other_township = app.token("demo-reviewer-2").await;
     let helper = app.token("demo-social-worker").await;
+    let other_community = app.token("demo-helper-b").await;
     // Each step with a body it accepts, so that only the caller is wrong.
     let steps = [
         ("accept", json!({"version": 2})),
@@ -216,6 +217,7 @@ async fn the_wrong_people_are_refused_every_step() {
             .await;
         problem(app.step(&other_resident, &id, step, body).await, 404, "NOT_FOUND").await;
         problem(app.step(&other_township, &id, step, body).await, 404, "NOT_FOUND").await;
+        problem(app.step(&other_community, &id, step, body).await, 404, "NOT_FOUND").await;
     }
     for (step, body) in steps.iter().filter(|(s, _)| !["supplement", "withdraw"].contains(s)) {
         problem(app.step(&resident, &id, step, body).await, 403, "FORBIDDEN").await;
@@ -224,6 +226,9 @@ async fn the_wrong_people_are_refused_every_step() {
     problem(app.progress(None, &id).await, 401, "UNAUTHENTICATED").await;
     problem(app.progress(Some(&other_resident), &id).await, 404, "NOT_FOUND").await;
     problem(app.progress(Some(&other_township), &id).await, 404, "NOT_FOUND").await;
+    problem(app.progress(Some(&other_community), &id).await, 404, "NOT_FOUND").await;
+    let investigations = format!("/api/v1/applications/{id}/investigations");
+    problem(app.get_as(&investigations, Some(&other_community)).await, 404, "NOT_FOUND").await;
     assert_eq!(app.progress(Some(&helper), &id).await.status(), 200, "the community's helper follows it");
     // Withdrawing consent after submit is part of the timeline at once.
     let before = app.progress_ok(&resident, &id).await;
@@ -399,4 +404,37 @@ async fn the_economic_check_survives_a_slow_or_refusing_data_exchange() {
     app.mock_economic_check(json!({"check_id": "dx-3"})).await;
     let investigating = app.step_ok(&reviewer, &id, "investigation", json!({})).await;
     assert_eq!(investigating["status"], "investigating");
+}
+
+#[tokio::test]
+async fn bad_review_input_is_refused_field_by_field() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let (id, _) = app.submitted("kong", 19, &["dibao"]).await;
+    let reviewer = app.token("demo-reviewer").await;
+    let submitted = app.application(&reviewer, &id).await;
+    let nothing = json!({"version": submitted["version"], "missing": [], "note": "请补充材料"});
+    let body = problem(app.step(&reviewer, &id, "return", &nothing).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(
+        (body["errors"][0]["field"].as_str(), body["errors"][0]["code"].as_str()),
+        (Some("missing"), Some("REQUIRED"))
+    );
+    let investigating = app.investigating(&reviewer, &id).await;
+    let version = TestApp::item_version(&investigating, "dibao");
+    let decision = json!({"items": [
+        {"code": "tekun", "version": 0, "outcome": "approved", "amount_fen": 100},
+        {"code": "dibao", "version": version, "outcome": "rejected", "reasons": ["other"]},
+        {"code": "dibao", "version": version, "outcome": "rejected", "reasons": ["not_eligible"]}]});
+    let body = problem(app.step(&reviewer, &id, "decision", &decision).await, 422, "VALIDATION_FAILED").await;
+    let fields: Vec<(&str, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("items[0].code", "UNKNOWN_ITEM"), ("items[1].note", "REQUIRED"), ("items[2].code", "DUPLICATE")]
+    );
+    assert_eq!(app.application(&reviewer, &id).await["items"][0]["status"], "investigating", "nothing was decided");
 }
