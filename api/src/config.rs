@@ -32,6 +32,7 @@ pub struct Settings {
     pub review: ReviewSettings,
     pub data_exchange: DataExchangeSettings,
     pub notifications: NotificationSettings,
+    pub checkins: CheckinSettings,
     pub jobs: JobSettings,
     pub log: LogSettings,
 }
@@ -314,6 +315,16 @@ pub struct WechatSettings {
     pub allow_dev_in_release: bool,
 }
 
+impl WechatSettings {
+    /// The app id and secret, when both are set.
+    pub fn credentials(&self) -> Option<(String, SecretString)> {
+        match (&self.app_id, &self.app_secret) {
+            (Some(id), Some(secret)) if !id.is_empty() => Some((id.clone(), secret.clone())),
+            _ => None,
+        }
+    }
+}
+
 impl Default for WechatSettings {
     fn default() -> Self {
         Self {
@@ -398,6 +409,10 @@ pub struct NotificationSettings {
     pub template_id: String,
     /// The mini program page the message opens (`{id}` is the application id).
     pub page: String,
+    /// The template for check-in reminders (the window opened).
+    pub checkin_template_id: String,
+    /// The page a check-in reminder opens.
+    pub checkin_page: String,
     /// Attempts before a notification is given up as `failed`.
     pub max_attempts: i32,
     /// The first retry waits this long; each next one twice as long (capped at an hour).
@@ -411,9 +426,81 @@ impl Default for NotificationSettings {
             base_url: None,
             template_id: "progress-update".to_owned(),
             page: "pages/progress/index?id={id}".to_owned(),
+            checkin_template_id: "checkin-reminder".to_owned(),
+            checkin_page: "pages/checkin/index".to_owned(),
             max_attempts: 6,
             backoff_secs: 30,
             timeout_ms: 3000,
+        }
+    }
+}
+
+/// Which verifier confirms a remote check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifierKind {
+    /// WeChat 人脸核身 (`getverifyid`, the phone's `wx.requestFacialVerify`, `queryverifyinfo`):
+    /// the face against the ID card's photo at the public-security source. High assurance.
+    Wechat,
+    /// Only what the server can see itself: a live face, not a replay. Low assurance, sampled.
+    Local,
+}
+
+/// A check-in schedule for one aid item: every `period_months` from the start of the aid, open
+/// from `opens_days_before` the due date until `grace_days` after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinSchedule {
+    pub period_months: u32,
+    pub opens_days_before: u32,
+    pub grace_days: u32,
+}
+
+/// Periodic check-ins (生存状况验证) of recipients.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckinSettings {
+    pub verifier: VerifierKind,
+    /// WeChat's API origin for face verification; unset, the sign-in's `wechat.base_url`.
+    pub wechat_base_url: Option<String>,
+    pub wechat_timeout_ms: u64,
+    /// Per aid item code; items not listed (one-off aid such as 临时救助) have no check-ins.
+    pub schedules: HashMap<String, CheckinSchedule>,
+    /// How long a challenge (its nonce) can be used.
+    pub challenge_ttl_secs: u64,
+    /// Challenges one account may ask for per hour (each WeChat verification costs a call).
+    pub challenges_per_hour: u64,
+    /// Selfies whose perceptual hashes differ in at most this many of 64 bits are the same picture.
+    pub replay_max_distance: u32,
+    /// Share of low-assurance passes a township reviewer looks at, percent.
+    pub sample_low_assurance_percent: u8,
+    /// Days the community has for the home visit a missed or failed check-in opens.
+    pub task_days: u32,
+    /// Days a selfie (or visit photo) is kept; then the purge job deletes it.
+    pub selfie_retention_days: u32,
+    /// How old an assisted check-in made offline may be when it arrives.
+    pub assisted_max_age_days: u32,
+}
+
+impl Default for CheckinSettings {
+    fn default() -> Self {
+        let quarterly = CheckinSchedule { period_months: 3, opens_days_before: 15, grace_days: 15 };
+        Self {
+            verifier: VerifierKind::Local,
+            wechat_base_url: None,
+            wechat_timeout_ms: 5000,
+            schedules: HashMap::from([
+                ("dibao".to_owned(), quarterly),
+                ("tekun".to_owned(), quarterly),
+                ("dibao_edge".to_owned(), CheckinSchedule { period_months: 6, ..quarterly }),
+            ]),
+            challenge_ttl_secs: 300,
+            challenges_per_hour: 20,
+            replay_max_distance: 6,
+            sample_low_assurance_percent: 10,
+            task_days: 10,
+            selfie_retention_days: 90,
+            assisted_max_age_days: 30,
         }
     }
 }

@@ -1,14 +1,15 @@
 //! Background jobs every node runs. Each is safe with several nodes at once: the deadline scan
 //! changes a row only from the state it read (a guarded update) and opens tickets under a unique
-//! key; notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair deletes keys, which
-//! is harmless twice. Tests switch them off (`jobs.enabled`) and run them with a controlled clock.
+//! key; the check-in scan likewise (periods move to `missed` once, tasks under a unique key);
+//! notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair and the selfie purge
+//! delete keys and files, which is harmless twice. Tests switch them off (`jobs.enabled`) and run them with a controlled clock.
 
 use std::time::Duration;
 
 use chrono::Utc;
 
 use crate::state::SharedState;
-use crate::{notifications, progress, supervision};
+use crate::{checkins, notifications, progress, supervision};
 
 pub fn spawn(state: SharedState) {
     if !state.notifier.is_configured() {
@@ -35,10 +36,21 @@ pub fn spawn(state: SharedState) {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            match supervision::deadlines::scan(&state, crate::calendar::today()).await {
+            let today = crate::calendar::today();
+            match supervision::deadlines::scan(&state, today).await {
                 Ok(report) if report.changed() => tracing::info!(?report, "deadline scan"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "deadline scan failed; retrying on the next tick"),
+            }
+            match checkins::jobs::scan(&state, today).await {
+                Ok(report) if report.changed() => tracing::info!(?report, "check-in scan"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "check-in scan failed; retrying on the next tick"),
+            }
+            match checkins::jobs::purge_selfies(&state, Utc::now()).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "check-in photos past their retention deleted"),
+                Err(err) => tracing::warn!(error = %err, "check-in photo purge failed; retrying on the next tick"),
             }
         }
     });

@@ -11,6 +11,7 @@ pub mod authorizations;
 pub mod blocking;
 pub mod calendar;
 pub mod catalog;
+pub mod checkins;
 pub mod cli;
 pub mod config;
 pub mod documents;

@@ -38,6 +38,7 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "precheck", description = "一键智能预判: items a household likely qualifies for, by rules stored per region"),
         (name = "service-points", description = "Community service points, their QR codes, and scanning them to apply"),
         (name = "regions", description = "Districts, townships and communities; every staff permission is scoped by them"),
+        (name = "checkins", description = "Periodic check-ins (生存状况验证) of recipients: remote with a selfie and face verification, or assisted on a home visit; visit tasks; suspension and resumption of payment by the township"),
     ),
 )]
 struct ApiDoc;

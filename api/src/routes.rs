@@ -3,8 +3,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, applications, auth, authorizations, calendar, catalog, documents, health, precheck, progress, regions,
-    reviews, service_points, supervision,
+    accounts, applications, auth, authorizations, calendar, catalog, checkins, documents, health, precheck, progress,
+    regions, reviews, service_points, supervision,
 };
 
 /// Routes are matched in this order, a pattern at a time: the hottest reads come first (the
@@ -70,5 +70,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(supervision::routes::close_ticket)
         .service(supervision::routes::get_figures)
         .service(supervision::routes::draw_samples)
-        .service(supervision::routes::list_samples);
+        .service(supervision::routes::list_samples)
+        .service(checkins::routes::get_my_checkins)
+        .service(checkins::routes::start_checkin)
+        .service(checkins::routes::submit_checkin)
+        .service(checkins::routes::submit_assisted_checkin)
+        .service(checkins::routes::list_periods)
+        .service(checkins::routes::list_checkin_tasks)
+        .service(checkins::routes::close_checkin_task)
+        .service(checkins::routes::list_checkin_samples)
+        .service(checkins::routes::get_checkin_figures)
+        .service(checkins::routes::review_checkin)
+        .service(checkins::routes::get_checkin_selfie)
+        .service(checkins::routes::get_recipient)
+        .service(checkins::routes::suspend_recipient)
+        .service(checkins::routes::resume_recipient);
 }

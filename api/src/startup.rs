@@ -13,7 +13,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::lockout::Lockout;
 use crate::auth::login::{LoginConfigError, ResidentLogin};
 use crate::auth::tokens::{TokenConfigError, TokenService};
-use crate::config::Settings;
+use crate::checkins::verifier::{FaceVerifier, Local};
+use crate::config::{Settings, VerifierKind};
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
 use crate::infra::cache::{Cache, CacheStartError};
@@ -21,6 +22,8 @@ use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::db::{self, DbStartError};
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
+use crate::infra::wechat_face::{self, WechatFace};
+use crate::infra::wechat_token::AccessToken;
 use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::{PiiCipher, PiiConfigError};
 use crate::state::{AppState, SharedState};
@@ -82,6 +85,7 @@ impl Application {
         let snapshots = crate::progress::batch::SnapshotReader::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
         let notifier = SubscribeSender::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
+        let verifier = face_verifier(&settings, cache.clone())?;
         let state = web::Data::new(AppState {
             db,
             cache,
@@ -95,6 +99,7 @@ impl Application {
             data_exchange,
             notifier,
             snapshots,
+            verifier,
             settings: Arc::new(settings),
         });
         if state.settings.jobs.enabled {
@@ -173,5 +178,23 @@ fn cors(origins: &[String]) -> Option<Cors> {
         base.allow_any_origin()
     } else {
         origins.iter().fold(base, |cors, origin| cors.allowed_origin(origin))
+    })
+}
+
+/// The verifier `checkins.verifier` names; WeChat's shares the deployment's access token.
+fn face_verifier(settings: &Settings, cache: Cache) -> Result<Box<dyn FaceVerifier>, reqwest::Error> {
+    let checkins = &settings.checkins;
+    Ok(match checkins.verifier {
+        VerifierKind::Local => {
+            tracing::info!("check-ins use the local verifier (face and replay checks only, low assurance, sampled)");
+            Box::new(Local)
+        }
+        VerifierKind::Wechat => {
+            let base = checkins.wechat_base_url.clone().unwrap_or_else(|| settings.wechat.base_url.clone());
+            let http = wechat_face::client(checkins.wechat_timeout_ms)?;
+            let token = AccessToken::new(http.clone(), &base, settings.wechat.credentials(), cache);
+            tracing::info!("check-ins use WeChat face verification");
+            Box::new(WechatFace::new(http, &base, token))
+        }
     })
 }

@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::lockout::Lockout;
 use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
+use crate::checkins::verifier::FaceVerifier;
 use crate::config::Settings;
 use crate::documents::photos::Photos;
 use crate::infra::cache::Cache;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub notifier: SubscribeSender,
     /// Progress snapshots read from the database in batches (the path without Redis).
     pub snapshots: SnapshotReader,
+    /// Who confirms the face on a remote check-in (`checkins.verifier`).
+    pub verifier: Box<dyn FaceVerifier>,
     pub settings: Arc<Settings>,
 }
 

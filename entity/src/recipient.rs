@@ -15,7 +15,7 @@ pub struct Model {
     pub item_code: String,
     pub amount_fen: i64,
     pub start_date: Date,
-    /// `active` (suspension and exit come with check-ins).
+    /// `active` or `suspended` (by a township reviewer, after a home visit).
     pub status: String,
     pub community_code: String,
     pub township_code: String,

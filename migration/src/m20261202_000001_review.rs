@@ -207,11 +207,16 @@ const CALENDAR_2026: &[(&str, &str, &str)] = &[
     ("2026-10-10", "workday", "国庆节调休"),
 ];
 
-fn str_col(name: impl IntoIden, len: u32) -> ColumnDef {
+pub(crate) fn str_col(name: impl IntoIden, len: u32) -> ColumnDef {
     ColumnDef::new(name).string_len(len).not_null().to_owned()
 }
 
-async fn index(manager: &SchemaManager<'_>, name: &str, table: impl IntoIden, cols: &[&str]) -> Result<(), DbErr> {
+pub(crate) async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    cols: &[&str],
+) -> Result<(), DbErr> {
     let mut stmt = Index::create().name(name).table(table).to_owned();
     for col in cols {
         stmt.col(Alias::new(*col));

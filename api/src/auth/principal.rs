@@ -108,6 +108,8 @@ pub struct AdminOnly;
 pub struct ResidentOnly;
 /// Those who file applications: residents for themselves, helpers on someone's behalf.
 pub struct Applicants;
+/// Community helpers only (home visits).
+pub struct HelpersOnly;
 
 impl Policy for StaffOnly {
     const ROLES: &'static [Role] = &[Role::Helper, Role::TownshipReviewer, Role::DistrictSupervisor, Role::Admin];
@@ -117,6 +119,9 @@ impl Policy for AdminOnly {
 }
 impl Policy for Applicants {
     const ROLES: &'static [Role] = &[Role::Resident, Role::Helper];
+}
+impl Policy for HelpersOnly {
+    const ROLES: &'static [Role] = &[Role::Helper];
 }
 impl Policy for ResidentOnly {
     const ROLES: &'static [Role] = &[Role::Resident];

@@ -1,6 +1,5 @@
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, delete, get, post};
-use futures_util::StreamExt;
 use uuid::Uuid;
 
 use super::model::{ContentQuery, ReuseIn, UploadForm, WalletOut};
@@ -11,8 +10,8 @@ use crate::applications::model::AttachmentOut;
 use crate::auth::principal::{Authorized, ResidentOnly};
 use crate::blocking;
 use crate::catalog::model::DocumentType;
-use crate::error::{ApiError, ErrorCode, FieldError, Message, Problem};
-use crate::http::JsonBody;
+use crate::error::{ApiError, FieldError, Message, Problem};
+use crate::http::{JsonBody, multipart};
 use crate::imaging::ink;
 use crate::state::SharedState;
 
@@ -183,7 +182,7 @@ pub async fn get_wallet_content(
     Ok(file_response(content_type, bytes))
 }
 
-fn file_response(content_type: String, bytes: Vec<u8>) -> HttpResponse {
+pub fn file_response(content_type: String, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "private, no-store"))
@@ -226,37 +225,18 @@ struct Form {
 }
 
 /// Reads the form: the file up to `max` bytes (413 beyond), small text fields, every mistake at once.
-async fn read_form(mut form: Multipart, max: usize) -> Result<Form, ApiError> {
-    let (mut file, mut doc_type, mut member_id, mut id) = (None, None, None, None);
+async fn read_form(form: Multipart, max: usize) -> Result<Form, ApiError> {
+    let parts = multipart::read(form, max, 64).await?;
+    let doc_type = parts
+        .text("type")
+        .map(|t| serde_json::from_value::<DocumentType>(serde_json::Value::String(t.to_owned())).ok());
+    let member_id = parts.text("member_id").map(|t| Uuid::parse_str(t).ok());
+    let id = parts.text("id").map(|t| Uuid::parse_str(t).ok());
     let mut errors = Vec::new();
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| bad_form())?;
-        let name = field.name().unwrap_or_default().to_owned();
-        let limit = if name == "file" { max } else { 64 };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| bad_form())?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(if name == "file" { ApiError::new(ErrorCode::PayloadTooLarge) } else { bad_form() });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if name == "file" {
-            file = Some(bytes);
-            continue;
-        }
-        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
-        match name.as_str() {
-            "type" => doc_type = Some(serde_json::from_value::<DocumentType>(serde_json::Value::String(text())).ok()),
-            "member_id" if !text().is_empty() => member_id = Some(Uuid::parse_str(&text()).ok()),
-            "id" if !text().is_empty() => id = Some(Uuid::parse_str(&text()).ok()),
-            _ => {}
-        }
-    }
     let field_error = |field: &str, zh: &str, en: &str| {
         FieldError::new(field.to_owned(), "INVALID_VALUE", Message::new(zh.to_owned(), en.to_owned()))
     };
-    if file.as_ref().is_none_or(Vec::is_empty) {
+    if parts.file.as_ref().is_none_or(Vec::is_empty) {
         errors.push(field_error("file", "请选择要上传的照片或文件", "Attach the photo or file in field `file`"));
     }
     if !matches!(doc_type, Some(Some(_))) {
@@ -272,17 +252,10 @@ async fn read_form(mut form: Multipart, max: usize) -> Result<Form, ApiError> {
     if matches!(id, Some(None)) {
         errors.push(field_error("id", "材料编号格式不对", "id must be a UUID"));
     }
-    match (file, doc_type) {
+    match (parts.file, doc_type) {
         (Some(file), Some(Some(doc_type))) if errors.is_empty() => {
             Ok(Form { file, doc_type, member_id: member_id.flatten(), id: id.flatten() })
         }
         _ => Err(ApiError::validation(errors)),
     }
-}
-
-fn bad_form() -> ApiError {
-    ApiError::new(ErrorCode::BadRequest).with_detail(Message::new(
-        "上传内容不完整或格式不对,请重新上传。",
-        "The multipart form is malformed or was cut off; upload again.",
-    ))
 }

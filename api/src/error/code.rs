@@ -97,6 +97,24 @@ pub enum ErrorCode {
     ImageOverexposed,
     /// No face was found where one must be (refused for this document type).
     FaceNotFound,
+    /// The check-in challenge expired (it lasts 5 minutes); start the check-in again.
+    CheckinChallengeExpired,
+    /// The challenge is unknown, used already, or not the caller's; start the check-in again.
+    CheckinChallengeInvalid,
+    /// The selfie is the same picture as one of an earlier check-in (re-encoded or resized included).
+    SelfieReplayed,
+    /// The face verification said this is not the recipient; the community is asked to visit.
+    FaceVerificationFailed,
+    /// The face verification on the phone did not finish (cancelled, no camera permission, network); nothing was recorded.
+    FaceVerificationIncomplete,
+    /// No check-in window is open now; the detail names the next one.
+    CheckinNotDue,
+    /// The caller receives no aid that asks for check-ins.
+    NotARecipient,
+    /// The face-verification service is slow or unreachable; see `Retry-After`. The challenge stays valid.
+    VerifierUnavailable,
+    /// The face-verification service refused the request or answered something unusable.
+    VerifierError,
 }
 
 /// Text in the two languages the API speaks.
@@ -138,7 +156,16 @@ impl ErrorCode {
             | Self::ImageBlurry
             | Self::ImageTooDark
             | Self::ImageOverexposed
-            | Self::FaceNotFound => StatusCode::UNPROCESSABLE_ENTITY,
+            | Self::FaceNotFound
+            | Self::CheckinChallengeExpired
+            | Self::CheckinChallengeInvalid
+            | Self::SelfieReplayed
+            | Self::FaceVerificationFailed
+            | Self::FaceVerificationIncomplete
+            | Self::CheckinNotDue => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotARecipient => StatusCode::FORBIDDEN,
+            Self::VerifierUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::VerifierError => StatusCode::BAD_GATEWAY,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -191,6 +218,15 @@ impl ErrorCode {
             Self::VersionConflict => "VERSION_CONFLICT",
             Self::DataExchangeUnavailable => "DATA_EXCHANGE_UNAVAILABLE",
             Self::DataExchangeError => "DATA_EXCHANGE_ERROR",
+            Self::CheckinChallengeExpired => "CHECKIN_CHALLENGE_EXPIRED",
+            Self::CheckinChallengeInvalid => "CHECKIN_CHALLENGE_INVALID",
+            Self::SelfieReplayed => "SELFIE_REPLAYED",
+            Self::FaceVerificationFailed => "FACE_VERIFICATION_FAILED",
+            Self::FaceVerificationIncomplete => "FACE_VERIFICATION_INCOMPLETE",
+            Self::CheckinNotDue => "CHECKIN_NOT_DUE",
+            Self::NotARecipient => "NOT_A_RECIPIENT",
+            Self::VerifierUnavailable => "VERIFIER_UNAVAILABLE",
+            Self::VerifierError => "VERIFIER_ERROR",
         }
     }
 
@@ -240,6 +276,15 @@ impl ErrorCode {
             Self::VersionConflict => ("记录已被他人更新", "Changed by someone else"),
             Self::DataExchangeUnavailable => ("经济状况核对服务繁忙", "Data exchange unavailable"),
             Self::DataExchangeError => ("经济状况核对失败", "Data exchange failed"),
+            Self::CheckinChallengeExpired => ("核验码已过期", "Challenge expired"),
+            Self::CheckinChallengeInvalid => ("核验码无效", "Challenge not valid"),
+            Self::SelfieReplayed => ("照片与以往核验照片相同", "Selfie replayed"),
+            Self::FaceVerificationFailed => ("人脸核验未通过", "Face verification failed"),
+            Self::FaceVerificationIncomplete => ("人脸核验未完成", "Face verification not finished"),
+            Self::CheckinNotDue => ("当前不在核验时间内", "No check-in due"),
+            Self::NotARecipient => ("您不是需要核验的救助对象", "Not a recipient"),
+            Self::VerifierUnavailable => ("人脸核验服务繁忙", "Verifier unavailable"),
+            Self::VerifierError => ("人脸核验服务出现问题", "Verifier error"),
         };
         Text { zh, en }
     }
@@ -400,6 +445,42 @@ impl ErrorCode {
                 "经济状况核对服务未能处理本次核对,请联系区县信息中心后重试。",
                 "The economic check service could not handle the request; contact the district data centre and retry.",
             ),
+            Self::CheckinChallengeExpired => (
+                "核验已超时(有效期 5 分钟),请返回重新开始核验。",
+                "The check-in challenge expired (it lasts 5 minutes); start the check-in again.",
+            ),
+            Self::CheckinChallengeInvalid => (
+                "核验码无效或已使用,请返回重新开始核验。",
+                "The challenge is unknown, was used already or is not yours; start the check-in again.",
+            ),
+            Self::SelfieReplayed => (
+                "本次照片与以往核验使用的照片相同,请用手机现场拍摄本人照片。本次核验未通过,社区工作人员可能会联系您。",
+                "This is the same picture as an earlier check-in; take a new photo with the phone's camera. This check-in failed and your community may contact you.",
+            ),
+            Self::FaceVerificationFailed => (
+                "人脸核验未通过。请确认由本人操作后重试;也可以联系社区工作人员上门协助核验,救助不会因此自动停发。",
+                "The face verification did not pass. Make sure the recipient does it themselves and try again, or ask the community for a home visit; aid is not stopped because of this.",
+            ),
+            Self::FaceVerificationIncomplete => (
+                "人脸核验没有完成(已取消、未授权相机或网络中断),本次不计为失败。请允许使用相机后重新开始核验。",
+                "The face verification on the phone did not finish (cancelled, no camera permission, network); nothing was recorded. Allow the camera and start again.",
+            ),
+            Self::CheckinNotDue => (
+                "当前不在生存核验时间内,请在下次核验时间内办理;错过时间的,社区工作人员会上门核实。",
+                "No check-in is due now; check in during your next window. If a window was missed, your community will visit.",
+            ),
+            Self::NotARecipient => (
+                "您目前没有需要定期核验的救助项目,无需办理生存核验。",
+                "You receive no aid that asks for periodic check-ins; nothing to do.",
+            ),
+            Self::VerifierUnavailable => (
+                "人脸核验服务繁忙,请稍后重试;本次核验码仍然有效。",
+                "The face-verification service is busy; try again shortly. The challenge stays valid.",
+            ),
+            Self::VerifierError => (
+                "人脸核验服务暂时出现问题,请稍后再试,或联系社区工作人员上门协助核验。",
+                "The face-verification service failed; try again later, or ask your community for a home visit.",
+            ),
         };
         Text { zh, en }
     }
@@ -423,7 +504,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 52] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -467,6 +548,15 @@ impl ErrorCode {
         Self::VersionConflict,
         Self::DataExchangeUnavailable,
         Self::DataExchangeError,
+        Self::CheckinChallengeExpired,
+        Self::CheckinChallengeInvalid,
+        Self::SelfieReplayed,
+        Self::FaceVerificationFailed,
+        Self::FaceVerificationIncomplete,
+        Self::CheckinNotDue,
+        Self::NotARecipient,
+        Self::VerifierUnavailable,
+        Self::VerifierError,
     ];
 }
 

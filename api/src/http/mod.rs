@@ -4,6 +4,7 @@
 pub mod context;
 pub mod fallback;
 pub mod json;
+pub mod multipart;
 pub mod pagination;
 
 #[cfg(test)]

@@ -157,6 +157,18 @@ impl Cache {
         }
     }
 
+    /// Removes `key` and returns what it held, in one step (`GETDEL`): whoever gets the value
+    /// is the only one. Taking a single-use nonce that carries data.
+    pub async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
+        match &*self.backend {
+            Backend::Redis(store) => {
+                let cmd = redis::cmd("GETDEL").arg(store.key(key)).to_owned();
+                store.run(false, |mut c| async move { cmd.query_async(&mut c).await }).await
+            }
+            Backend::Memory(store) => Ok(store.take(key)),
+        }
+    }
+
     /// Adds one to the counter under `key`, which expires `window` after its first increment;
     /// returns the new count. For fixed-window rate limits and lockouts.
     pub async fn increment(&self, key: &str, window: Duration) -> Result<u64, CacheError> {
@@ -261,8 +273,12 @@ impl MemoryStore {
     }
 
     fn remove(&self, key: &str) -> bool {
+        self.take(key).is_some()
+    }
+
+    fn take(&self, key: &str) -> Option<Vec<u8>> {
         let now = Instant::now();
-        self.lock().remove(key).is_some_and(|(_, expires)| expires > now)
+        self.lock().remove(key).filter(|(_, expires)| *expires > now).map(|(value, _)| value)
     }
 
     fn increment(&self, key: &str, window: Duration) -> u64 {
@@ -299,6 +315,12 @@ pub mod contract {
         ensure(!cache.set_if_absent("n", b"2", ttl).await.map_err(err)?, "second set_if_absent refuses")?;
         ensure(cache.delete("n").await.map_err(err)?, "delete of a present key is true")?;
         ensure(!cache.delete("n").await.map_err(err)?, "a nonce can be taken once only")?;
+        cache.set("t", b"payload", ttl).await.map_err(err)?;
+        ensure(
+            cache.take("t").await.map_err(err)?.as_deref() == Some(b"payload".as_slice()),
+            "take returns the value",
+        )?;
+        ensure(cache.take("t").await.map_err(err)?.is_none(), "a taken value is gone")?;
         ensure(cache.increment("c", ttl).await.map_err(err)? == 1, "first increment is 1")?;
         ensure(cache.increment("c", ttl).await.map_err(err)? == 2, "second increment is 2")?;
         ensure(cache.counter("c").await.map_err(err)? == 2, "a counter reads back")?;

@@ -7,6 +7,8 @@ pub mod db;
 pub mod rate_limit;
 pub mod storage;
 pub mod wechat;
+pub mod wechat_face;
+pub mod wechat_token;
 
 /// reqwest is built without a bundled crypto provider: every outbound client uses ring, which
 /// sqlx already brings. Call before building a `reqwest::Client`; later calls do nothing.

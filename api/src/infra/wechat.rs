@@ -65,11 +65,11 @@ impl WechatClient {
             .timeout(Duration::from_millis(settings.timeout_ms))
             .connect_timeout(Duration::from_millis(settings.timeout_ms))
             .build()?;
-        let credentials = match (&settings.app_id, &settings.app_secret) {
-            (Some(id), Some(secret)) if !id.is_empty() => Some((id.clone(), secret.clone())),
-            _ => None,
-        };
-        Ok(Self { http, base_url: settings.base_url.trim_end_matches('/').to_owned(), credentials })
+        Ok(Self {
+            http,
+            base_url: settings.base_url.trim_end_matches('/').to_owned(),
+            credentials: settings.credentials(),
+        })
     }
 
     pub fn is_configured(&self) -> bool {

@@ -88,7 +88,7 @@ async fn send_one(state: &AppState, row: &notification::Model) -> Result<(), Sen
         .map_err(|err| SendError::Retry(err.to_string()))?
         .and_then(|a| a.wechat_openid)
         .ok_or_else(|| SendError::Refused("the account has no WeChat openid".to_owned()))?;
-    state.notifier.send(&openid, row.application_id, &row.payload).await
+    state.notifier.send(&openid, &row.template, row.application_id, &row.payload).await
 }
 
 /// `base`, doubled for each attempt after the first, at most an hour.

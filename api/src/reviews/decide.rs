@@ -47,7 +47,7 @@ pub async fn decide(
         let level = catalog.iter().find(|c| c.code == decision.code).map(|c| c.approval_level.as_str());
         let to = route(level, &decision.code, decision.outcome, decision.amount_fen, settings);
         set_item(&txn, scope, decision, to, &AWAITING).await?;
-        after_item(&txn, settings, &scope.application, decision, to, today).await?;
+        after_item(&txn, &state.settings, &scope.application, decision, to, today).await?;
     }
     let details =
         json!({ "items": decisions_json(&input.items), "signature": signed, "note": joined_notes(&input.items) });
@@ -86,7 +86,7 @@ pub async fn confirm(
     let txn = state.db.begin().await?;
     lock(&txn, &scope.application).await?;
     set_item(&txn, scope, &decision, to, &[ItemStatus::PendingDistrict.as_str()]).await?;
-    after_item(&txn, settings, &scope.application, &decision, to, today).await?;
+    after_item(&txn, &state.settings, &scope.application, &decision, to, today).await?;
     tickets::close_kind(
         &txn,
         tickets::DISTRICT_CONFIRMATION,
@@ -152,7 +152,7 @@ pub async fn emergency(
             other => other,
         };
         set_item(&txn, scope, decision, to, &AWAITING).await?;
-        after_item(&txn, settings, &scope.application, decision, to, today).await?;
+        after_item(&txn, &state.settings, &scope.application, decision, to, today).await?;
     }
     application::Entity::update_many()
         .col_expr(application::Column::Emergency, Expr::value(true))
@@ -268,7 +268,7 @@ async fn set_item(
 
 async fn after_item(
     txn: &DatabaseTransaction,
-    settings: &ReviewSettings,
+    settings: &crate::config::Settings,
     app: &application::Model,
     decision: &ItemDecisionIn,
     to: ItemStatus,

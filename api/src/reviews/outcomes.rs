@@ -8,13 +8,14 @@ use entity::{application, application_item, household_member, monitoring_subject
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::model::{Outcome, RejectReason};
 use crate::applications::status::Relation;
-use crate::config::ReviewSettings;
+use crate::checkins::cycles;
+use crate::config::Settings;
 use crate::error::ApiError;
+use crate::supervision::samples::in_share;
 use crate::supervision::tickets;
 
 pub struct Final<'a> {
@@ -26,7 +27,7 @@ pub struct Final<'a> {
     pub today: NaiveDate,
 }
 
-pub async fn record(txn: &DatabaseTransaction, settings: &ReviewSettings, done: Final<'_>) -> Result<(), ApiError> {
+pub async fn record(txn: &DatabaseTransaction, settings: &Settings, done: Final<'_>) -> Result<(), ApiError> {
     let app = done.app;
     let applicant = household_member::Entity::find()
         .filter(household_member::Column::ApplicationId.eq(app.id))
@@ -51,15 +52,21 @@ pub async fn record(txn: &DatabaseTransaction, settings: &ReviewSettings, done: 
                 district_code: Set(app.district_code.clone()),
                 created_at: Set(Utc::now()),
             };
-            recipient::Entity::insert(row)
+            let inserted = recipient::Entity::insert(row.clone())
                 .on_conflict_do_nothing_on([recipient::Column::ApplicationId, recipient::Column::ItemCode])
                 .exec_without_returning(txn)
                 .await?;
+            if matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0) {
+                let recipient = recipient::Model::try_from(row).map_err(ApiError::from)?;
+                cycles::schedule_next(txn, &settings.checkins, &recipient, done.today).await?;
+            }
         }
         Outcome::Rejected => {
             let reason: Vec<&str> = done.reasons.iter().map(|r| r.name_zh()).collect();
-            let review =
-                done.today.checked_add_months(Months::new(settings.monitoring_review_months)).unwrap_or(done.today);
+            let review = done
+                .today
+                .checked_add_months(Months::new(settings.review.monitoring_review_months))
+                .unwrap_or(done.today);
             let row = monitoring_subject::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 subject_index: Set(applicant.id_number_index.clone()),
@@ -87,7 +94,7 @@ pub async fn record(txn: &DatabaseTransaction, settings: &ReviewSettings, done: 
                 .filter(application_item::Column::ItemCode.eq(done.item_code))
                 .exec(txn)
                 .await?;
-            if escalated(app.id, done.item_code, settings.escalate_rejections_percent) {
+            if escalated(app.id, done.item_code, settings.review.escalate_rejections_percent) {
                 let details = json!({ "reasons": done.reasons });
                 tickets::open(txn, tickets::REJECTION_REVIEW, app, done.item_code, None, details).await?;
             }
@@ -96,11 +103,9 @@ pub async fn record(txn: &DatabaseTransaction, settings: &ReviewSettings, done: 
     Ok(())
 }
 
-/// Whether a rejection goes to the district for a second look: a fixed share, decided by a
-/// hash of the application and item so the choice is reproducible and cannot be steered.
+/// Whether a rejection goes to the district for a second look: a fixed share (see `in_share`).
 pub fn escalated(application_id: Uuid, item_code: &str, percent: u8) -> bool {
-    let digest = Sha256::digest(format!("escalate:{application_id}:{item_code}").as_bytes());
-    u16::from_be_bytes([digest[0], digest[1]]) % 100 < u16::from(percent.min(100))
+    in_share(&format!("escalate:{application_id}:{item_code}"), percent)
 }
 
 #[cfg(test)]

@@ -20,6 +20,14 @@ use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
+/// Whether the record named by `key` falls in a fixed `percent` share: decided by a hash of the
+/// key, so the choice is reproducible and cannot be steered (escalated rejections, sampled
+/// check-ins).
+pub fn in_share(key: &str, percent: u8) -> bool {
+    let digest = Sha256::digest(key.as_bytes());
+    u16::from_be_bytes([digest[0], digest[1]]) % 100 < u16::from(std::cmp::Ord::min(percent, 100))
+}
+
 /// The draw: deterministic in `seed` and `population`.
 pub fn draw(seed: &str, population: &[Uuid], rate_percent: u8) -> Vec<Uuid> {
     let mut keyed: Vec<([u8; 32], Uuid)> =

@@ -1,0 +1,145 @@
+//! A human look at low-assurance passes: the sampled ones wait for a township reviewer, who sees
+//! the selfie (audited) and confirms it or doubts it; a doubt opens a home-visit task.
+
+use chrono::{Duration, Utc};
+use entity::{checkin, checkin_cycle};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::model::{ReviewIn, SampledCheckinOut, SampledQuery, Verdict};
+use super::scope::Reach;
+use super::tasks::{self, People};
+use crate::audit::AuditEvent;
+use crate::auth::principal::Principal;
+use crate::calendar;
+use crate::error::{ApiError, ErrorCode, Message};
+use crate::state::AppState;
+
+pub async fn sampled(
+    state: &AppState,
+    principal: &Principal,
+    query: &SampledQuery,
+) -> Result<Vec<SampledCheckinOut>, ApiError> {
+    let reach = reviewers(principal)?;
+    let mut find = checkin::Entity::find()
+        .filter(reach.filter(
+            checkin::Column::CommunityCode,
+            checkin::Column::TownshipCode,
+            checkin::Column::DistrictCode,
+        ))
+        .filter(checkin::Column::Sampled.eq(true));
+    if query.pending.unwrap_or(true) {
+        find = find.filter(checkin::Column::ReviewVerdict.is_null());
+    }
+    let rows = find.order_by_asc(checkin::Column::CreatedAt).all(&state.db).await?;
+    let people = People::load(&state.db, rows.iter().map(|c| c.recipient_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let (name, id_number_masked) = people.person(c.recipient_id);
+            SampledCheckinOut {
+                id: c.id,
+                recipient_id: c.recipient_id,
+                name,
+                id_number_masked,
+                verifier: c.verifier,
+                assurance: c.assurance,
+                created_at: c.created_at,
+                selfie_kept: c.selfie_key.is_some(),
+                review_verdict: c.review_verdict,
+            }
+        })
+        .collect())
+}
+
+/// Reviewers and supervisors look at samples; helpers do not (they visit).
+fn reviewers(principal: &Principal) -> Result<Reach, ApiError> {
+    match Reach::of(principal)? {
+        Reach::Community(_) => Err(ApiError::new(ErrorCode::Forbidden)),
+        reach => Ok(reach),
+    }
+}
+
+async fn reachable(state: &AppState, principal: &Principal, id: Uuid) -> Result<checkin::Model, ApiError> {
+    let reach = Reach::of(principal)?;
+    checkin::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|c| reach.covers(&c.community_code, &c.township_code, &c.district_code))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+pub async fn decide(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: ReviewIn,
+) -> Result<SampledCheckinOut, ApiError> {
+    if !matches!(Reach::of(principal)?, Reach::Township(_)) {
+        return Err(ApiError::new(ErrorCode::Forbidden));
+    }
+    let row = reachable(state, principal, id).await?;
+    if !row.sampled {
+        return Err(ApiError::new(ErrorCode::InvalidTransition)
+            .with_detail(Message::new("这次核验没有被抽中复核。", "This check-in was not sampled for review.")));
+    }
+    let verdict = match input.verdict {
+        Verdict::Confirmed => "confirmed",
+        Verdict::Doubtful => "doubtful",
+    };
+    let txn = state.db.begin().await?;
+    let updated = checkin::Entity::update_many()
+        .col_expr(checkin::Column::ReviewVerdict, Expr::value(Some(verdict)))
+        .col_expr(checkin::Column::ReviewedBy, Expr::value(Some(principal.account_id)))
+        .col_expr(checkin::Column::ReviewedAt, Expr::value(Some(Utc::now())))
+        .filter(checkin::Column::Id.eq(row.id))
+        .filter(checkin::Column::ReviewVerdict.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(ApiError::new(ErrorCode::InvalidTransition)
+            .with_detail(Message::new("这次核验已复核过。", "This check-in was reviewed already."))
+            .with_current(json!({ "review_verdict": row.review_verdict })));
+    }
+    if input.verdict == Verdict::Doubtful
+        && let Some(period) =
+            checkin_cycle::Entity::find().filter(checkin_cycle::Column::CheckinId.eq(row.id)).one(&txn).await?
+    {
+        let due = calendar::today() + Duration::days(i64::from(state.settings.checkins.task_days));
+        tasks::open_doubtful(&txn, &period, row.id, due).await?;
+    }
+    AuditEvent::new("checkin.reviewed")
+        .by(principal)
+        .on("checkin", row.id)
+        .in_region(Some(&row.township_code))
+        .details(json!({ "verdict": verdict, "note": input.note }))
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    let query = SampledQuery { pending: Some(false) };
+    sampled(state, principal, &query)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// The selfie of a check-in, for staff in reach (audited). Gone after the retention period.
+pub async fn selfie(state: &AppState, principal: &Principal, id: Uuid) -> Result<Vec<u8>, ApiError> {
+    let row = reachable(state, principal, id).await?;
+    let key = row.selfie_key.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound).with_detail(Message::new(
+            "该核验照片已按保存期限删除。",
+            "This check-in photo was deleted at the end of its retention period.",
+        ))
+    })?;
+    AuditEvent::new("checkin.selfie.read")
+        .by(principal)
+        .on("checkin", row.id)
+        .in_region(Some(&row.township_code))
+        .record(&state.db)
+        .await?;
+    Ok(state.storage.get(&key).await?)
+}
