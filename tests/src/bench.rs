@@ -91,10 +91,15 @@ impl Drafter {
 
     /// A complete draft (create, two members, three photos, a signature and its authorization): its id.
     pub async fn draft(&self, i: usize) -> String {
+        self.draft_for(i, &["temporary", "price_subsidy"]).await
+    }
+
+    /// A complete draft for `items` (`temporary` and `dibao` bring the documents they need).
+    pub async fn draft_for(&self, i: usize, items: &[&str]) -> String {
         let token = &self.tokens[i % self.tokens.len()];
         let id = Uuid::now_v7().to_string();
         let (adult, child) = people();
-        let body = json!({"id": id, "community_code": "500199001001", "items": ["temporary", "price_subsidy"],
+        let body = json!({"id": id, "community_code": "500199001001", "items": items,
                           "household": {"sudden_hardship": true}, "note": "bench"});
         self.post(token, "/api/v1/applications", &body, 201).await;
         let applicant = Uuid::now_v7().to_string();
@@ -104,9 +109,14 @@ impl Drafter {
             let url = format!("{}/api/v1/applications/{id}/members/{member}", self.url);
             self.send(self.client.put(url).bearer_auth(token).json(&body), 201).await;
         }
-        for (kind, member) in
-            [("id_card_front", Some(&applicant)), ("id_card_back", Some(&applicant)), ("hardship_proof", None)]
-        {
+        let mut documents = vec![("id_card_front", Some(&applicant)), ("id_card_back", Some(&applicant))];
+        if items.contains(&"temporary") {
+            documents.push(("hardship_proof", None));
+        }
+        if items.contains(&"dibao") {
+            documents.extend([("household_register", None), ("income_proof", None), ("property_statement", None)]);
+        }
+        for (kind, member) in documents {
             let mut fields = vec![("type", kind)];
             if let Some(member) = member {
                 fields.push(("member_id", member.as_str()));

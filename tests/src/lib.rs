@@ -8,6 +8,7 @@
 mod applications;
 mod auth;
 pub mod bench;
+pub mod checkins;
 mod db;
 pub mod load;
 mod proxy;

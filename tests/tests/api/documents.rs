@@ -4,6 +4,7 @@
 
 use api::imaging::samples::{png_declaring, with_exif};
 use serde_json::{Value, json};
+use tests::checkins::{real_photo, selfie_at};
 use tests::{TestApp, encode_jpeg, jpeg_bytes, photo, picture, problem};
 use uuid::Uuid;
 
@@ -31,16 +32,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// RGB pixels of a crop of the photograph shipped in the `rustface` package (a group of people).
-fn real_photo(x: u32, y: u32, width: u32, height: u32) -> Vec<u8> {
-    let path = std::path::Path::new(api::imaging::face::RUSTFACE_PACKAGE).join("test.png");
-    let group = image::open(path).expect("the rustface sample photo").into_rgb8();
-    image::imageops::crop_imm(&group, x, y, width, height).to_image().into_raw()
-}
-
 /// A 480×480 crop of that photograph with several faces.
 fn selfie() -> Vec<u8> {
-    encode_jpeg(&real_photo(653, 60, 480, 480), 480, 480, 92)
+    selfie_at(653, 60)
 }
 
 #[tokio::test]

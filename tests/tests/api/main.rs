@@ -6,6 +6,7 @@ mod auth;
 mod cache;
 mod calendar;
 mod catalog;
+mod checkins;
 mod cors;
 mod database;
 mod documents;
