@@ -2,7 +2,7 @@
 //! check-ins themselves (outcome, assurance, evidence; selfies purged after the retention period,
 //! their perceptual hash kept for replay checks), the home-visit tasks a missed or failed check-in
 //! opens for the community, suspensions and resumptions of payment, and the challenges issued
-//! while Redis was away.
+//! while Redis was away. Also widens `investigations.status`: `not_configured` did not fit.
 
 use sea_orm_migration::prelude::*;
 
@@ -109,9 +109,27 @@ enum CheckinChallenges {
     ExpiresAt,
 }
 
+#[derive(DeriveIden)]
+enum Investigations {
+    Table,
+    Status,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // An investigation without a data-exchange service is `not_configured` (14 characters):
+        // the column of the review migration was too short. SQLite does not enforce lengths.
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Investigations::Table)
+                        .modify_column(ColumnDef::new(Investigations::Status).string_len(24).not_null())
+                        .to_owned(),
+                )
+                .await?;
+        }
         use CheckinCycles as Y;
         manager
             .create_table(

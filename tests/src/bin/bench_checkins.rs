@@ -133,7 +133,11 @@ async fn recipients(drafter: &Drafter, reviewer: &str, count: usize) {
             let id = drafter.draft_for(i, &["dibao"]).await;
             let token = &drafter.tokens[i];
             drafter.post(token, &format!("/api/v1/applications/{id}/submit"), &json!({}), 200).await;
-            let mut version = 0;
+            let read = |id: String| async move {
+                let url = format!("{}/api/v1/applications/{id}", drafter.url);
+                drafter.send(drafter.client.get(url).bearer_auth(reviewer), 200).await
+            };
+            let mut version = read(id.clone()).await["version"].as_i64().expect("version");
             for step in ["accept", "investigation"] {
                 let out = drafter
                     .post(reviewer, &format!("/api/v1/applications/{id}/{step}"), &json!({"version": version}), 200)

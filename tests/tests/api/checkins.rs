@@ -465,3 +465,36 @@ async fn low_assurance_passes_are_sampled_reminders_go_out_and_old_selfies_are_p
     problem(app.check_in(&resident, &[("nonce", nonce.as_str())], &selfie_at(653, 60)).await, 422, "SELFIE_REPLAYED")
         .await;
 }
+
+#[tokio::test]
+async fn with_redis_down_challenges_are_kept_in_the_database_and_still_work_once() {
+    let proxy = tests::TcpProxy::start(tests::redis_addr()).await;
+    let url = format!("redis://{}/0", proxy.addr);
+    let app = TestApp::spawn_with(|settings| {
+        open_now(settings);
+        settings.redis.url = Some(url.into());
+        settings.redis.retry_after_failure_ms = 50;
+    })
+    .await;
+    app.seed_demo().await;
+    let (recipient, resident) = app.recipient("ck-outage", 1, "dibao").await;
+    proxy.cut();
+    let nonce = app.nonce(&resident).await;
+    json_of(app.check_in(&resident, &[("nonce", nonce.as_str())], &selfie_at(653, 60)).await, 201).await;
+    let again = [("nonce", nonce.as_str())];
+    problem(app.check_in(&resident, &again, &selfie_at(100, 150)).await, 422, "CHECKIN_CHALLENGE_INVALID").await;
+    proxy.restore().await;
+
+    // The remaining wrong callers: staff cannot check in for themselves, residents cannot read
+    // tasks or recipients, another township does not see them.
+    let reviewer = app.token("demo-reviewer").await;
+    problem(app.check_in(&reviewer, &again, &selfie_at(100, 150)).await, 403, "FORBIDDEN").await;
+    problem(app.get_as("/api/v1/checkins/tasks?status=open", Some(&resident)).await, 403, "FORBIDDEN").await;
+    problem(app.get_as("/api/v1/checkins/tasks?status=open", None).await, 401, "UNAUTHENTICATED").await;
+    let path = format!("/api/v1/recipients/{recipient}");
+    problem(app.get_as(&path, Some(&resident)).await, 403, "FORBIDDEN").await;
+    let other = app.token("demo-reviewer-2").await;
+    problem(app.get_as(&path, Some(&other)).await, 404, "NOT_FOUND").await;
+    let read = json_of(app.get_as(&path, Some(&reviewer)).await, 200).await;
+    assert_eq!((read["status"].as_str(), read["item_code"].as_str()), (Some("active"), Some("dibao")));
+}
