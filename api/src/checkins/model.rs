@@ -124,6 +124,7 @@ pub enum PeriodState {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    #[param(inline)]
     pub state: PeriodState,
     /// Only periods due in this month (`YYYY-MM`).
     pub month: Option<String>,
@@ -163,6 +164,7 @@ pub enum TaskStatus {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TaskQuery {
+    #[param(inline)]
     pub status: TaskStatus,
 }
 

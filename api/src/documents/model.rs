@@ -69,5 +69,6 @@ pub enum ContentSize {
 #[into_params(parameter_in = Query)]
 pub struct ContentQuery {
     /// `full` (default) or `thumbnail`.
+    #[param(inline)]
     pub size: Option<ContentSize>,
 }
