@@ -192,9 +192,9 @@ fn face_verifier(settings: &Settings, cache: Cache) -> Result<Box<dyn FaceVerifi
         VerifierKind::Wechat => {
             let base = checkins.wechat_base_url.clone().unwrap_or_else(|| settings.wechat.base_url.clone());
             let http = wechat_face::client(checkins.wechat_timeout_ms)?;
-            let token = AccessToken::new(http.clone(), &base, settings.wechat.credentials(), cache);
+            let token = AccessToken::new(http, &base, settings.wechat.credentials(), cache);
             tracing::info!("check-ins use WeChat face verification");
-            Box::new(WechatFace::new(http, &base, token))
+            Box::new(WechatFace::new(&base, token))
         }
     })
 }

@@ -1,10 +1,12 @@
 //! WeChat's server `access_token` (`cgi-bin/token`), one per deployment, kept in the shared cache
-//! so every node uses the same token: subscribe messages and face verification both need it.
+//! so every node uses the same token: subscribe messages and face verification both need it; and
+//! the calls that carry it, with the answers worth retrying told apart.
 
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::infra::cache::Cache;
 
@@ -82,5 +84,37 @@ impl AccessToken {
     /// Drops the cached token (WeChat said it expired or was replaced: 40001, 42001).
     pub async fn forget(&self) {
         let _ = self.cache.delete(TOKEN_KEY).await;
+    }
+
+    /// POSTs `body` to a WeChat API at `url` that takes the access token; WeChat's answer when it
+    /// gave one for the caller to read (`errcode` 0 or a refusal). `Unavailable` when trying again
+    /// later is the answer: unreachable, 5xx, 429, not JSON, busy (-1, 45009), or the token expired
+    /// or was replaced (40001, 42001; forgotten, so the next call fetches a new one).
+    pub async fn post(&self, url: &str, body: &Value) -> Result<Value, TokenError> {
+        let token = self.get().await?;
+        let answer = self
+            .http
+            .post(url)
+            .query(&[("access_token", token.as_str())])
+            .json(body)
+            .send()
+            .await
+            // `without_url`: the URL carries the access token.
+            .map_err(|err| TokenError::Unavailable(err.without_url().to_string()))?;
+        let status = answer.status().as_u16();
+        if status >= 500 || status == 429 {
+            return Err(TokenError::Unavailable(format!("HTTP {status}")));
+        }
+        let bytes = answer.bytes().await.map_err(|err| TokenError::Unavailable(err.without_url().to_string()))?;
+        let answer: Value =
+            serde_json::from_slice(&bytes).map_err(|_| TokenError::Unavailable(format!("HTTP {status}, not JSON")))?;
+        match answer.get("errcode").and_then(Value::as_i64).unwrap_or(0) {
+            code @ (40001 | 42001) => {
+                self.forget().await;
+                Err(TokenError::Unavailable(format!("errcode {code}: access token")))
+            }
+            code @ (-1 | 45009) => Err(TokenError::Unavailable(format!("errcode {code}: busy"))),
+            _ => Ok(answer),
+        }
     }
 }

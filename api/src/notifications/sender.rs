@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::config::{NotificationSettings, WechatSettings};
@@ -24,7 +23,6 @@ pub enum SendError {
 }
 
 pub struct SubscribeSender {
-    http: reqwest::Client,
     base_url: String,
     token: AccessToken,
     progress: Template,
@@ -37,14 +35,6 @@ struct Template {
     page: String,
 }
 
-#[derive(Deserialize)]
-struct Answer {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    errmsg: String,
-}
-
 impl SubscribeSender {
     pub fn from_settings(
         settings: &NotificationSettings,
@@ -55,9 +45,8 @@ impl SubscribeSender {
         let timeout = Duration::from_millis(settings.timeout_ms);
         let http = reqwest::Client::builder().timeout(timeout).connect_timeout(timeout).build()?;
         let base = settings.base_url.clone().unwrap_or_else(|| wechat.base_url.clone());
-        let token = AccessToken::new(http.clone(), &base, wechat.credentials(), cache);
+        let token = AccessToken::new(http, &base, wechat.credentials(), cache);
         Ok(Self {
-            http,
             base_url: base.trim_end_matches('/').to_owned(),
             token,
             progress: Template { id: settings.template_id.clone(), page: settings.page.clone() },
@@ -79,10 +68,6 @@ impl SubscribeSender {
         application_id: uuid::Uuid,
         payload: &Value,
     ) -> Result<(), SendError> {
-        let token = self.token.get().await.map_err(|err| match err {
-            TokenError::NotConfigured => SendError::Refused(err.to_string()),
-            TokenError::Unavailable(_) => SendError::Retry(err.to_string()),
-        })?;
         let template = if template == CHECKIN_REMINDER { &self.checkin } else { &self.progress };
         let text = |key: &str, max: usize| {
             let value = payload.get(key).and_then(Value::as_str).unwrap_or("-");
@@ -98,35 +83,18 @@ impl SubscribeSender {
                 "time3": text("at", 20),
             },
         });
-        let answer = self
-            .http
-            .post(format!("{}/cgi-bin/message/subscribe/send", self.base_url))
-            .query(&[("access_token", token.as_str())])
-            .json(&body)
-            .send()
-            .await
-            .map_err(|err| SendError::Retry(err.without_url().to_string()))?;
-        let status = answer.status().as_u16();
-        let answer: Answer = read(status, answer.bytes().await.ok().as_deref().unwrap_or_default())?;
-        match answer.errcode {
+        let url = format!("{}/cgi-bin/message/subscribe/send", self.base_url);
+        let answer = self.token.post(&url, &body).await.map_err(|err| match err {
+            TokenError::NotConfigured => SendError::Refused(err.to_string()),
+            TokenError::Unavailable(_) => SendError::Retry(err.to_string()),
+        })?;
+        let errmsg = answer.get("errmsg").and_then(Value::as_str).unwrap_or_default();
+        match answer.get("errcode").and_then(Value::as_i64).unwrap_or(0) {
             0 => Ok(()),
-            // The token expired early or was replaced: fetch a new one next time.
-            40001 | 42001 => {
-                self.token.forget().await;
-                Err(SendError::Retry(format!("errcode {}: access token", answer.errcode)))
-            }
-            -1 | 45009 => Err(SendError::Retry(format!("errcode {}: busy", answer.errcode))),
             43101 => Err(SendError::Refused("errcode 43101: the user declined the subscription".to_owned())),
-            other => Err(SendError::Refused(format!("errcode {other}: {}", clip(&answer.errmsg)))),
+            other => Err(SendError::Refused(format!("errcode {other}: {}", clip(errmsg)))),
         }
     }
-}
-
-fn read(status: u16, body: &[u8]) -> Result<Answer, SendError> {
-    if status >= 500 || status == 429 {
-        return Err(SendError::Retry(format!("HTTP {status}")));
-    }
-    serde_json::from_slice(body).map_err(|_| SendError::Retry(format!("HTTP {status}, not JSON")))
 }
 
 fn clip(text: &str) -> String {
