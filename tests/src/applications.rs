@@ -119,9 +119,20 @@ impl TestApp {
     }
 
     pub async fn upload(&self, token: &str, app: &str, fields: &[(&str, &str)], file: &[u8]) -> reqwest::Response {
+        self.post_multipart(&format!("/api/v1/applications/{app}/documents"), token, fields, file).await
+    }
+
+    /// A `multipart/form-data` POST as `wx.uploadFile` sends it: `fields` and the `file`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+        file: &[u8],
+    ) -> reqwest::Response {
         let (content_type, body) = multipart(fields, file);
         self.client
-            .post(self.url(&format!("/api/v1/applications/{app}/documents")))
+            .post(self.url(path))
             .bearer_auth(token)
             .header("Content-Type", content_type)
             .body(body)

@@ -4,7 +4,7 @@
 use api::config::{CheckinSchedule, Settings};
 use serde_json::{Value, json};
 
-use crate::{TestApp, encode_jpeg, multipart};
+use crate::{TestApp, encode_jpeg};
 
 /// RGB pixels of a crop of the photograph shipped in the `rustface` package (a group of people).
 pub fn real_photo(x: u32, y: u32, width: u32, height: u32) -> Vec<u8> {
@@ -69,15 +69,7 @@ impl TestApp {
 
     /// A remote check-in with `photo`, the nonce and the other form `fields`.
     pub async fn check_in(&self, token: &str, fields: &[(&str, &str)], photo: &[u8]) -> reqwest::Response {
-        let (content_type, body) = multipart(fields, photo);
-        self.client
-            .post(self.url("/api/v1/checkins"))
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("request sent")
+        self.post_multipart("/api/v1/checkins", token, fields, photo).await
     }
 
     /// An assisted check-in of `recipient` by the helper holding `token`.
@@ -88,14 +80,6 @@ impl TestApp {
         fields: &[(&str, &str)],
         photo: &[u8],
     ) -> reqwest::Response {
-        let (content_type, body) = multipart(fields, photo);
-        self.client
-            .post(self.url(&format!("/api/v1/recipients/{recipient}/checkins")))
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("request sent")
+        self.post_multipart(&format!("/api/v1/recipients/{recipient}/checkins"), token, fields, photo).await
     }
 }
