@@ -34,6 +34,7 @@ pub mod service_points;
 pub mod startup;
 pub mod state;
 pub mod supervision;
+pub mod sync;
 pub mod telemetry;
 
 pub use startup::{Application, StartupError};

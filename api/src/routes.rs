@@ -4,7 +4,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     accounts, applications, auth, authorizations, calendar, catalog, checkins, documents, health, precheck, progress,
-    regions, reviews, service_points, supervision,
+    regions, reviews, service_points, supervision, sync,
 };
 
 /// Routes are matched in this order, a pattern at a time: the hottest reads come first (the
@@ -84,5 +84,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(checkins::routes::get_checkin_selfie)
         .service(checkins::routes::get_recipient)
         .service(checkins::routes::suspend_recipient)
-        .service(checkins::routes::resume_recipient);
+        .service(checkins::routes::resume_recipient)
+        .service(sync::routes::sync_push)
+        .service(sync::routes::sync_status)
+        .service(sync::routes::list_sync_conflicts)
+        .service(sync::routes::resolve_sync_conflict);
 }

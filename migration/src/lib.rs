@@ -17,6 +17,7 @@ mod m20261124_000003_guard_signed_records;
 mod m20261201_000001_document_photos;
 mod m20261202_000001_review;
 mod m20261203_000001_checkins;
+mod m20261204_000001_sync;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_document_photos::Migration),
             Box::new(m20261202_000001_review::Migration),
             Box::new(m20261203_000001_checkins::Migration),
+            Box::new(m20261204_000001_sync::Migration),
         ]
     }
 }

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use entity::{authorization, household_member};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -26,7 +27,7 @@ const MAX_MEMBERS: u64 = 20;
 
 /// Adds or replaces member `member_id`; `Ok((member, true))` when new.
 pub async fn put(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     cipher: &PiiCipher,
     scope: &ScopedApplication,
     member_id: Uuid,
@@ -133,7 +134,11 @@ pub async fn put(
 }
 
 /// Removes a member of a draft; one who signed an authorization stays until it is revoked.
-pub async fn delete(db: &DatabaseConnection, scope: &ScopedApplication, member_id: Uuid) -> Result<(), ApiError> {
+pub async fn delete(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    scope: &ScopedApplication,
+    member_id: Uuid,
+) -> Result<(), ApiError> {
     scope.ensure_editable()?;
     let member = find(db, scope, member_id).await?;
     let signed =
@@ -187,7 +192,7 @@ pub async fn reveal(
 }
 
 async fn find(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &ScopedApplication,
     member_id: Uuid,
 ) -> Result<household_member::Model, ApiError> {

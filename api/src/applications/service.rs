@@ -4,8 +4,8 @@ use chrono::Utc;
 use entity::{account, aid_item, application, application_item, service_point};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 
@@ -23,7 +23,7 @@ use crate::regions::service as regions;
 
 /// Creates a draft; `Ok((row, true))` when new, the existing row when the same request came before.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     by: &Principal,
     mut input: ApplicationIn,
 ) -> Result<(application::Model, bool), ApiError> {
@@ -134,7 +134,7 @@ fn content_hash(input: &ApplicationIn) -> Result<String, ApiError> {
 }
 
 async fn insert_items(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     application_id: uuid::Uuid,
     items: &[aid_item::Model],
 ) -> Result<(), ApiError> {
@@ -163,7 +163,7 @@ async fn insert_items(
 
 /// Replaces a draft's items, phone, household facts and note.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     scope: ScopedApplication,
     input: ApplicationUpdateIn,
 ) -> Result<application::Model, ApiError> {

@@ -3,14 +3,14 @@
 //! reported at once.
 
 use entity::aid_item;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::catalog::service::is_item_code;
 use crate::error::{ApiError, FieldError, Message};
 
 /// The catalog rows of `items`, in the order given, or the errors.
 pub async fn items(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     items: &[String],
     errors: &mut Vec<FieldError>,
 ) -> Result<Vec<aid_item::Model>, ApiError> {

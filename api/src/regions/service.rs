@@ -6,8 +6,8 @@ use std::time::Duration;
 use chrono::Utc;
 use entity::region::{self, Column};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 use super::code::{RegionCode, RegionCodeError, RegionLevel};
@@ -142,7 +142,7 @@ pub async fn list(db: &DatabaseConnection, query: RegionListQuery) -> Result<Pag
 /// The existing community `raw` names (12 digits), or a `REGION_NOT_FOUND` error on `community_code`
 /// pushed to `errors`: where a household lives or a service point stands.
 pub async fn community(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     raw: &str,
     errors: &mut Vec<FieldError>,
 ) -> Result<Option<RegionCode>, ApiError> {
@@ -163,7 +163,7 @@ pub async fn community(
     }
 }
 
-pub async fn find(db: &DatabaseConnection, code: &RegionCode) -> Result<Option<region::Model>, ApiError> {
+pub async fn find(db: &impl ConnectionTrait, code: &RegionCode) -> Result<Option<region::Model>, ApiError> {
     Ok(region::Entity::find_by_id(code.as_str()).one(db).await?)
 }
 

@@ -22,3 +22,4 @@ mod roles;
 mod service_points;
 mod sqlite;
 mod supervision;
+mod sync;

@@ -1,0 +1,16 @@
+//! Offline sync for helpers in the field. A phone pushes the operations it made offline, in
+//! batches, each with a client-made op id and a per-device sequence number; the server applies
+//! them in sequence order through the same services the online endpoints use, and answers each
+//! one: `applied`, `duplicate` (seen before: the first answer again), `conflict` (the record
+//! changed on the server since the version the op was made on: kept in the conflict queue),
+//! `rejected` (invalid: do not retry) or `retry_later`. Each op is applied and recorded in one
+//! transaction, so a crash never leaves an op applied without its answer.
+//!
+//! - [`push`]: the batch, sequence order, duplicates, gaps; [`apply`]: one op, by entity;
+//! - [`conflicts`]: the queue and its resolution; [`model`], [`routes`].
+
+pub mod apply;
+pub mod conflicts;
+pub mod model;
+pub mod push;
+pub mod routes;

@@ -1,0 +1,201 @@
+//! What the sync endpoints take and return.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// The most operations one push may carry.
+pub const MAX_OPS: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A draft application: `create` (data: the draft's fields without `id`), `update` (data:
+    /// items, contact phone, household, note; `base_version` required).
+    Application,
+    /// A household member of a draft: `update` adds or replaces it (data: `application_id` and
+    /// the member's fields), `delete` removes it (data: `application_id`).
+    Member,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Application => "application",
+            Self::Member => "member",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    Create,
+    Update,
+    Delete,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// One operation made on the phone.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpIn {
+    /// Made by the phone (UUIDv7): the same op sent again is recognised.
+    pub op_id: Uuid,
+    /// This device's sequence number, from 1, without gaps.
+    #[schema(minimum = 1)]
+    pub seq: i64,
+    pub entity: EntityKind,
+    /// The record's id, made by the phone.
+    pub entity_id: Uuid,
+    pub op: OpKind,
+    /// The application's version the op was made on (as last read from the server); required
+    /// for updates and member changes.
+    pub base_version: Option<i32>,
+    /// When the op was made on the phone.
+    pub client_time: DateTime<Utc>,
+    /// The record's fields for this op. Workflow fields (status, decisions, amounts) are not
+    /// accepted: only the server's commands change them.
+    #[schema(value_type = Object)]
+    pub data: Value,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushIn {
+    pub device_id: Uuid,
+    /// 1 to 500 operations; applied in `seq` order.
+    pub ops: Vec<OpIn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    Duplicate,
+    Conflict,
+    Rejected,
+    RetryLater,
+}
+
+/// The answer to one operation.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct OpResult {
+    pub op_id: Uuid,
+    pub seq: i64,
+    pub outcome: Outcome,
+    /// For `duplicate`: what the op got the first time.
+    pub original: Option<Outcome>,
+    /// The application's version after the op (`applied`), or now (`conflict`).
+    pub version: Option<i32>,
+    /// Server-side facts of the record (`applied`): e.g. the application's status.
+    #[schema(value_type = Option<Object>)]
+    pub server: Option<Value>,
+    /// A stable code for `conflict`, `rejected` and `retry_later`.
+    pub code: Option<String>,
+    /// What to do, in Chinese.
+    pub message: Option<String>,
+    /// Field problems of a `rejected` op.
+    #[schema(value_type = Option<Object>)]
+    pub errors: Option<Value>,
+    /// For a gap: the sequence number the server expects next.
+    pub expected_seq: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushOut {
+    pub device_id: Uuid,
+    /// The highest sequence number applied (answered for good) from this device.
+    pub applied_seq: i64,
+    pub results: Vec<OpResult>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatusQuery {
+    pub device_id: Uuid,
+}
+
+/// Where a device stands: what to resend after a lost answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusOut {
+    pub device_id: Uuid,
+    /// The highest sequence number answered for good; resend from the next one.
+    pub applied_seq: i64,
+    /// Conflicts of this account waiting to be resolved.
+    pub open_conflicts: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictStatus {
+    Open,
+    Resolved,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ConflictQuery {
+    #[param(inline)]
+    pub status: ConflictStatus,
+}
+
+/// A kept conflict.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictOut {
+    pub id: Uuid,
+    pub op_id: Uuid,
+    pub account_id: Uuid,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub code: String,
+    pub base_version: Option<i32>,
+    pub server_version: Option<i32>,
+    /// The operation as pushed.
+    #[schema(value_type = Object)]
+    pub op: Value,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The change was made again on the server's current version (by a new op or online).
+    Reapplied,
+    /// The change is not wanted any more.
+    Discarded,
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reapplied => "reapplied",
+            Self::Discarded => "discarded",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveIn {
+    pub resolution: Resolution,
+    /// 2 to 500 characters.
+    pub note: String,
+}

@@ -1,0 +1,258 @@
+//! A batch of operations from one device, applied in sequence order. Per op: seen before with
+//! the same content → `duplicate` with the first answer; the same op id with other content →
+//! `conflict` (`OP_ID_REUSED`, nothing overwritten); a sequence number past the next expected one
+//! → `retry_later` (`SEQUENCE_GAP`, with the expected number) for it and every later op of the
+//! batch; otherwise applied in its own transaction together with its answer and the device's
+//! new sequence (a guarded update, so two pushes of one device cannot both advance it).
+
+use chrono::Utc;
+use entity::{sync_conflict, sync_device, sync_op};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::apply::{self, Applied, Failure};
+use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut};
+use crate::auth::principal::Principal;
+use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::http::context::Lang;
+use crate::state::AppState;
+
+pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Result<PushOut, ApiError> {
+    if input.ops.is_empty() || input.ops.len() > MAX_OPS {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "ops",
+            "BATCH_SIZE",
+            Message::new("每批 1 到 500 个操作", "Send 1 to 500 operations per batch"),
+        )]));
+    }
+    let device = device(state, principal, input.device_id).await?;
+    let mut ops = input.ops;
+    ops.sort_by_key(|op| op.seq);
+    let mut expected = device.last_seq + 1;
+    let mut blocked: Option<&'static str> = None;
+    let mut results = Vec::with_capacity(ops.len());
+    for op in &ops {
+        let hash = content_hash(op)?;
+        if let Some(seen) = sync_op::Entity::find_by_id(op.op_id).one(&state.db).await? {
+            results.push(if seen.content_sha256 == hash && seen.device_id == device.device_id {
+                duplicate(op, &seen)
+            } else {
+                refused(op, Outcome::Conflict, "OP_ID_REUSED", "该操作编号已用于另一项内容,请为新操作生成新编号。")
+            });
+            continue;
+        }
+        if let Some(code) = blocked {
+            results.push(retry(op, code, expected));
+            continue;
+        }
+        if op.seq < expected {
+            results.push(refused(op, Outcome::Rejected, "SEQUENCE_REUSED", "该序号已被本设备的另一个操作使用。"));
+            continue;
+        }
+        if op.seq > expected {
+            blocked = Some("SEQUENCE_GAP");
+            results.push(retry(op, "SEQUENCE_GAP", expected));
+            continue;
+        }
+        match one(state, principal, device.device_id, op, &hash).await? {
+            Some(result) => {
+                expected += 1;
+                results.push(result);
+            }
+            None => {
+                blocked = Some("RETRY_LATER");
+                results.push(retry(op, "RETRY_LATER", expected));
+            }
+        }
+    }
+    Ok(PushOut { device_id: device.device_id, applied_seq: expected - 1, results })
+}
+
+/// Applies and records one op; `None` when it must be sent again later (nothing was kept).
+async fn one(
+    state: &AppState,
+    principal: &Principal,
+    device: Uuid,
+    op: &OpIn,
+    hash: &str,
+) -> Result<Option<OpResult>, ApiError> {
+    let txn = state.db.begin().await?;
+    let (result, application_id, conflict) = match apply::apply(&txn, state, principal, device, op).await {
+        Ok(Applied { application_id, version, server }) => {
+            let result = OpResult { version: Some(version), server: Some(server), ..base(op, Outcome::Applied) };
+            (result, Some(application_id), None)
+        }
+        Err(Failure::RetryLater(err)) => {
+            tracing::warn!(error = ?err, op_id = %op.op_id, "a pushed op could not be applied now");
+            return Ok(None);
+        }
+        Err(Failure::Rejected(err)) => {
+            let problem = err.problem(Lang::Zh, None);
+            let errors = (!problem.errors.is_empty()).then(|| json!(problem.errors));
+            let result = OpResult {
+                code: Some(problem.code.as_str().to_owned()),
+                message: Some(problem.detail),
+                errors,
+                ..base(op, Outcome::Rejected)
+            };
+            (result, None, None)
+        }
+        Err(Failure::Conflict { code, application }) => {
+            let version = application.as_ref().map(|a| a.version);
+            let message = "服务器上的记录在您离线期间已被修改,本操作已保留待处理;请刷新后核对再处理。";
+            let result = OpResult {
+                code: Some(code.to_owned()),
+                message: Some(message.to_owned()),
+                version,
+                ..base(op, Outcome::Conflict)
+            };
+            (result, None, Some((code, application)))
+        }
+    };
+    let now = Utc::now();
+    let advanced = sync_device::Entity::update_many()
+        .col_expr(sync_device::Column::LastSeq, Expr::value(op.seq))
+        .col_expr(sync_device::Column::UpdatedAt, Expr::value(now))
+        .filter(sync_device::Column::DeviceId.eq(device))
+        .filter(sync_device::Column::LastSeq.eq(op.seq - 1))
+        .exec(&txn)
+        .await?;
+    if advanced.rows_affected != 1 {
+        // Another push of this device got there first: this one answers `retry_later`.
+        return Ok(None);
+    }
+    let outcome = match result.outcome {
+        Outcome::Applied => "applied",
+        Outcome::Conflict => "conflict",
+        _ => "rejected",
+    };
+    sync_op::Entity::insert(sync_op::ActiveModel {
+        op_id: Set(op.op_id),
+        device_id: Set(device),
+        seq: Set(op.seq),
+        account_id: Set(principal.account_id),
+        entity: Set(op.entity.as_str().to_owned()),
+        entity_id: Set(op.entity_id),
+        application_id: Set(application_id),
+        op: Set(op.op.as_str().to_owned()),
+        content_sha256: Set(hash.to_owned()),
+        outcome: Set(outcome.to_owned()),
+        result: Set(serde_json::to_value(&result).map_err(ApiError::internal)?),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    if let Some((code, application)) = conflict {
+        sync_conflict::Entity::insert(sync_conflict::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            op_id: Set(op.op_id),
+            account_id: Set(principal.account_id),
+            community_code: Set(application.as_ref().map(|a| a.community_code.clone())),
+            entity: Set(op.entity.as_str().to_owned()),
+            entity_id: Set(op.entity_id),
+            code: Set(code.to_owned()),
+            base_version: Set(op.base_version),
+            server_version: Set(application.as_ref().map(|a| a.version)),
+            payload: Set(serde_json::to_value(op).map_err(ApiError::internal)?),
+            status: Set("open".to_owned()),
+            resolution: Set(None),
+            note: Set(None),
+            resolved_by: Set(None),
+            resolved_at: Set(None),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Some(result))
+}
+
+/// The device, registered to the caller on first use; another account's device is refused.
+async fn device(state: &AppState, principal: &Principal, id: Uuid) -> Result<sync_device::Model, ApiError> {
+    let row = sync_device::ActiveModel {
+        device_id: Set(id),
+        account_id: Set(principal.account_id),
+        last_seq: Set(0),
+        updated_at: Set(Utc::now()),
+    };
+    sync_device::Entity::insert(row)
+        .on_conflict_do_nothing_on([sync_device::Column::DeviceId])
+        .exec_without_returning(&state.db)
+        .await?;
+    sync_device::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|d| d.account_id == principal.account_id)
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::Forbidden).with_detail(Message::new(
+                "该设备编号已登记在另一个账号下,请在本机重新生成设备编号。",
+                "This device id belongs to another account; make a new device id on this phone.",
+            ))
+        })
+}
+
+pub async fn status(state: &AppState, principal: &Principal, id: Uuid) -> Result<StatusOut, ApiError> {
+    let device = sync_device::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|d| d.account_id == principal.account_id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    use sea_orm::PaginatorTrait;
+    let open_conflicts = sync_conflict::Entity::find()
+        .filter(sync_conflict::Column::AccountId.eq(principal.account_id))
+        .filter(sync_conflict::Column::Status.eq("open"))
+        .count(&state.db)
+        .await?;
+    Ok(StatusOut { device_id: device.device_id, applied_seq: device.last_seq, open_conflicts })
+}
+
+/// What makes an op the same op: everything but when the phone says it was made.
+fn content_hash(op: &OpIn) -> Result<String, ApiError> {
+    let content = json!({ "seq": op.seq, "entity": op.entity, "entity_id": op.entity_id, "op": op.op,
+                          "base_version": op.base_version, "data": op.data });
+    Ok(crate::hex::sha256(&serde_json::to_vec(&content).map_err(ApiError::internal)?))
+}
+
+fn base(op: &OpIn, outcome: Outcome) -> OpResult {
+    OpResult {
+        op_id: op.op_id,
+        seq: op.seq,
+        outcome,
+        original: None,
+        version: None,
+        server: None,
+        code: None,
+        message: None,
+        errors: None,
+        expected_seq: None,
+    }
+}
+
+fn duplicate(op: &OpIn, seen: &sync_op::Model) -> OpResult {
+    let mut first: OpResult =
+        serde_json::from_value(seen.result.clone()).unwrap_or_else(|_| base(op, Outcome::Duplicate));
+    first.original = Some(first.outcome);
+    first.outcome = Outcome::Duplicate;
+    first
+}
+
+fn refused(op: &OpIn, outcome: Outcome, code: &str, message: &str) -> OpResult {
+    OpResult { code: Some(code.to_owned()), message: Some(message.to_owned()), ..base(op, outcome) }
+}
+
+fn retry(op: &OpIn, code: &str, expected: i64) -> OpResult {
+    let message = if code == "SEQUENCE_GAP" {
+        format!("缺少序号 {expected} 的操作,请先补发;本操作稍后随之重发。")
+    } else {
+        "服务器暂时无法处理,请稍后重发。".to_owned()
+    };
+    OpResult {
+        code: Some(code.to_owned()),
+        message: Some(message),
+        expected_seq: Some(expected),
+        ..base(op, Outcome::RetryLater)
+    }
+}

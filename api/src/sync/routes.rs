@@ -1,0 +1,103 @@
+use actix_web::{get, post, web};
+use uuid::Uuid;
+
+use super::model::{ConflictOut, ConflictQuery, PushIn, PushOut, ResolveIn, StatusOut, StatusQuery};
+use super::{conflicts, push};
+use crate::auth::principal::{Authorized, HelpersOnly, Principal};
+use crate::error::{ApiError, Problem};
+use crate::http::JsonBody;
+use crate::state::SharedState;
+
+/// Push operations made offline (a helper's phone), up to 500 per batch, each answered:
+/// `applied` (with the new version), `duplicate` (seen before: the first answer, in `original`),
+/// `conflict` (the record changed on the server since `base_version`: kept in the conflict queue;
+/// or `OP_ID_REUSED`: the same op id with other content, nothing overwritten), `rejected` (a
+/// stable `code` and field `errors`: do not retry) or `retry_later` (a gap in the sequence,
+/// `SEQUENCE_GAP` with `expected_seq`, or the server could not apply it now). Ops are applied in
+/// `seq` order; one bad op does not block the rest; workflow fields are never set by a push.
+#[utoipa::path(
+    tag = "sync",
+    security(("bearer" = [])),
+    request_body = PushIn,
+    responses(
+        (status = 200, description = "One result per operation, in sequence order", body = PushOut),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a helper, or the device id is another account's", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the JSON body limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No operations or more than 500 (`BATCH_SIZE`), or an operation without its fields", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/api/v1/sync/push")]
+pub async fn sync_push(
+    state: SharedState,
+    caller: Authorized<HelpersOnly>,
+    body: JsonBody<PushIn>,
+) -> Result<web::Json<PushOut>, ApiError> {
+    Ok(web::Json(push::push(&state, &caller.principal, body.0).await?))
+}
+
+/// What the server has applied from a device: after a lost answer, resend from `applied_seq + 1`.
+#[utoipa::path(
+    tag = "sync",
+    security(("bearer" = [])),
+    params(StatusQuery),
+    responses(
+        (status = 200, description = "The device's standing", body = StatusOut),
+        (status = 400, description = "A missing or malformed `device_id` (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a helper", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No push from this device by the caller yet", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/sync/status")]
+pub async fn sync_status(
+    state: SharedState,
+    caller: Authorized<HelpersOnly>,
+    query: web::Query<StatusQuery>,
+) -> Result<web::Json<StatusOut>, ApiError> {
+    Ok(web::Json(push::status(&state, &caller.principal, query.device_id).await?))
+}
+
+/// The conflict queue: a helper's own conflicts, or those of a reviewer's or supervisor's region.
+#[utoipa::path(
+    tag = "sync",
+    security(("bearer" = [])),
+    params(ConflictQuery),
+    responses(
+        (status = 200, description = "The conflicts, oldest first", body = Vec<ConflictOut>),
+        (status = 400, description = "A missing or unknown `status` (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a helper, reviewer or supervisor", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/sync/conflicts")]
+pub async fn list_sync_conflicts(
+    state: SharedState,
+    principal: Principal,
+    query: web::Query<ConflictQuery>,
+) -> Result<web::Json<Vec<ConflictOut>>, ApiError> {
+    Ok(web::Json(conflicts::list(&state, &principal, &query).await?))
+}
+
+/// Resolve a kept conflict: the change was made again on the server's version, or discarded.
+#[utoipa::path(
+    tag = "sync",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The conflict")),
+    request_body = ResolveIn,
+    responses(
+        (status = 200, description = "Resolved", body = ConflictOut),
+        (status = 400, description = "Not a conflict id (`INVALID_PATH`) or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a helper, reviewer or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conflict for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Resolved already (`INVALID_TRANSITION`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A note of fewer than 2 or more than 500 characters, or an unknown resolution", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/api/v1/sync/conflicts/{id}/resolve")]
+pub async fn resolve_sync_conflict(
+    state: SharedState,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    body: JsonBody<ResolveIn>,
+) -> Result<web::Json<ConflictOut>, ApiError> {
+    Ok(web::Json(conflicts::resolve(&state, &principal, id.into_inner(), body.0).await?))
+}
