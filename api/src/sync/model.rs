@@ -76,6 +76,7 @@ pub struct OpIn {
 pub struct PushIn {
     pub device_id: Uuid,
     /// 1 to 500 operations; applied in `seq` order.
+    #[schema(min_items = 1, max_items = 500)]
     pub ops: Vec<OpIn>,
 }
 

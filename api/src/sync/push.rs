@@ -27,6 +27,15 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             Message::new("每批 1 到 500 个操作", "Send 1 to 500 operations per batch"),
         )]));
     }
+    let bad_seq: Vec<FieldError> = (input.ops.iter().enumerate())
+        .filter(|(_, op)| op.seq < 1)
+        .map(|(i, _)| {
+            FieldError::new(format!("ops[{i}].seq"), "OUT_OF_RANGE", Message::new("序号从 1 开始", "seq starts at 1"))
+        })
+        .collect();
+    if !bad_seq.is_empty() {
+        return Err(ApiError::validation(bad_seq));
+    }
     let device = device(state, principal, input.device_id).await?;
     let mut ops = input.ops;
     ops.sort_by_key(|op| op.seq);
