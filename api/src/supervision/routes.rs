@@ -20,6 +20,7 @@ use crate::state::SharedState;
         (status = 200, description = "The items, oldest due date first", body = Vec<DeadlineItemOut>),
         (status = 400, description = "`state` is not `overdue` or `warning`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor or reviewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query value with characters that cannot be read (control characters)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/api/v1/supervision/deadlines")]
@@ -41,6 +42,7 @@ pub async fn list_deadlines(
         (status = 200, description = "The tickets, oldest first", body = Vec<TicketOut>),
         (status = 400, description = "A query parameter is missing or unknown (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor or reviewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query value with characters that cannot be read (control characters)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/api/v1/supervision/tickets")]

@@ -107,8 +107,8 @@ pub struct OpResult {
     pub code: Option<String>,
     /// What to do, in Chinese.
     pub message: Option<String>,
-    /// Field problems of a `rejected` op.
-    #[schema(value_type = Option<Object>)]
+    /// Field problems of a `rejected` op: `field`, `code`, `message`.
+    #[schema(value_type = Option<Vec<Object>>)]
     pub errors: Option<Value>,
     /// For a gap: the sequence number the server expects next.
     pub expected_seq: Option<i64>,

@@ -27,14 +27,27 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             Message::new("每批 1 到 500 个操作", "Send 1 to 500 operations per batch"),
         )]));
     }
-    let bad_seq: Vec<FieldError> = (input.ops.iter().enumerate())
-        .filter(|(_, op)| op.seq < 1)
-        .map(|(i, _)| {
-            FieldError::new(format!("ops[{i}].seq"), "OUT_OF_RANGE", Message::new("序号从 1 开始", "seq starts at 1"))
-        })
-        .collect();
-    if !bad_seq.is_empty() {
-        return Err(ApiError::validation(bad_seq));
+    // What the schema says of every op is checked for the whole batch; what the services say,
+    // op by op.
+    let mut malformed = Vec::new();
+    for (i, op) in input.ops.iter().enumerate() {
+        if op.seq < 1 {
+            malformed.push(FieldError::new(
+                format!("ops[{i}].seq"),
+                "OUT_OF_RANGE",
+                Message::new("序号从 1 开始", "seq starts at 1"),
+            ));
+        }
+        if !op.data.is_object() {
+            malformed.push(FieldError::new(
+                format!("ops[{i}].data"),
+                "INVALID_TYPE",
+                Message::new("data 应为 JSON 对象", "data must be a JSON object"),
+            ));
+        }
+    }
+    if !malformed.is_empty() {
+        return Err(ApiError::validation(malformed));
     }
     let device = device(state, principal, input.device_id).await?;
     let mut ops = input.ops;

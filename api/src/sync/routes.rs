@@ -24,7 +24,7 @@ use crate::state::SharedState;
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a helper, or the device id is another account's", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the JSON body limit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No operations or more than 500 (`BATCH_SIZE`), or an operation without its fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No operations or more than 500 (`BATCH_SIZE`), an operation without its fields, a `seq` below 1 or `data` that is not an object", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/api/v1/sync/push")]

@@ -136,6 +136,14 @@ async fn one_bad_op_in_a_batch_of_100_does_not_block_the_other_99() {
         "VALIDATION_FAILED",
     )
     .await;
+    // What the schema says of an op is checked for the whole batch before anything is applied.
+    let mut bad = create(101, &Uuid::now_v7().to_string());
+    bad["data"] = json!([]);
+    let zero = create(0, &Uuid::now_v7().to_string());
+    let batch = json!({"device_id": device, "ops": [bad, zero]});
+    let body = problem(app.post_json("/api/v1/sync/push", Some(&helper), &batch).await, 422, "VALIDATION_FAILED").await;
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["ops[0].data", "ops[1].seq"]);
 }
 
 #[tokio::test]
