@@ -16,7 +16,7 @@ use super::tasks;
 use crate::audit::AuditEvent;
 use crate::auth::principal::Principal;
 use crate::calendar;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldError, Message, required_note};
 use crate::state::AppState;
 
 pub const ACTIVE: &str = "active";
@@ -44,16 +44,7 @@ fn reviewer_only(reach: &Reach) -> Result<(), ApiError> {
 }
 
 fn note(text: &str) -> Result<String, ApiError> {
-    let text = text.trim();
-    if (2..=500).contains(&text.chars().count()) {
-        Ok(text.to_owned())
-    } else {
-        Err(ApiError::validation(vec![FieldError::new(
-            "note",
-            "NOTE_LENGTH",
-            Message::new("请写明理由(2 到 500 字)", "Give the grounds (2 to 500 characters)"),
-        )]))
-    }
+    required_note(text, "请写明理由", "Give the grounds")
 }
 
 pub async fn get(state: &AppState, principal: &Principal, id: Uuid) -> Result<RecipientOut, ApiError> {

@@ -13,7 +13,7 @@ use super::model::{CloseTaskIn, TaskOut, TaskQuery, TaskStatus};
 use super::scope::Reach;
 use crate::audit::AuditEvent;
 use crate::auth::principal::Principal;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, Message, required_note};
 use crate::state::AppState;
 
 pub const MISSED: &str = "missed";
@@ -129,14 +129,7 @@ pub async fn list(state: &AppState, principal: &Principal, query: &TaskQuery) ->
 /// A helper of the recipient's community closes a task with what they found on the visit.
 pub async fn close(state: &AppState, principal: &Principal, id: Uuid, input: CloseTaskIn) -> Result<TaskOut, ApiError> {
     let reach = Reach::of(principal)?;
-    let note = input.note.trim();
-    if !(2..=500).contains(&note.chars().count()) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "note",
-            "NOTE_LENGTH",
-            Message::new("请写明上门看到的情况(2 到 500 字)", "Describe what the visit found (2 to 500 characters)"),
-        )]));
-    }
+    let note = required_note(&input.note, "请写明上门看到的情况", "Describe what the visit found")?;
     let task = checkin_task::Entity::find_by_id(id)
         .one(&state.db)
         .await?

@@ -8,6 +8,7 @@
 
 mod code;
 mod db;
+mod note;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use code::{ErrorCode, Text};
+pub use note::required_note;
 
 use crate::http::context::{self, Lang};
 

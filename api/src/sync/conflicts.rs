@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::model::{ConflictOut, ConflictQuery, ConflictStatus, ResolveIn};
 use crate::auth::principal::Principal;
 use crate::auth::role::Role;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, Message, required_note};
 use crate::state::AppState;
 
 fn visible(principal: &Principal) -> Result<Condition, ApiError> {
@@ -49,14 +49,7 @@ pub async fn resolve(
     id: Uuid,
     input: ResolveIn,
 ) -> Result<ConflictOut, ApiError> {
-    let note = input.note.trim();
-    if !(2..=500).contains(&note.chars().count()) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "note",
-            "NOTE_LENGTH",
-            Message::new("请写明如何处理(2 到 500 字)", "Say how it was handled (2 to 500 characters)"),
-        )]));
-    }
+    let note = required_note(&input.note, "请写明如何处理", "Say how it was handled")?;
     let row = sync_conflict::Entity::find_by_id(id)
         .filter(visible(principal)?)
         .one(&state.db)
