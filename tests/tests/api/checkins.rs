@@ -79,17 +79,14 @@ async fn a_recipient_checks_in_remotely_and_a_replayed_selfie_is_refused() {
 }
 
 #[tokio::test]
-async fn bad_challenges_photos_and_callers_are_refused() {
+async fn an_expired_challenge_is_refused() {
     let app = TestApp::spawn_with(|settings| {
         open_now(settings);
         settings.checkins.challenge_ttl_secs = 1;
     })
     .await;
     app.seed_demo().await;
-    let (_, resident) = app.recipient("ck-bad-a", 1, "dibao").await;
-    let (_, other) = app.recipient("ck-bad-b", 2, "dibao").await;
-
-    // An expired challenge.
+    let (_, resident) = app.recipient("ck-expired", 1, "dibao").await;
     let nonce = app.nonce(&resident).await;
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     let body = problem(
@@ -99,6 +96,15 @@ async fn bad_challenges_photos_and_callers_are_refused() {
     )
     .await;
     assert!(body["detail"].as_str().unwrap().contains("重新开始"));
+}
+
+#[tokio::test]
+async fn bad_challenges_photos_and_callers_are_refused() {
+    let app = checkin_app().await;
+    let (_, resident) = app.recipient("ck-bad-a", 1, "dibao").await;
+    let (_, other) = app.recipient("ck-bad-b", 2, "dibao").await;
+    let nonce = app.nonce(&resident).await;
+
     // A made-up one, and another person's: refused, and the owner can still use theirs.
     problem(
         app.check_in(&resident, &[("nonce", "9999999999999.00")], &selfie_at(653, 60)).await,
