@@ -63,11 +63,10 @@ async fn recipients_of(db: &DatabaseConnection, account_id: Uuid) -> Result<Vec<
     Ok(rows)
 }
 
-/// The person's periods a check-in on `day` completes: pending ones whose window holds `day`, and
-/// (`late`: assisted check-ins) missed ones.
+/// The periods of `recipient_ids` (one person's) a check-in on `day` completes: pending ones whose
+/// window holds `day`, and (`late`: assisted check-ins) missed ones.
 async fn periods_for(
     db: &DatabaseConnection,
-    subject_index: &str,
     recipient_ids: &[Uuid],
     day: NaiveDate,
     late: bool,
@@ -78,7 +77,6 @@ async fn periods_for(
         .add(checkin_cycle::Column::ClosesOn.gte(day));
     let which = if late { Condition::any().add(open).add(checkin_cycle::Column::Status.eq(MISSED)) } else { open };
     Ok(checkin_cycle::Entity::find()
-        .filter(checkin_cycle::Column::SubjectIndex.eq(subject_index))
         .filter(checkin_cycle::Column::RecipientId.is_in(recipient_ids.iter().copied()))
         .filter(which)
         .order_by_asc(checkin_cycle::Column::DueDate)
@@ -116,23 +114,13 @@ async fn open_now(
 ) -> Result<(recipient::Model, Vec<checkin_cycle::Model>), ApiError> {
     let recipients = recipients_of(&state.db, account_id).await?;
     let ids: Vec<Uuid> = recipients.iter().map(|r| r.id).collect();
-    let mut open = Vec::new();
-    for subject in unique_subjects(&recipients) {
-        open.extend(periods_for(&state.db, subject, &ids, calendar::today(), false).await?);
-    }
+    let open = periods_for(&state.db, &ids, calendar::today(), false).await?;
     let Some(first) = open.first() else { return Err(not_due(&state.db, &ids).await) };
     let recipient = recipients
         .into_iter()
         .find(|r| r.id == first.recipient_id)
         .ok_or_else(|| ApiError::internal("a period without its recipient"))?;
     Ok((recipient, open))
-}
-
-fn unique_subjects(recipients: &[recipient::Model]) -> Vec<&str> {
-    let mut subjects: Vec<&str> = recipients.iter().map(|r| r.subject_index.as_str()).collect();
-    subjects.sort_unstable();
-    subjects.dedup();
-    subjects
 }
 
 /// Issues a challenge: the window must be open; with WeChat, the `verify_id` comes with it.
@@ -187,7 +175,7 @@ pub async fn remote(
     let (recipient, periods) = open_now(state, principal.account_id).await?;
     let (cache, db) = (&state.cache, &state.db);
     let taken = challenge::take(cache, db, principal.account_id, &input.nonce).await?;
-    let mut photo = match evidence::check(state, input.photo).await {
+    let photo = match evidence::check(state, input.photo).await {
         Ok(photo) => photo,
         Err(err) => {
             // A photo to retake is not a reason to start over.
@@ -195,7 +183,6 @@ pub async fn remote(
             return Err(err);
         }
     };
-    let settings = &state.settings.checkins;
     let verifier = &state.verifier;
     let attempt = Attempt {
         id: input.id,
@@ -210,11 +197,7 @@ pub async fn remote(
         location_note: None,
         periods,
     };
-    if evidence::replay_of(db, &recipient.subject_index, &photo, settings.replay_max_distance).await?.is_some() {
-        let key = evidence::store(state, std::mem::take(&mut photo.stored)).await?;
-        record(state, attempt, &photo, key, Outcome::Failed { reason: REPLAYED.to_owned(), reference: None }).await?;
-        return Err(ApiError::new(ErrorCode::SelfieReplayed));
-    }
+    let (attempt, photo) = refuse_replay(state, attempt, photo).await?;
     let verdict = if verifier.needs_identity() {
         let identity = Identity::load(state, &recipient, principal.account_id).await?;
         verifier.confirm(&identity.subject(&taken.out_seq_no), taken.session.as_deref()).await
@@ -237,8 +220,7 @@ pub async fn remote(
         Verdict::Passed { reference } => Outcome::Passed { reference },
     };
     let failed = matches!(outcome, Outcome::Failed { .. });
-    let key = evidence::store(state, std::mem::take(&mut photo.stored)).await?;
-    let out = record(state, attempt, &photo, key, outcome).await?;
+    let out = record(state, attempt, photo, outcome).await?;
     if failed {
         return Err(ApiError::new(ErrorCode::FaceVerificationFailed));
     }
@@ -288,11 +270,11 @@ pub async fn assisted(
         .into_iter()
         .map(|r| r.id)
         .collect();
-    let periods = periods_for(&state.db, &recipient.subject_index, &same_person, day, true).await?;
+    let periods = periods_for(&state.db, &same_person, day, true).await?;
     if periods.is_empty() {
         return Err(not_due(&state.db, &same_person).await);
     }
-    let mut photo = evidence::check(state, input.photo).await?;
+    let photo = evidence::check(state, input.photo).await?;
     let attempt = Attempt {
         id: input.id,
         recipient: &recipient,
@@ -306,13 +288,23 @@ pub async fn assisted(
         location_note: Some(input.location_note),
         periods,
     };
-    if evidence::replay_of(&state.db, &recipient.subject_index, &photo, settings.replay_max_distance).await?.is_some() {
-        let key = evidence::store(state, std::mem::take(&mut photo.stored)).await?;
-        record(state, attempt, &photo, key, Outcome::Failed { reason: REPLAYED.to_owned(), reference: None }).await?;
-        return Err(ApiError::new(ErrorCode::SelfieReplayed));
+    let (attempt, photo) = refuse_replay(state, attempt, photo).await?;
+    Ok((record(state, attempt, photo, Outcome::Passed { reference: None }).await?, true))
+}
+
+/// `SELFIE_REPLAYED` when the photo is one of the person's earlier check-in photos again (then
+/// recorded as a failed check-in, which opens a visit); otherwise the attempt and photo back.
+async fn refuse_replay<'a>(
+    state: &AppState,
+    attempt: Attempt<'a>,
+    photo: Photo,
+) -> Result<(Attempt<'a>, Photo), ApiError> {
+    let max = state.settings.checkins.replay_max_distance;
+    if evidence::replay_of(&state.db, &attempt.recipient.subject_index, &photo, max).await?.is_none() {
+        return Ok((attempt, photo));
     }
-    let key = evidence::store(state, std::mem::take(&mut photo.stored)).await?;
-    Ok((record(state, attempt, &photo, key, Outcome::Passed { reference: None }).await?, true))
+    record(state, attempt, photo, Outcome::Failed { reason: REPLAYED.to_owned(), reference: None }).await?;
+    Err(ApiError::new(ErrorCode::SelfieReplayed))
 }
 
 /// The answer to a retried check-in: the same as the first time.
@@ -347,16 +339,17 @@ struct Attempt<'a> {
     periods: Vec<checkin_cycle::Model>,
 }
 
-/// Writes the check-in and what follows from it in one transaction: a pass completes the periods
-/// (and closes their open visit tasks, and schedules the next period); a failure counts against
-/// the periods and opens a visit task.
+/// Stores the photo, then writes the check-in and what follows from it in one transaction: a pass
+/// completes the periods (and closes their open visit tasks, and schedules the next period); a
+/// failure counts against the periods and opens a visit task.
 async fn record(
     state: &AppState,
     attempt: Attempt<'_>,
-    photo: &Photo,
-    selfie_key: String,
+    photo: Photo,
     outcome: Outcome,
 ) -> Result<CheckinOut, ApiError> {
+    let Photo { stored, sha256, phash } = photo;
+    let selfie_key = evidence::store(state, stored).await?;
     let settings = &state.settings.checkins;
     let now = Utc::now();
     let today = calendar::today();
@@ -386,8 +379,8 @@ async fn record(
         device: Set(attempt.device.map(|d| json!({ "text": d.chars().take(200).collect::<String>() }))),
         location_note: Set(attempt.location_note),
         selfie_key: Set(Some(selfie_key)),
-        selfie_sha256: Set(photo.sha256.clone()),
-        phash: Set(photo.phash.cast_signed()),
+        selfie_sha256: Set(sha256),
+        phash: Set(phash.cast_signed()),
         selfie_purged_at: Set(None),
         sampled: Set(sampled),
         review_verdict: Set(None),
