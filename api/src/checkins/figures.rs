@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Months};
+use chrono::Duration;
 use entity::{checkin_cycle, recipient, recipient_action};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -12,7 +12,7 @@ use super::model::{CheckinFiguresOut, TownshipCheckinFiguresOut};
 use crate::auth::principal::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::supervision::figures::{month_bounds, p90};
+use crate::supervision::figures::{MonthBounds, month_bounds, p90};
 use crate::supervision::scope::Area;
 
 #[derive(Default)]
@@ -28,8 +28,7 @@ struct Tally {
 
 pub async fn monthly(state: &AppState, principal: &Principal, month: &str) -> Result<CheckinFiguresOut, ApiError> {
     let area = Area::of(principal)?;
-    let (first, from, to) = month_bounds(month)?;
-    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+    let MonthBounds { first, next, from, to } = month_bounds(month)?;
     let periods = checkin_cycle::Entity::find()
         .filter(area.filter(checkin_cycle::Column::DistrictCode, checkin_cycle::Column::TownshipCode))
         .filter(checkin_cycle::Column::DueDate.gte(first))

@@ -75,9 +75,10 @@ pub async fn periods(
         PeriodState::Missed => find.filter(checkin_cycle::Column::Status.eq(MISSED)),
     };
     if let Some(month) = &query.month {
-        let (first, _, _) = crate::supervision::figures::month_bounds(month)?;
-        let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
-        find = find.filter(checkin_cycle::Column::DueDate.gte(first)).filter(checkin_cycle::Column::DueDate.lt(next));
+        let bounds = crate::supervision::figures::month_bounds(month)?;
+        find = find
+            .filter(checkin_cycle::Column::DueDate.gte(bounds.first))
+            .filter(checkin_cycle::Column::DueDate.lt(bounds.next));
     }
     if let Some(cursor) = &query.cursor {
         let (due, id) = parse_cursor(cursor)?;

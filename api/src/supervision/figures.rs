@@ -15,8 +15,16 @@ use crate::calendar;
 use crate::error::{ApiError, FieldError, Message};
 use crate::state::AppState;
 
-/// The month `YYYY-MM` as UTC instants of its first and next month's first midnight in China.
-pub fn month_bounds(month: &str) -> Result<(NaiveDate, DateTime<Utc>, DateTime<Utc>), ApiError> {
+/// A month: its first day and the next month's, and those days' midnights in China as UTC instants.
+pub struct MonthBounds {
+    pub first: NaiveDate,
+    pub next: NaiveDate,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// The month `YYYY-MM`, or `INVALID_MONTH`.
+pub fn month_bounds(month: &str) -> Result<MonthBounds, ApiError> {
     let bad = || {
         ApiError::validation(vec![FieldError::new(
             "month",
@@ -30,12 +38,12 @@ pub fn month_bounds(month: &str) -> Result<(NaiveDate, DateTime<Utc>, DateTime<U
     }
     let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(bad)?;
     let at = |day: NaiveDate| day.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - Duration::hours(8)).ok_or_else(bad);
-    Ok((first, at(first)?, at(next)?))
+    Ok(MonthBounds { first, next, from: at(first)?, to: at(next)? })
 }
 
 pub async fn monthly(state: &AppState, principal: &Principal, month: &str) -> Result<FiguresOut, ApiError> {
     let area = Area::of(principal)?;
-    let (first, from, to) = month_bounds(month)?;
+    let MonthBounds { first, from, to, .. } = month_bounds(month)?;
     let in_month = |column: application::Column| Condition::all().add(column.gte(from)).add(column.lt(to));
     let apps = application::Entity::find()
         .filter(area.filter(application::Column::DistrictCode, application::Column::TownshipCode))
@@ -134,7 +142,7 @@ mod tests {
 
     #[test]
     fn months_are_china_time() {
-        let (first, from, to) = month_bounds("2026-11").unwrap();
+        let MonthBounds { first, from, to, .. } = month_bounds("2026-11").unwrap();
         assert_eq!(first, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         assert_eq!(from.to_rfc3339(), "2026-10-31T16:00:00+00:00");
         assert_eq!(to.to_rfc3339(), "2026-11-30T16:00:00+00:00");

@@ -11,7 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::figures::month_bounds;
+use super::figures::{MonthBounds, month_bounds};
 use super::model::SampleOut;
 use super::scope::Area;
 use super::tickets;
@@ -42,7 +42,7 @@ pub async fn draw_month(state: &AppState, principal: &Principal, month: &str) ->
     let Area::District(district) = Area::of(principal)? else {
         return Err(ApiError::new(ErrorCode::Forbidden));
     };
-    let (_, from, to) = month_bounds(month)?;
+    let MonthBounds { from, to, .. } = month_bounds(month)?;
     let decided = application::Entity::find()
         .filter(application::Column::DistrictCode.eq(district.as_str()))
         .filter(application::Column::Status.is_in([Status::Decided.as_str(), Status::Closed.as_str()]))
