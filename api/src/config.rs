@@ -33,6 +33,7 @@ pub struct Settings {
     pub data_exchange: DataExchangeSettings,
     pub notifications: NotificationSettings,
     pub checkins: CheckinSettings,
+    pub sync: SyncSettings,
     pub jobs: JobSettings,
     pub log: LogSettings,
 }
@@ -502,6 +503,21 @@ impl Default for CheckinSettings {
             selfie_retention_days: 90,
             assisted_max_age_days: 30,
         }
+    }
+}
+
+/// Offline sync for helpers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncSettings {
+    /// Days a deletion is kept for phones to pull; a phone that last synced before that syncs
+    /// afresh (its cursor gets 410).
+    pub tombstone_retention_days: u32,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        Self { tombstone_retention_days: 30 }
     }
 }
 

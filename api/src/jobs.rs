@@ -1,15 +1,15 @@
 //! Background jobs every node runs. Each is safe with several nodes at once: the deadline scan
 //! changes a row only from the state it read (a guarded update) and opens tickets under a unique
 //! key; the check-in scan likewise (periods move to `missed` once, tasks under a unique key);
-//! notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair and the selfie purge
-//! delete keys and files, which is harmless twice. Tests switch them off (`jobs.enabled`) and run them with a controlled clock.
+//! notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair, the selfie purge and
+//! the sync tombstone purge (under a lock) delete keys, files and rows, which is harmless twice. Tests switch them off (`jobs.enabled`) and run them with a controlled clock.
 
 use std::time::Duration;
 
 use chrono::Utc;
 
 use crate::state::SharedState;
-use crate::{checkins, notifications, progress, supervision};
+use crate::{checkins, notifications, progress, supervision, sync};
 
 pub fn spawn(state: SharedState) {
     if !state.notifier.is_configured() {
@@ -46,6 +46,12 @@ pub fn spawn(state: SharedState) {
                 Ok(report) if report.changed() => tracing::info!(?report, "check-in scan"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "check-in scan failed; retrying on the next tick"),
+            }
+            let retention = chrono::Duration::days(i64::from(state.settings.sync.tombstone_retention_days));
+            match sync::changes::purge(&state.db, (Utc::now() - retention).timestamp_millis()).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "sync tombstones past their retention deleted"),
+                Err(err) => tracing::warn!(error = %err, "sync tombstone purge failed; retrying on the next tick"),
             }
             match checkins::jobs::purge_selfies(&state, Utc::now()).await {
                 Ok(0) => {}

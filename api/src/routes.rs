@@ -86,6 +86,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(checkins::routes::suspend_recipient)
         .service(checkins::routes::resume_recipient)
         .service(sync::routes::sync_push)
+        .service(sync::routes::sync_pull)
         .service(sync::routes::sync_status)
         .service(sync::routes::list_sync_conflicts)
         .service(sync::routes::resolve_sync_conflict);

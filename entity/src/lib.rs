@@ -30,6 +30,7 @@ pub mod region;
 pub mod service_point;
 pub mod supervision_sample;
 pub mod supervision_ticket;
+pub mod sync_change;
 pub mod sync_conflict;
 pub mod sync_device;
 pub mod sync_op;

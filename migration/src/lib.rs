@@ -18,6 +18,7 @@ mod m20261201_000001_document_photos;
 mod m20261202_000001_review;
 mod m20261203_000001_checkins;
 mod m20261204_000001_sync;
+mod m20261205_000001_sync_changes;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_review::Migration),
             Box::new(m20261203_000001_checkins::Migration),
             Box::new(m20261204_000001_sync::Migration),
+            Box::new(m20261205_000001_sync_changes::Migration),
         ]
     }
 }

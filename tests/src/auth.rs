@@ -98,6 +98,10 @@ impl TestApp {
         self.with_token(self.client.get(self.url(path)), token).send().await.expect("request sent")
     }
 
+    pub async fn delete_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.with_token(self.client.delete(self.url(path)), Some(token)).send().await.expect("request sent")
+    }
+
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
         self.with_token(self.client.post(self.url(path)), token).json(body).send().await.expect("request sent")
     }

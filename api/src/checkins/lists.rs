@@ -99,31 +99,7 @@ pub async fn periods(
         .details(serde_json::json!({ "count": rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX)) }))
         .record(&state.db)
         .await?;
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        |c| format!("{}_{}", c.due_date, c.id),
-        |c| {
-            let (name, id_number_masked) = people.person(c.recipient_id);
-            let recipient = people.recipient(c.recipient_id);
-            StaffPeriodOut {
-                id: c.id,
-                recipient_id: c.recipient_id,
-                name,
-                id_number_masked,
-                item_code: recipient.map(|r| r.item_code.clone()).unwrap_or_default(),
-                recipient_status: recipient.map(|r| r.status.clone()).unwrap_or_default(),
-                community_code: c.community_code,
-                due_date: c.due_date,
-                opens_on: c.opens_on,
-                closes_on: c.closes_on,
-                status: c.status,
-                done_at: c.done_at,
-                done_mode: c.done_mode,
-                failed_attempts: c.failed_attempts,
-            }
-        },
-    ))
+    Ok(Page::from_rows(rows, limit, |c| format!("{}_{}", c.due_date, c.id), |c| people.period_out(c)))
 }
 
 fn parse_cursor(cursor: &str) -> Result<(NaiveDate, Uuid), ApiError> {

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-use super::model::{CloseTaskIn, TaskOut, TaskQuery, TaskStatus};
+use super::model::{CloseTaskIn, StaffPeriodOut, TaskOut, TaskQuery, TaskStatus};
 use super::scope::Reach;
 use crate::audit::AuditEvent;
 use crate::auth::principal::Principal;
@@ -189,7 +189,29 @@ impl People {
             .unwrap_or_default()
     }
 
-    fn task_out(&self, t: checkin_task::Model) -> TaskOut {
+    /// A period as staff see it.
+    pub fn period_out(&self, c: checkin_cycle::Model) -> StaffPeriodOut {
+        let (name, id_number_masked) = self.person(c.recipient_id);
+        let recipient = self.recipient(c.recipient_id);
+        StaffPeriodOut {
+            id: c.id,
+            recipient_id: c.recipient_id,
+            name,
+            id_number_masked,
+            item_code: recipient.map(|r| r.item_code.clone()).unwrap_or_default(),
+            recipient_status: recipient.map(|r| r.status.clone()).unwrap_or_default(),
+            community_code: c.community_code,
+            due_date: c.due_date,
+            opens_on: c.opens_on,
+            closes_on: c.closes_on,
+            status: c.status,
+            done_at: c.done_at,
+            done_mode: c.done_mode,
+            failed_attempts: c.failed_attempts,
+        }
+    }
+
+    pub fn task_out(&self, t: checkin_task::Model) -> TaskOut {
         let (name, id_number_masked) = self.person(t.recipient_id);
         TaskOut {
             id: t.id,

@@ -115,6 +115,8 @@ pub enum ErrorCode {
     VerifierUnavailable,
     /// The face-verification service refused the request or answered something unusable.
     VerifierError,
+    /// A sync cursor older than the kept deletions, or one this server never gave: sync afresh.
+    SyncCursorExpired,
 }
 
 /// Text in the two languages the API speaks.
@@ -166,6 +168,7 @@ impl ErrorCode {
             Self::NotARecipient => StatusCode::FORBIDDEN,
             Self::VerifierUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::VerifierError => StatusCode::BAD_GATEWAY,
+            Self::SyncCursorExpired => StatusCode::GONE,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -227,6 +230,7 @@ impl ErrorCode {
             Self::NotARecipient => "NOT_A_RECIPIENT",
             Self::VerifierUnavailable => "VERIFIER_UNAVAILABLE",
             Self::VerifierError => "VERIFIER_ERROR",
+            Self::SyncCursorExpired => "SYNC_CURSOR_EXPIRED",
         }
     }
 
@@ -285,6 +289,7 @@ impl ErrorCode {
             Self::NotARecipient => ("您不是需要核验的救助对象", "Not a recipient"),
             Self::VerifierUnavailable => ("人脸核验服务繁忙", "Verifier unavailable"),
             Self::VerifierError => ("人脸核验服务出现问题", "Verifier error"),
+            Self::SyncCursorExpired => ("同步位置已过期", "Sync cursor expired"),
         };
         Text { zh, en }
     }
@@ -481,6 +486,10 @@ impl ErrorCode {
                 "人脸核验服务暂时出现问题,请稍后再试,或联系社区工作人员上门协助核验。",
                 "The face-verification service failed; try again later, or ask your community for a home visit.",
             ),
+            Self::SyncCursorExpired => (
+                "本机上次同步距今太久,服务器已不保留其间的删除记录:请先上传未同步的操作,再清空本地数据从头完整同步(cursor=0)。",
+                "This phone last synced too long ago: push what is unsent, then clear local data and sync afresh from cursor=0.",
+            ),
         };
         Text { zh, en }
     }
@@ -504,7 +513,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 52] = [
+    pub const ALL: [Self; 53] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -557,6 +566,7 @@ impl ErrorCode {
         Self::NotARecipient,
         Self::VerifierUnavailable,
         Self::VerifierError,
+        Self::SyncCursorExpired,
     ];
 }
 

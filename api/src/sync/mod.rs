@@ -7,10 +7,15 @@
 //! transaction, so a crash never leaves an op applied without its answer.
 //!
 //! - [`push`]: the batch, sequence order, duplicates, gaps; [`apply`]: one op, by entity;
-//! - [`conflicts`]: the queue and its resolution; [`model`], [`routes`].
+//! - [`conflicts`]: the queue and its resolution;
+//! - [`changes`]: the server's change sequence; [`pull`]: what a phone pulls from it, a page at a
+//!   time, with tombstones;
+//! - [`model`], [`routes`].
 
 pub mod apply;
+pub mod changes;
 pub mod conflicts;
 pub mod model;
+pub mod pull;
 pub mod push;
 pub mod routes;

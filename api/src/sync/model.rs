@@ -200,3 +200,76 @@ pub struct ResolveIn {
     /// 2 to 500 characters.
     pub note: String,
 }
+
+/// The most changes one pull page may carry.
+pub const MAX_PULL: u64 = 1000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PullQuery {
+    /// `cursor` of the previous page or pull, as given (opaque); none for a full sync.
+    #[param(max_length = 40)]
+    pub cursor: Option<String>,
+    /// 1 to 1000 changes, default 500.
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PulledKind {
+    /// An application with its items, members (ID numbers masked), documents and signatures.
+    Application,
+    /// A check-in period of a recipient of the community (done, missed, pending).
+    CheckinPeriod,
+    /// A home visit owed to a recipient of the community.
+    CheckinTask,
+    /// An aid item of the catalog.
+    AidItem,
+    Region,
+}
+
+impl PulledKind {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "application" => Self::Application,
+            "checkin_period" => Self::CheckinPeriod,
+            "checkin_task" => Self::CheckinTask,
+            "aid_item" => Self::AidItem,
+            "region" => Self::Region,
+            _ => return None,
+        })
+    }
+}
+
+/// One record as it is now, or its tombstone (`deleted`, no record).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeOut {
+    /// The record's place in the server's change sequence.
+    pub seq: i64,
+    pub entity: PulledKind,
+    /// The record's id (a UUID, or the code of an aid item or region).
+    pub id: String,
+    /// The record was deleted: drop it from the phone.
+    pub deleted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<crate::applications::model::ApplicationOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkin_period: Option<crate::checkins::model::StaffPeriodOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkin_task: Option<crate::checkins::model::TaskOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aid_item: Option<crate::catalog::model::AidItemOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<crate::regions::model::RegionOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PullOut {
+    /// Send as `cursor` next time (opaque).
+    pub cursor: String,
+    /// More changes wait: pull again at once with the new cursor.
+    pub more: bool,
+    pub changes: Vec<ChangeOut>,
+}

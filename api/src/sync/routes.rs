@@ -1,8 +1,10 @@
 use actix_web::{get, post, web};
 use uuid::Uuid;
 
-use super::model::{ConflictOut, ConflictQuery, PushIn, PushOut, ResolveIn, StatusOut, StatusQuery};
-use super::{conflicts, push};
+use super::model::{
+    ConflictOut, ConflictQuery, PullOut, PullQuery, PushIn, PushOut, ResolveIn, StatusOut, StatusQuery,
+};
+use super::{conflicts, pull, push};
 use crate::auth::principal::{Authorized, HelpersOnly, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::JsonBody;
@@ -34,6 +36,31 @@ pub async fn sync_push(
     body: JsonBody<PushIn>,
 ) -> Result<web::Json<PushOut>, ApiError> {
     Ok(web::Json(push::push(&state, &caller.principal, body.0).await?))
+}
+
+/// The changes a helper's phone may hold, in order of the server's change sequence, a page at a
+/// time: their community's applications (ID numbers masked), check-in periods and home-visit
+/// tasks, the aid items and the regions, each as it is now, or as a tombstone (`deleted`).
+/// Without a cursor: a full sync (no tombstones). Pull again with the returned `cursor` while
+/// `more` is true; later, pull with the last cursor to get what changed since.
+#[utoipa::path(
+    tag = "sync",
+    security(("bearer" = [])),
+    params(PullQuery),
+    responses(
+        (status = 200, description = "A page of changes", body = PullOut),
+        (status = 400, description = "A cursor this server does not write, or a limit out of 1 to 1000 (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a helper", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The cursor is older than the kept deletions, or not this server's (`SYNC_CURSOR_EXPIRED`): push what is unsent, then sync afresh without a cursor", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/sync/pull")]
+pub async fn sync_pull(
+    state: SharedState,
+    caller: Authorized<HelpersOnly>,
+    query: web::Query<PullQuery>,
+) -> Result<web::Json<PullOut>, ApiError> {
+    Ok(web::Json(pull::pull(&state, &caller.principal, &query).await?))
 }
 
 /// What the server has applied from a device: after a lost answer, resend from `applied_seq + 1`.

@@ -23,3 +23,4 @@ mod service_points;
 mod sqlite;
 mod supervision;
 mod sync;
+mod sync_pull;

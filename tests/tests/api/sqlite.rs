@@ -40,3 +40,29 @@ async fn the_application_flow_works_on_the_embedded_default() {
     let (second, _) = app.ready_draft(&resident, "500199001001", 1).await;
     tests::problem(app.submit(&resident, &second).await, 409, "DUPLICATE_APPLICATION").await;
 }
+
+#[tokio::test]
+async fn a_helper_pulls_what_changed_on_the_embedded_default() {
+    let app = TestApp::spawn_sqlite().await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let id = uuid::Uuid::now_v7().to_string();
+    let body = serde_json::json!({"id": id, "community_code": "500199001001", "items": ["dibao"],
+                                  "contact_phone": "13800138000", "household": {}});
+    assert_eq!(app.create_application(&helper, &body).await.status(), 201);
+    let full: Value = app.get_as("/api/v1/sync/pull", Some(&helper)).await.json().await.unwrap();
+    let changes = full["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 13 + 6 + 1, "{full}");
+    let pulled = changes.iter().find(|c| c["entity"] == "application").unwrap();
+    assert_eq!((pulled["id"].as_str(), pulled["application"]["id"].as_str()), (Some(id.as_str()), Some(id.as_str())));
+
+    let member =
+        serde_json::json!({"name": "张秀英", "relation": "self", "id_number": tests::id_number("19500317", 3)});
+    assert_eq!(app.put_member(&helper, &id, &uuid::Uuid::now_v7().to_string(), &member).await.status(), 201);
+    let cursor = full["cursor"].as_str().unwrap();
+    let next: Value =
+        app.get_as(&format!("/api/v1/sync/pull?cursor={cursor}"), Some(&helper)).await.json().await.unwrap();
+    let changes = next["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{next}");
+    assert_eq!(changes[0]["application"]["members"].as_array().map(Vec::len), Some(1));
+}
