@@ -2,6 +2,8 @@
 //! push's transaction for that op. The services' own checks decide `rejected`; a record changed
 //! on the server since the op's base version (by anyone but this device) is a `conflict`.
 
+use std::collections::HashMap;
+
 use entity::{application, sync_op};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde::de::DeserializeOwned;
@@ -48,11 +50,18 @@ impl From<sea_orm::DbErr> for Failure {
     }
 }
 
+/// The pushing device, and the application versions its ops applied so far in this batch (not
+/// yet in `sync_ops`, which the batch writes at its end).
+pub struct Device {
+    pub id: Uuid,
+    pub versions: HashMap<Uuid, i32>,
+}
+
 pub async fn apply(
     txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
-    device: Uuid,
+    device: &Device,
     op: &OpIn,
 ) -> Result<Applied, Failure> {
     match (op.entity, op.op) {
@@ -110,7 +119,7 @@ fn applied(row: &application::Model) -> Applied {
 async fn editable(
     txn: &DatabaseTransaction,
     principal: &Principal,
-    device: Uuid,
+    device: &Device,
     id: Uuid,
     base: Option<i32>,
 ) -> Result<application::Model, Failure> {
@@ -122,12 +131,12 @@ async fn editable(
     let base = base.ok_or_else(|| {
         rejected("base_version", "请注明该操作所基于的申请版本", "Give the application version this op was made on")
     })?;
-    if app.version == base {
+    if app.version == base || device.versions.get(&id) == Some(&app.version) {
         return Ok(app);
     }
     // Changes this device made itself since `base` are not a conflict.
     let own = sync_op::Entity::find()
-        .filter(sync_op::Column::DeviceId.eq(device))
+        .filter(sync_op::Column::DeviceId.eq(device.id))
         .filter(sync_op::Column::ApplicationId.eq(id))
         .filter(sync_op::Column::Outcome.eq("applied"))
         .order_by_desc(sync_op::Column::Seq)

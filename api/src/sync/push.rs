@@ -2,17 +2,22 @@
 //! the same content → `duplicate` with the first answer; the same op id with other content →
 //! `conflict` (`OP_ID_REUSED`, nothing overwritten); a sequence number past the next expected one
 //! → `retry_later` (`SEQUENCE_GAP`, with the expected number) for it and every later op of the
-//! batch; otherwise applied in its own transaction together with its answer and the device's
-//! new sequence (a guarded update, so two pushes of one device cannot both advance it).
+//! batch; otherwise applied in a savepoint of the batch's one transaction (a refused op's writes
+//! are undone, the rest stay). The answers, the kept conflicts and the device's new sequence are
+//! written in the same transaction, so a crash anywhere leaves the whole batch unapplied and the
+//! resend applies it; the device's row is locked for the batch, so two pushes of one phone take
+//! turns.
+
+use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{sync_conflict, sync_device, sync_op};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::apply::{self, Applied, Failure};
+use super::apply::{self, Applied, Device, Failure};
 use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut};
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
@@ -52,14 +57,47 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
     let device = device(state, principal, input.device_id).await?;
     let mut ops = input.ops;
     ops.sort_by_key(|op| op.seq);
-    let mut expected = device.last_seq + 1;
+    let hashes = ops.iter().map(content_hash).collect::<Result<Vec<_>, _>>()?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    // The device's row is locked for the batch: two pushes of one phone take turns, and the
+    // second sees the first's ops as seen.
+    sync_device::Entity::update_many()
+        .col_expr(sync_device::Column::UpdatedAt, Expr::value(now))
+        .filter(sync_device::Column::DeviceId.eq(device))
+        .exec(&txn)
+        .await?;
+    let start = sync_device::Entity::find_by_id(device)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("a registered device vanished"))?
+        .last_seq;
+    let seen: HashMap<Uuid, sync_op::Model> = sync_op::Entity::find()
+        .filter(sync_op::Column::OpId.is_in(ops.iter().map(|op| op.op_id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|op| (op.op_id, op))
+        .collect();
+    let mut expected = start + 1;
     let mut blocked: Option<&'static str> = None;
     let mut results = Vec::with_capacity(ops.len());
-    for op in &ops {
-        let hash = content_hash(op)?;
-        if let Some(seen) = sync_op::Entity::find_by_id(op.op_id).one(&state.db).await? {
-            results.push(if seen.content_sha256 == hash && seen.device_id == device.device_id {
-                duplicate(op, &seen)
+    let mut record = Record::default();
+    let mut own = Device { id: device, versions: HashMap::new() };
+    let mut in_batch: HashMap<Uuid, &str> = HashMap::new();
+    for (op, hash) in ops.iter().zip(&hashes) {
+        if let Some(first) = in_batch.insert(op.op_id, hash) {
+            // The same op id twice in one batch: its first answer stands.
+            results.push(if first == hash {
+                refused(op, Outcome::Duplicate, "DUPLICATE_IN_BATCH", "该操作在本批中重复出现,已按第一次处理。")
+            } else {
+                refused(op, Outcome::Conflict, "OP_ID_REUSED", "该操作编号已用于另一项内容,请为新操作生成新编号。")
+            });
+            continue;
+        }
+        if let Some(seen) = seen.get(&op.op_id) {
+            results.push(if &seen.content_sha256 == hash && seen.device_id == device {
+                duplicate(op, seen)
             } else {
                 refused(op, Outcome::Conflict, "OP_ID_REUSED", "该操作编号已用于另一项内容,请为新操作生成新编号。")
             });
@@ -78,9 +116,13 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             results.push(retry(op, "SEQUENCE_GAP", expected));
             continue;
         }
-        match one(state, principal, device.device_id, op, &hash).await? {
-            Some(result) => {
+        match one(&txn, state, principal, &own, op).await? {
+            Some((result, application_id, conflict)) => {
                 expected += 1;
+                if let (Some(app), Some(version)) = (application_id, result.version) {
+                    own.versions.insert(app, version);
+                }
+                record.add(principal, device, op, hash, &result, application_id, conflict, now)?;
                 results.push(result);
             }
             None => {
@@ -89,25 +131,111 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             }
         }
     }
-    Ok(PushOut { device_id: device.device_id, applied_seq: expected - 1, results })
+    record.save(&txn).await?;
+    sync_device::Entity::update_many()
+        .col_expr(sync_device::Column::LastSeq, Expr::value(expected - 1))
+        .filter(sync_device::Column::DeviceId.eq(device))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(PushOut { device_id: device, applied_seq: expected - 1, results })
 }
 
-/// Applies and records one op; `None` when it must be sent again later (nothing was kept).
+/// What one answered op leaves, kept for the batch's few multi-row inserts.
+#[derive(Default)]
+struct Record {
+    ops: Vec<sync_op::ActiveModel>,
+    conflicts: Vec<sync_conflict::ActiveModel>,
+}
+
+impl Record {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        principal: &Principal,
+        device: Uuid,
+        op: &OpIn,
+        hash: &str,
+        result: &OpResult,
+        application_id: Option<Uuid>,
+        conflict: Option<(&'static str, Option<Box<entity::application::Model>>)>,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let outcome = match result.outcome {
+            Outcome::Applied => "applied",
+            Outcome::Conflict => "conflict",
+            _ => "rejected",
+        };
+        self.ops.push(sync_op::ActiveModel {
+            op_id: Set(op.op_id),
+            device_id: Set(device),
+            seq: Set(op.seq),
+            account_id: Set(principal.account_id),
+            entity: Set(op.entity.as_str().to_owned()),
+            entity_id: Set(op.entity_id),
+            application_id: Set(application_id),
+            op: Set(op.op.as_str().to_owned()),
+            content_sha256: Set(hash.to_owned()),
+            outcome: Set(outcome.to_owned()),
+            result: Set(serde_json::to_value(result).map_err(ApiError::internal)?),
+            created_at: Set(now),
+        });
+        if let Some((code, application)) = conflict {
+            self.conflicts.push(sync_conflict::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                op_id: Set(op.op_id),
+                account_id: Set(principal.account_id),
+                community_code: Set(application.as_ref().map(|a| a.community_code.clone())),
+                entity: Set(op.entity.as_str().to_owned()),
+                entity_id: Set(op.entity_id),
+                code: Set(code.to_owned()),
+                base_version: Set(op.base_version),
+                server_version: Set(application.as_ref().map(|a| a.version)),
+                payload: Set(serde_json::to_value(op).map_err(ApiError::internal)?),
+                status: Set("open".to_owned()),
+                resolution: Set(None),
+                note: Set(None),
+                resolved_by: Set(None),
+                resolved_at: Set(None),
+                created_at: Set(now),
+            });
+        }
+        Ok(())
+    }
+
+    async fn save(self, txn: &DatabaseTransaction) -> Result<(), ApiError> {
+        // Rows per statement well under PostgreSQL's 65,535 bind parameters (12 columns each).
+        for chunk in self.ops.chunks(1000) {
+            sync_op::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        for chunk in self.conflicts.chunks(1000) {
+            sync_conflict::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        Ok(())
+    }
+}
+
+type Answered = (OpResult, Option<Uuid>, Option<(&'static str, Option<Box<entity::application::Model>>)>);
+
+/// Applies one op inside a savepoint of the batch's transaction: its answer, the application it
+/// touched, and the conflict to keep; `None` when it must be sent again later (nothing kept).
 async fn one(
+    txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
-    device: Uuid,
+    device: &Device,
     op: &OpIn,
-    hash: &str,
-) -> Result<Option<OpResult>, ApiError> {
-    let txn = state.db.begin().await?;
-    let (result, application_id, conflict) = match apply::apply(&txn, state, principal, device, op).await {
+) -> Result<Option<Answered>, ApiError> {
+    let savepoint = txn.begin().await?;
+    let answered = match apply::apply(&savepoint, state, principal, device, op).await {
         Ok(Applied { application_id, version, server }) => {
+            savepoint.commit().await?;
             let result = OpResult { version: Some(version), server: Some(server), ..base(op, Outcome::Applied) };
-            (result, Some(application_id), None)
+            return Ok(Some((result, Some(application_id), None)));
         }
         Err(Failure::RetryLater(err)) => {
             tracing::warn!(error = ?err, op_id = %op.op_id, "a pushed op could not be applied now");
+            savepoint.rollback().await?;
             return Ok(None);
         }
         Err(Failure::Rejected(err)) => {
@@ -133,67 +261,13 @@ async fn one(
             (result, None, Some((code, application)))
         }
     };
-    let now = Utc::now();
-    let advanced = sync_device::Entity::update_many()
-        .col_expr(sync_device::Column::LastSeq, Expr::value(op.seq))
-        .col_expr(sync_device::Column::UpdatedAt, Expr::value(now))
-        .filter(sync_device::Column::DeviceId.eq(device))
-        .filter(sync_device::Column::LastSeq.eq(op.seq - 1))
-        .exec(&txn)
-        .await?;
-    if advanced.rows_affected != 1 {
-        // Another push of this device got there first: this one answers `retry_later`.
-        return Ok(None);
-    }
-    let outcome = match result.outcome {
-        Outcome::Applied => "applied",
-        Outcome::Conflict => "conflict",
-        _ => "rejected",
-    };
-    sync_op::Entity::insert(sync_op::ActiveModel {
-        op_id: Set(op.op_id),
-        device_id: Set(device),
-        seq: Set(op.seq),
-        account_id: Set(principal.account_id),
-        entity: Set(op.entity.as_str().to_owned()),
-        entity_id: Set(op.entity_id),
-        application_id: Set(application_id),
-        op: Set(op.op.as_str().to_owned()),
-        content_sha256: Set(hash.to_owned()),
-        outcome: Set(outcome.to_owned()),
-        result: Set(serde_json::to_value(&result).map_err(ApiError::internal)?),
-        created_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    if let Some((code, application)) = conflict {
-        sync_conflict::Entity::insert(sync_conflict::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            op_id: Set(op.op_id),
-            account_id: Set(principal.account_id),
-            community_code: Set(application.as_ref().map(|a| a.community_code.clone())),
-            entity: Set(op.entity.as_str().to_owned()),
-            entity_id: Set(op.entity_id),
-            code: Set(code.to_owned()),
-            base_version: Set(op.base_version),
-            server_version: Set(application.as_ref().map(|a| a.version)),
-            payload: Set(serde_json::to_value(op).map_err(ApiError::internal)?),
-            status: Set("open".to_owned()),
-            resolution: Set(None),
-            note: Set(None),
-            resolved_by: Set(None),
-            resolved_at: Set(None),
-            created_at: Set(now),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(Some(result))
+    // Whatever a refused op wrote is undone; its answer is kept with the batch.
+    savepoint.rollback().await?;
+    Ok(Some(answered))
 }
 
 /// The device, registered to the caller on first use; another account's device is refused.
-async fn device(state: &AppState, principal: &Principal, id: Uuid) -> Result<sync_device::Model, ApiError> {
+async fn device(state: &AppState, principal: &Principal, id: Uuid) -> Result<Uuid, ApiError> {
     let row = sync_device::ActiveModel {
         device_id: Set(id),
         account_id: Set(principal.account_id),
@@ -208,6 +282,7 @@ async fn device(state: &AppState, principal: &Principal, id: Uuid) -> Result<syn
         .one(&state.db)
         .await?
         .filter(|d| d.account_id == principal.account_id)
+        .map(|d| d.device_id)
         .ok_or_else(|| {
             ApiError::new(ErrorCode::Forbidden).with_detail(Message::new(
                 "该设备编号已登记在另一个账号下,请在本机重新生成设备编号。",

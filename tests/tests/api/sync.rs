@@ -82,6 +82,12 @@ async fn a_batch_sent_twice_is_applied_once_and_answered_the_same() {
         (Some("conflict"), Some("OP_ID_REUSED"))
     );
     assert_eq!(app.application(&helper, &id).await["note"], "邻居代述:老人独居");
+
+    // One op twice in one batch (a phone's queue written twice): applied once.
+    let twice = update(4, &id, 3, "同批重复");
+    let body = push(&app, &helper, &device, &[twice.clone(), twice]).await;
+    assert_eq!(outcomes(&body), ["applied", "duplicate"], "{body}");
+    assert_eq!(app.application(&helper, &id).await["version"], 4);
 }
 
 #[tokio::test]
