@@ -513,11 +513,16 @@ pub struct SyncSettings {
     /// Days a deletion is kept for phones to pull; a phone that last synced before that syncs
     /// afresh (its cursor gets 410).
     pub tombstone_retention_days: u32,
+    /// Largest chunk of a resumable upload, in bytes.
+    pub upload_chunk_max_bytes: usize,
+    /// Hours an upload may stay unfinished, or finished but not linked by a pushed operation,
+    /// before the job deletes it.
+    pub upload_expiry_hours: u32,
 }
 
 impl Default for SyncSettings {
     fn default() -> Self {
-        Self { tombstone_retention_days: 30 }
+        Self { tombstone_retention_days: 30, upload_chunk_max_bytes: 4 * 1024 * 1024, upload_expiry_hours: 72 }
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::state::SharedState;
-use crate::{checkins, notifications, progress, supervision, sync};
+use crate::{checkins, notifications, progress, supervision, sync, uploads};
 
 pub fn spawn(state: SharedState) {
     if !state.notifier.is_configured() {
@@ -52,6 +52,11 @@ pub fn spawn(state: SharedState) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "sync tombstones past their retention deleted"),
                 Err(err) => tracing::warn!(error = %err, "sync tombstone purge failed; retrying on the next tick"),
+            }
+            match uploads::service::expire(&state, Utc::now()).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "unfinished or unlinked uploads past their expiry deleted"),
+                Err(err) => tracing::warn!(error = %err, "upload expiry failed; retrying on the next tick"),
             }
             match checkins::jobs::purge_selfies(&state, Utc::now()).await {
                 Ok(0) => {}

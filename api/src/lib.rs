@@ -36,5 +36,6 @@ pub mod state;
 pub mod supervision;
 pub mod sync;
 pub mod telemetry;
+pub mod uploads;
 
 pub use startup::{Application, StartupError};

@@ -4,7 +4,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     accounts, applications, auth, authorizations, calendar, catalog, checkins, documents, health, precheck, progress,
-    regions, reviews, service_points, supervision, sync,
+    regions, reviews, service_points, supervision, sync, uploads,
 };
 
 /// Routes are matched in this order, a pattern at a time: the hottest reads come first (the
@@ -89,5 +89,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(sync::routes::sync_pull)
         .service(sync::routes::sync_status)
         .service(sync::routes::list_sync_conflicts)
-        .service(sync::routes::resolve_sync_conflict);
+        .service(sync::routes::resolve_sync_conflict)
+        .service(uploads::routes::create_upload)
+        .service(uploads::routes::upload_offset)
+        .service(uploads::routes::append_chunk)
+        .service(uploads::routes::append_chunk_by_post);
 }

@@ -34,4 +34,6 @@ pub mod sync_change;
 pub mod sync_conflict;
 pub mod sync_device;
 pub mod sync_op;
+pub mod upload;
+pub mod upload_chunk;
 pub mod work_day;

@@ -19,6 +19,7 @@ mod m20261202_000001_review;
 mod m20261203_000001_checkins;
 mod m20261204_000001_sync;
 mod m20261205_000001_sync_changes;
+mod m20261205_000002_uploads;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_checkins::Migration),
             Box::new(m20261204_000001_sync::Migration),
             Box::new(m20261205_000001_sync_changes::Migration),
+            Box::new(m20261205_000002_uploads::Migration),
         ]
     }
 }

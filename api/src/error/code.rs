@@ -117,6 +117,10 @@ pub enum ErrorCode {
     VerifierError,
     /// A sync cursor older than the kept deletions, or one this server never gave: sync afresh.
     SyncCursorExpired,
+    /// A chunk sent at another offset than the upload has reached; see `Upload-Offset`.
+    UploadOffsetMismatch,
+    /// The finished upload's bytes do not have the SHA-256 declared when it was created.
+    UploadChecksumMismatch,
 }
 
 /// Text in the two languages the API speaks.
@@ -169,6 +173,8 @@ impl ErrorCode {
             Self::VerifierUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::VerifierError => StatusCode::BAD_GATEWAY,
             Self::SyncCursorExpired => StatusCode::GONE,
+            Self::UploadOffsetMismatch => StatusCode::CONFLICT,
+            Self::UploadChecksumMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -231,6 +237,8 @@ impl ErrorCode {
             Self::VerifierUnavailable => "VERIFIER_UNAVAILABLE",
             Self::VerifierError => "VERIFIER_ERROR",
             Self::SyncCursorExpired => "SYNC_CURSOR_EXPIRED",
+            Self::UploadOffsetMismatch => "UPLOAD_OFFSET_MISMATCH",
+            Self::UploadChecksumMismatch => "UPLOAD_CHECKSUM_MISMATCH",
         }
     }
 
@@ -290,6 +298,8 @@ impl ErrorCode {
             Self::VerifierUnavailable => ("人脸核验服务繁忙", "Verifier unavailable"),
             Self::VerifierError => ("人脸核验服务出现问题", "Verifier error"),
             Self::SyncCursorExpired => ("同步位置已过期", "Sync cursor expired"),
+            Self::UploadOffsetMismatch => ("上传位置不一致", "Upload offset mismatch"),
+            Self::UploadChecksumMismatch => ("文件校验不一致", "Upload checksum mismatch"),
         };
         Text { zh, en }
     }
@@ -490,6 +500,14 @@ impl ErrorCode {
                 "本机上次同步距今太久,服务器已不保留其间的删除记录:请先上传未同步的操作,再清空本地数据从头完整同步(cursor=0)。",
                 "This phone last synced too long ago: push what is unsent, then clear local data and sync afresh from cursor=0.",
             ),
+            Self::UploadOffsetMismatch => (
+                "服务器已收到的位置与本次发送的不一致:请先查询已收到的位置(HEAD),再从该位置继续上传。",
+                "The server has received up to another offset: ask for it (HEAD) and continue from there.",
+            ),
+            Self::UploadChecksumMismatch => (
+                "收到的文件与创建上传时声明的校验值不一致,已清空本次上传:请从头重新上传该照片。",
+                "The received file does not match the declared SHA-256; the upload was reset: send the photo again from the start.",
+            ),
         };
         Text { zh, en }
     }
@@ -513,7 +531,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 53] = [
+    pub const ALL: [Self; 55] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -567,6 +585,8 @@ impl ErrorCode {
         Self::VerifierUnavailable,
         Self::VerifierError,
         Self::SyncCursorExpired,
+        Self::UploadOffsetMismatch,
+        Self::UploadChecksumMismatch,
     ];
 }
 

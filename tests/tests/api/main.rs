@@ -24,3 +24,4 @@ mod sqlite;
 mod supervision;
 mod sync;
 mod sync_pull;
+mod uploads;

@@ -1,0 +1,228 @@
+//! Resumable uploads: a photo sent in chunks over a connection cut at an arbitrary byte, resumed
+//! from the offset the server reports; a wrong offset, a wrong checksum, and who may not touch it.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tests::{TestApp, problem};
+use tokio::io::AsyncWriteExt;
+use uuid::Uuid;
+
+fn photo() -> Vec<u8> {
+    tests::jpeg_bytes(7)
+}
+
+fn checksum(bytes: &[u8]) -> String {
+    format!("sha256 {}", STANDARD.encode(Sha256::digest(bytes)))
+}
+
+async fn create(app: &TestApp, token: &str, id: Uuid, bytes: &[u8]) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", bytes.len().to_string())
+        .header("Upload-Checksum", checksum(bytes))
+        .header("Upload-Metadata", format!("id {}", STANDARD.encode(id.to_string())))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn patch(app: &TestApp, token: &str, id: Uuid, offset: usize, chunk: &[u8]) -> reqwest::Response {
+    app.client
+        .patch(app.url(&format!("/api/v1/uploads/{id}")))
+        .bearer_auth(token)
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", offset.to_string())
+        .body(chunk.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn offset(app: &TestApp, token: &str, id: Uuid) -> (u16, Option<String>) {
+    let response = app.client.head(app.url(&format!("/api/v1/uploads/{id}"))).bearer_auth(token).send().await.unwrap();
+    let offset = response.headers().get("upload-offset").map(|v| v.to_str().unwrap().to_owned());
+    (response.status().as_u16(), offset)
+}
+
+/// Sends a chunk's headers and only `sent` of its bytes, then drops the connection.
+async fn cut_chunk(app: &TestApp, token: &str, id: Uuid, offset: usize, chunk: &[u8], sent: usize) {
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "PATCH /api/v1/uploads/{id} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/offset+octet-stream\r\nUpload-Offset: {offset}\r\nContent-Length: {}\r\n\r\n",
+        chunk.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&chunk[..sent]).await.unwrap();
+    stream.shutdown().await.unwrap();
+    drop(stream);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+}
+
+#[tokio::test]
+async fn an_upload_cut_at_an_arbitrary_byte_resumes_from_the_offset_the_server_reports() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let bytes = photo();
+    let id = Uuid::now_v7();
+    let created = create(&app, &helper, id, &bytes).await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["location"], format!("/api/v1/uploads/{id}").as_str());
+    assert_eq!(created.headers()["upload-offset"], "0");
+    // The phone did not hear the answer and creates again: the same upload.
+    let again = create(&app, &helper, id, &bytes).await;
+    assert_eq!(again.status(), 200);
+
+    let first = 1000;
+    assert_eq!(patch(&app, &helper, id, 0, &bytes[..first]).await.status(), 204);
+    // The next chunk is cut 777 bytes in: nothing of it is kept.
+    cut_chunk(&app, &helper, id, first, &bytes[first..], 777).await;
+    assert_eq!(offset(&app, &helper, id).await, (200, Some(first.to_string())));
+    // A chunk at the wrong offset is refused with where the upload stands.
+    let body =
+        problem(patch(&app, &helper, id, first + 777, &bytes[first + 777..]).await, 409, "UPLOAD_OFFSET_MISMATCH")
+            .await;
+    assert_eq!(body["current"]["offset"], first);
+    // The rest, by POST with the method override (clients that cannot send PATCH).
+    let rest = app
+        .client
+        .post(app.url(&format!("/api/v1/uploads/{id}")))
+        .bearer_auth(&helper)
+        .header("X-HTTP-Method-Override", "PATCH")
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", first.to_string())
+        .body(bytes[first..].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.status(), 204);
+    assert_eq!(rest.headers()["upload-offset"], bytes.len().to_string().as_str());
+    let done: Value = create(&app, &helper, id, &bytes).await.json().await.unwrap();
+    assert_eq!(done["complete"], true, "{done}");
+    let stored = app.state.storage.get(&format!("uploads/{id}/file")).await.unwrap();
+    assert_eq!(stored, bytes, "the file is put together byte for byte");
+}
+
+#[tokio::test]
+async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
+    let app = TestApp::spawn_with(|s| s.sync.upload_chunk_max_bytes = 4096).await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let bytes = photo();
+    let id = Uuid::now_v7();
+    let mut declared = bytes.clone();
+    declared[10] ^= 0xff;
+    let created = app
+        .client
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(&helper)
+        .header("Upload-Length", bytes.len().to_string())
+        .header("Upload-Checksum", checksum(&declared))
+        .header("Upload-Metadata", format!("id {}", STANDARD.encode(id.to_string())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let mut at = 0;
+    let mut last = None;
+    for chunk in bytes.chunks(4096) {
+        last = Some(patch(&app, &helper, id, at, chunk).await);
+        at += chunk.len();
+    }
+    let body = problem(last.unwrap(), 422, "UPLOAD_CHECKSUM_MISMATCH").await;
+    assert!(body["detail"].as_str().unwrap().contains("重新上传"), "{body}");
+    assert_eq!(offset(&app, &helper, id).await, (200, Some("0".to_owned())), "the upload starts over");
+
+    // Too large a chunk; past the declared length; not a chunk; no offset.
+    problem(patch(&app, &helper, id, 0, &vec![0; 4097]).await, 413, "PAYLOAD_TOO_LARGE").await;
+    let small = Uuid::now_v7();
+    assert_eq!(create(&app, &helper, small, b"tiny").await.status(), 201);
+    problem(patch(&app, &helper, small, 0, b"tiny!").await, 413, "PAYLOAD_TOO_LARGE").await;
+    let wrong_type = app
+        .client
+        .patch(app.url(&format!("/api/v1/uploads/{small}")))
+        .bearer_auth(&helper)
+        .header("Content-Type", "application/json")
+        .header("Upload-Offset", "0")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    problem(wrong_type, 415, "UNSUPPORTED_MEDIA_TYPE").await;
+    let no_offset = app
+        .client
+        .patch(app.url(&format!("/api/v1/uploads/{small}")))
+        .bearer_auth(&helper)
+        .header("Content-Type", "application/offset+octet-stream")
+        .body("tiny")
+        .send()
+        .await
+        .unwrap();
+    let body = problem(no_offset, 400, "BAD_REQUEST").await;
+    assert_eq!(body["errors"][0]["field"], "Upload-Offset");
+    let no_override = app
+        .client
+        .post(app.url(&format!("/api/v1/uploads/{small}")))
+        .bearer_auth(&helper)
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", "0")
+        .body("tiny")
+        .send()
+        .await
+        .unwrap();
+    problem(no_override, 400, "BAD_REQUEST").await;
+    let no_checksum = app
+        .client
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(&helper)
+        .header("Upload-Length", "10")
+        .send()
+        .await
+        .unwrap();
+    let body = problem(no_checksum, 400, "BAD_REQUEST").await;
+    assert_eq!(body["errors"][0]["field"], "Upload-Checksum");
+    let huge = app
+        .client
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(&helper)
+        .header("Upload-Length", (100 * 1024 * 1024).to_string())
+        .header("Upload-Checksum", checksum(b"x"))
+        .send()
+        .await
+        .unwrap();
+    problem(huge, 413, "PAYLOAD_TOO_LARGE").await;
+    // The same id for another file.
+    problem(create(&app, &helper, small, b"other").await, 409, "CONFLICT").await;
+}
+
+#[tokio::test]
+async fn only_the_uploader_touches_an_upload_and_unfinished_ones_expire() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let bytes = photo();
+    let id = Uuid::now_v7();
+    assert_eq!(create(&app, &helper, id, &bytes).await.status(), 201);
+    assert_eq!(patch(&app, &helper, id, 0, &bytes[..100]).await.status(), 204);
+
+    let other = app.token("demo-helper-b").await;
+    assert_eq!(offset(&app, &other, id).await.0, 404);
+    problem(patch(&app, &other, id, 100, &bytes[100..]).await, 404, "NOT_FOUND").await;
+    let resident = app.resident_token("upload-stranger").await;
+    assert_eq!(offset(&app, &resident, id).await.0, 404);
+    let reviewer = app.token("demo-reviewer").await;
+    problem(create(&app, &reviewer, Uuid::now_v7(), &bytes).await, 403, "FORBIDDEN").await;
+    let anonymous = app.client.post(app.url("/api/v1/uploads")).send().await.unwrap();
+    problem(anonymous, 401, "UNAUTHENTICATED").await;
+
+    // Three days later the unfinished upload and its chunk are gone.
+    let later = chrono::Utc::now() + chrono::Duration::hours(73);
+    assert_eq!(api::uploads::service::expire(&app.state, later).await.unwrap(), 1);
+    assert_eq!(offset(&app, &helper, id).await.0, 404);
+}
