@@ -9,3 +9,8 @@ pub mod photos;
 pub mod routes;
 pub mod service;
 pub mod sniff;
+
+use sniff::FileKind;
+
+/// What a document upload may be (a signature only a PNG).
+pub const DOCUMENT_KINDS: [FileKind; 4] = [FileKind::Jpeg, FileKind::Png, FileKind::Webp, FileKind::Pdf];

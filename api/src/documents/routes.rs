@@ -2,6 +2,7 @@ use actix_multipart::Multipart;
 use actix_web::{HttpResponse, delete, get, post};
 use uuid::Uuid;
 
+use super::DOCUMENT_KINDS;
 use super::model::{ContentQuery, ReuseIn, UploadForm, WalletOut};
 use super::service::{self, NewDocument};
 use super::sniff::{FileKind, sniff};
@@ -14,8 +15,6 @@ use crate::error::{ApiError, FieldError, Message, Problem};
 use crate::http::{JsonBody, multipart};
 use crate::imaging::ink;
 use crate::state::SharedState;
-
-const DOCUMENT_KINDS: [FileKind; 4] = [FileKind::Jpeg, FileKind::Png, FileKind::Webp, FileKind::Pdf];
 
 /// Upload a document photo (or PDF) to a draft, as `multipart/form-data` the way `wx.uploadFile`
 /// sends it: the file in field `file`, and `type`, optional `member_id` and `id` as form fields.

@@ -5,7 +5,8 @@
 use chrono::{Datelike, Utc};
 use entity::{application_document, document, household_member};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -165,7 +166,7 @@ fn heic_refused() -> ApiError {
 /// Attaches `doc` to the draft as `doc_type` (for `member_id`). An ID photo replaces the earlier
 /// one of the same side for the same member: a retake, not a second card.
 pub async fn attach(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     scope: &ScopedApplication,
     doc: &document::Model,
     doc_type: DocumentType,
@@ -208,7 +209,7 @@ pub async fn attach(
 
 /// The member a document is for must be one of the application's (checked before anything is stored).
 pub async fn check_member(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &ScopedApplication,
     member_id: Option<Uuid>,
 ) -> Result<(), ApiError> {

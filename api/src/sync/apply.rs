@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
-use entity::{application, sync_op};
+use entity::{application, sync_op, upload};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -15,6 +17,8 @@ use crate::applications::model::{ApplicationIn, ApplicationUpdateIn, MemberIn};
 use crate::applications::scoped::may_read;
 use crate::applications::{ScopedApplication, members, service};
 use crate::auth::principal::Principal;
+use crate::catalog::model::DocumentType;
+use crate::documents::{self, DOCUMENT_KINDS, service::NewDocument, service::check_member};
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::state::AppState;
 
@@ -33,6 +37,8 @@ pub enum Failure {
     Conflict { code: &'static str, application: Option<Box<application::Model>> },
     /// Not the op's fault (the database, a dependency): send it again later.
     RetryLater(ApiError),
+    /// Something the op needs has not arrived yet (its photo's upload): send it again later.
+    Waiting(&'static str),
 }
 
 impl From<ApiError> for Failure {
@@ -100,15 +106,78 @@ pub async fn apply(
                 .ok_or_else(|| ApiError::internal("the application of a member vanished"))?;
             Ok(applied(&row))
         }
+        (EntityKind::Document, OpKind::Create) => link_document(txn, state, principal, op).await,
         _ => Err(Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "op",
             "UNSUPPORTED_OP",
             Message::new(
-                "不支持的同步操作(申请:create/update;成员:update/delete)",
-                "Not an operation sync takes (application: create/update; member: update/delete)",
+                "不支持的同步操作(申请:create/update;成员:update/delete;材料:create)",
+                "Not an operation sync takes (application: create/update; member: update/delete; document: create)",
             ),
         )]))),
     }
+}
+
+/// What a `document` op links: a finished upload, as a document of the application.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentLink {
+    application_id: Uuid,
+    upload_id: Uuid,
+    #[serde(rename = "type")]
+    doc_type: DocumentType,
+    member_id: Option<Uuid>,
+}
+
+/// Links a finished upload to the application as a document (the op's `entity_id` is the
+/// document's id): through the image pipeline, then attached, like an online upload.
+async fn link_document(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    principal: &Principal,
+    op: &OpIn,
+) -> Result<Applied, Failure> {
+    let link: DocumentLink = parse(op.data.clone())?;
+    if link.doc_type == DocumentType::Signature {
+        return Err(rejected("data.type", "签名请在线签署授权书时提交", "Signatures go with the signed authorization"));
+    }
+    let app = application::Entity::find_by_id(link.application_id)
+        .one(txn)
+        .await?
+        .filter(|app| may_read(principal, app))
+        .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))?;
+    let scope = ScopedApplication { principal: principal.clone(), application: app };
+    scope.ensure_documents_welcome().map_err(locked_is_conflict)?;
+    check_member(txn, &scope, link.member_id).await?;
+    // The upload may not have arrived yet: the op waits for it, in sequence.
+    let upload = match crate::uploads::service::ready(state, principal, link.upload_id).await {
+        Ok(Some(upload)) => upload,
+        Ok(None) => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
+        Err(err) if err.code() == ErrorCode::NotFound => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
+        Err(err) => return Err(err.into()),
+    };
+    let key = upload.file_key.clone().ok_or_else(|| ApiError::internal("a finished upload without its file"))?;
+    let bytes = state.storage.get(&key).await.map_err(ApiError::from)?;
+    let new = NewDocument {
+        id: op.entity_id,
+        owner: scope.application.subject_account_id,
+        doc_type: link.doc_type,
+        bytes,
+        accept: &DOCUMENT_KINDS,
+        normalise: true,
+    };
+    let doc = documents::service::store(state, principal, new).await?;
+    documents::service::attach(txn, &scope, &doc, link.doc_type, link.member_id).await?;
+    upload::Entity::update_many()
+        .col_expr(upload::Column::DocumentId, Expr::value(Some(doc.id)))
+        .filter(upload::Column::Id.eq(upload.id))
+        .exec(txn)
+        .await?;
+    let row = application::Entity::find_by_id(scope.application.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("the application of a document vanished"))?;
+    Ok(applied(&row))
 }
 
 fn applied(row: &application::Model) -> Applied {

@@ -18,6 +18,10 @@ pub enum EntityKind {
     /// A household member of a draft: `update` adds or replaces it (data: `application_id` and
     /// the member's fields), `delete` removes it (data: `application_id`).
     Member,
+    /// A document photo: `create` links a finished resumable upload to the application as a
+    /// document whose id is `entity_id` (data: `application_id`, `upload_id`, `type`, optional
+    /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole.
+    Document,
 }
 
 impl EntityKind {
@@ -25,6 +29,7 @@ impl EntityKind {
         match self {
             Self::Application => "application",
             Self::Member => "member",
+            Self::Document => "document",
         }
     }
 }

@@ -117,7 +117,7 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             continue;
         }
         match one(&txn, state, principal, &own, op).await? {
-            Some((result, application_id, conflict)) => {
+            Step::Answered((result, application_id, conflict)) => {
                 expected += 1;
                 if let (Some(app), Some(version)) = (application_id, result.version) {
                     own.versions.insert(app, version);
@@ -125,9 +125,9 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
                 record.add(principal, device, op, hash, &result, application_id, conflict, now)?;
                 results.push(result);
             }
-            None => {
-                blocked = Some("RETRY_LATER");
-                results.push(retry(op, "RETRY_LATER", expected));
+            Step::Later(code) => {
+                blocked = Some(code);
+                results.push(retry(op, code, expected));
             }
         }
     }
@@ -217,26 +217,36 @@ impl Record {
 
 type Answered = (OpResult, Option<Uuid>, Option<(&'static str, Option<Box<entity::application::Model>>)>);
 
+/// What became of one op: answered for good, or to be sent again later (with why; nothing kept).
+enum Step {
+    Answered(Answered),
+    Later(&'static str),
+}
+
 /// Applies one op inside a savepoint of the batch's transaction: its answer, the application it
-/// touched, and the conflict to keep; `None` when it must be sent again later (nothing kept).
+/// touched, and the conflict to keep.
 async fn one(
     txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
     device: &Device,
     op: &OpIn,
-) -> Result<Option<Answered>, ApiError> {
+) -> Result<Step, ApiError> {
     let savepoint = txn.begin().await?;
     let answered = match apply::apply(&savepoint, state, principal, device, op).await {
         Ok(Applied { application_id, version, server }) => {
             savepoint.commit().await?;
             let result = OpResult { version: Some(version), server: Some(server), ..base(op, Outcome::Applied) };
-            return Ok(Some((result, Some(application_id), None)));
+            return Ok(Step::Answered((result, Some(application_id), None)));
         }
         Err(Failure::RetryLater(err)) => {
             tracing::warn!(error = ?err, op_id = %op.op_id, "a pushed op could not be applied now");
             savepoint.rollback().await?;
-            return Ok(None);
+            return Ok(Step::Later("RETRY_LATER"));
+        }
+        Err(Failure::Waiting(code)) => {
+            savepoint.rollback().await?;
+            return Ok(Step::Later(code));
         }
         Err(Failure::Rejected(err)) => {
             let problem = err.problem(Lang::Zh, None);
@@ -263,7 +273,7 @@ async fn one(
     };
     // Whatever a refused op wrote is undone; its answer is kept with the batch.
     savepoint.rollback().await?;
-    Ok(Some(answered))
+    Ok(Step::Answered(answered))
 }
 
 /// The device, registered to the caller on first use; another account's device is refused.
@@ -341,10 +351,10 @@ fn refused(op: &OpIn, outcome: Outcome, code: &str, message: &str) -> OpResult {
 }
 
 fn retry(op: &OpIn, code: &str, expected: i64) -> OpResult {
-    let message = if code == "SEQUENCE_GAP" {
-        format!("缺少序号 {expected} 的操作,请先补发;本操作稍后随之重发。")
-    } else {
-        "服务器暂时无法处理,请稍后重发。".to_owned()
+    let message = match code {
+        "SEQUENCE_GAP" => format!("缺少序号 {expected} 的操作,请先补发;本操作稍后随之重发。"),
+        "UPLOAD_NOT_FINISHED" => "该材料照片尚未上传完成,请先续传照片,再重发本操作及其后的操作。".to_owned(),
+        _ => "服务器暂时无法处理,请稍后重发。".to_owned(),
     };
     OpResult {
         code: Some(code.to_owned()),

@@ -226,3 +226,60 @@ async fn only_the_uploader_touches_an_upload_and_unfinished_ones_expire() {
     assert_eq!(api::uploads::service::expire(&app.state, later).await.unwrap(), 1);
     assert_eq!(offset(&app, &helper, id).await.0, 404);
 }
+
+#[tokio::test]
+async fn a_photo_taken_offline_is_linked_by_a_pushed_op_once_its_upload_is_whole() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let (device, application, member, document) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let upload = Uuid::now_v7();
+    let now = chrono::Utc::now();
+    let ops = serde_json::json!([
+        {"op_id": Uuid::now_v7(), "seq": 1, "entity": "application", "entity_id": application, "op": "create",
+         "client_time": now, "data": {"community_code": "500199001001", "items": ["dibao"],
+         "contact_phone": "13800138000", "household": {}}},
+        {"op_id": Uuid::now_v7(), "seq": 2, "entity": "member", "entity_id": member, "op": "update",
+         "base_version": 1, "client_time": now,
+         "data": {"application_id": application, "name": "王桂兰", "relation": "self",
+                  "id_number": tests::id_number("19520611", 5)}},
+        {"op_id": Uuid::now_v7(), "seq": 3, "entity": "document", "entity_id": document, "op": "create",
+         "client_time": now, "data": {"application_id": application, "upload_id": upload,
+         "type": "id_card_front", "member_id": member}},
+    ]);
+    let push = |ops: Value| {
+        let app = &app;
+        let helper = &helper;
+        async move {
+            let body = serde_json::json!({"device_id": device, "ops": ops});
+            let response = app.post_json("/api/v1/sync/push", Some(helper), &body).await;
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    // The ops arrive before the photo: the link waits, in sequence.
+    let first = push(ops.clone()).await;
+    let outcomes: Vec<&str> =
+        first["results"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["applied", "applied", "retry_later"], "{first}");
+    assert_eq!(first["results"][2]["code"], "UPLOAD_NOT_FINISHED");
+    assert!(first["results"][2]["message"].as_str().unwrap().contains("续传"));
+
+    let bytes = tests::jpeg_bytes(3);
+    assert_eq!(create(&app, &helper, upload, &bytes).await.status(), 201);
+    assert_eq!(patch(&app, &helper, upload, 0, &bytes).await.status(), 204);
+    let second = push(ops.clone()).await;
+    let outcomes: Vec<&str> =
+        second["results"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["duplicate", "duplicate", "applied"], "{second}");
+    let draft = app.application(&helper, &application.to_string()).await;
+    let documents = draft["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1, "{draft}");
+    assert_eq!(
+        (documents[0]["type"].as_str(), documents[0]["member_id"].clone()),
+        (Some("id_card_front"), serde_json::json!(member))
+    );
+    // Linked uploads are kept past their expiry (the document holds the photo now).
+    let later = chrono::Utc::now() + chrono::Duration::hours(73);
+    assert_eq!(api::uploads::service::expire(&app.state, later).await.unwrap(), 0);
+}
