@@ -15,7 +15,8 @@ pub struct Model {
     /// `open` or `complete`.
     pub status: String,
     pub file_key: Option<String>,
-    pub document_id: Option<Uuid>,
+    /// What a pushed operation made of it (a document, a check-in): kept past the expiry then.
+    pub linked_to: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

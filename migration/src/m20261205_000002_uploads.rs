@@ -22,7 +22,7 @@ enum Uploads {
     Offset,
     Status,
     FileKey,
-    DocumentId,
+    LinkedTo,
     CreatedAt,
     UpdatedAt,
     ExpiresAt,
@@ -52,7 +52,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(U::Offset).big_integer().not_null())
                     .col(str_col(U::Status, 12))
                     .col(ColumnDef::new(U::FileKey).string_len(200))
-                    .col(ColumnDef::new(U::DocumentId).uuid())
+                    .col(ColumnDef::new(U::LinkedTo).uuid())
                     .col(time_col(U::CreatedAt))
                     .col(time_col(U::UpdatedAt))
                     .col(time_col(U::ExpiresAt))

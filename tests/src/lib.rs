@@ -28,7 +28,7 @@ pub use applications::{
 };
 pub use auth::{TEST_JWT_SECRET, TEST_PASSWORD};
 pub use db::{TestDatabase, admin_url};
-pub use proxy::TcpProxy;
+pub use proxy::{FlakyProxy, TcpProxy};
 
 pub fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())

@@ -22,6 +22,10 @@ pub enum EntityKind {
     /// document whose id is `entity_id` (data: `application_id`, `upload_id`, `type`, optional
     /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole.
     Document,
+    /// An assisted check-in done on a home visit: `create` (data: `recipient_id`,
+    /// `performed_at`, `location_note`, optional `device`, `upload_id` of the photo); waits for
+    /// its upload like a document.
+    Checkin,
 }
 
 impl EntityKind {
@@ -30,6 +34,7 @@ impl EntityKind {
             Self::Application => "application",
             Self::Member => "member",
             Self::Document => "document",
+            Self::Checkin => "checkin",
         }
     }
 }

@@ -236,8 +236,8 @@ async fn one(
     let answered = match apply::apply(&savepoint, state, principal, device, op).await {
         Ok(Applied { application_id, version, server }) => {
             savepoint.commit().await?;
-            let result = OpResult { version: Some(version), server: Some(server), ..base(op, Outcome::Applied) };
-            return Ok(Step::Answered((result, Some(application_id), None)));
+            let result = OpResult { version, server: Some(server), ..base(op, Outcome::Applied) };
+            return Ok(Step::Answered((result, application_id, None)));
         }
         Err(Failure::RetryLater(err)) => {
             tracing::warn!(error = ?err, op_id = %op.op_id, "a pushed op could not be applied now");

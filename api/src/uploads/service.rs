@@ -58,7 +58,7 @@ pub async fn create(state: &AppState, by: &Principal, new: NewUpload) -> Result<
         offset: Set(0),
         status: Set(OPEN.to_owned()),
         file_key: Set(None),
-        document_id: Set(None),
+        linked_to: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         expires_at: Set(now + expiry(state)),
@@ -202,7 +202,7 @@ async fn forget(state: &AppState, key: &str) {
 pub async fn expire(state: &AppState, now: DateTime<Utc>) -> Result<u64, ApiError> {
     let stale = upload::Entity::find()
         .filter(upload::Column::ExpiresAt.lt(now))
-        .filter(upload::Column::DocumentId.is_null())
+        .filter(upload::Column::LinkedTo.is_null())
         .all(&state.db)
         .await?;
     let mut deleted = 0;
@@ -213,7 +213,7 @@ pub async fn expire(state: &AppState, now: DateTime<Utc>) -> Result<u64, ApiErro
         upload_chunk::Entity::delete_many().filter(upload_chunk::Column::UploadId.eq(upload.id)).exec(&txn).await?;
         let gone = upload::Entity::delete_many()
             .filter(upload::Column::Id.eq(upload.id))
-            .filter(upload::Column::DocumentId.is_null())
+            .filter(upload::Column::LinkedTo.is_null())
             .exec(&txn)
             .await?;
         txn.commit().await?;

@@ -23,5 +23,6 @@ mod service_points;
 mod sqlite;
 mod supervision;
 mod sync;
+mod sync_day;
 mod sync_pull;
 mod uploads;

@@ -1,0 +1,103 @@
+//! Draft applications and their household members, made offline.
+
+use entity::{application, sync_op};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{Applied, Device, Failure, locked_is_conflict, object, parse, rejected, without_version};
+use crate::applications::model::{ApplicationIn, ApplicationUpdateIn, MemberIn};
+use crate::applications::scoped::may_read;
+use crate::applications::{ScopedApplication, members, service};
+use crate::auth::principal::Principal;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+use crate::sync::model::{OpIn, OpKind};
+
+pub async fn create(txn: &DatabaseTransaction, principal: &Principal, op: &OpIn) -> Result<Applied, Failure> {
+    let mut data = object(&op.data)?;
+    data.insert("id".to_owned(), json!(op.entity_id));
+    let input: ApplicationIn = parse(Value::Object(data))?;
+    let (row, _) = service::create(txn, principal, input).await?;
+    Ok(applied(&row))
+}
+
+pub async fn update(
+    txn: &DatabaseTransaction,
+    principal: &Principal,
+    device: &Device,
+    op: &OpIn,
+) -> Result<Applied, Failure> {
+    let app = editable(txn, principal, device, op.entity_id, op.base_version).await?;
+    let mut input: ApplicationUpdateIn = parse(Value::Object(without_version(&op.data)?))?;
+    input.version = Some(app.version);
+    let scope = ScopedApplication { principal: principal.clone(), application: app };
+    let row = service::update(txn, scope, input).await.map_err(locked_is_conflict)?;
+    Ok(applied(&row))
+}
+
+/// A member added or replaced (`update`) or removed (`delete`).
+pub async fn member(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    principal: &Principal,
+    device: &Device,
+    op: &OpIn,
+) -> Result<Applied, Failure> {
+    let mut data = object(&op.data)?;
+    let application_id = data
+        .remove("application_id")
+        .and_then(|v| serde_json::from_value::<Uuid>(v).ok())
+        .ok_or_else(|| rejected("application_id", "请注明成员所属的申请", "Give the member's application_id"))?;
+    let app = editable(txn, principal, device, application_id, op.base_version).await?;
+    let scope = ScopedApplication { principal: principal.clone(), application: app };
+    if op.op == OpKind::Update {
+        let input: MemberIn = parse(Value::Object(data))?;
+        members::put(txn, &state.pii, &scope, op.entity_id, input).await.map_err(locked_is_conflict)?;
+    } else {
+        members::delete(txn, &scope, op.entity_id).await.map_err(locked_is_conflict)?;
+    }
+    let row = application::Entity::find_by_id(application_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("the application of a member vanished"))?;
+    Ok(applied(&row))
+}
+
+pub fn applied(row: &application::Model) -> Applied {
+    Applied { application_id: Some(row.id), version: Some(row.version), server: json!({ "status": row.status }) }
+}
+
+/// The application, if the caller may edit it and nobody else changed it since `base`.
+pub async fn editable(
+    txn: &DatabaseTransaction,
+    principal: &Principal,
+    device: &Device,
+    id: Uuid,
+    base: Option<i32>,
+) -> Result<application::Model, Failure> {
+    let app = application::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .filter(|app| may_read(principal, app))
+        .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))?;
+    let base = base.ok_or_else(|| {
+        rejected("base_version", "请注明该操作所基于的申请版本", "Give the application version this op was made on")
+    })?;
+    if app.version == base || device.versions.get(&id) == Some(&app.version) {
+        return Ok(app);
+    }
+    // Changes this device made itself since `base` are not a conflict.
+    let own = sync_op::Entity::find()
+        .filter(sync_op::Column::DeviceId.eq(device.id))
+        .filter(sync_op::Column::ApplicationId.eq(id))
+        .filter(sync_op::Column::Outcome.eq("applied"))
+        .order_by_desc(sync_op::Column::Seq)
+        .one(txn)
+        .await?
+        .and_then(|op| op.result.get("version").and_then(Value::as_i64));
+    if own == Some(i64::from(app.version)) {
+        return Ok(app);
+    }
+    Err(Failure::Conflict { code: "CHANGED_ON_SERVER", application: Some(Box::new(app)) })
+}

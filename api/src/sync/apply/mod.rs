@@ -1,0 +1,128 @@
+//! One pushed operation, applied through the services the online endpoints use, inside a
+//! savepoint of the push's transaction. The services' own checks decide `rejected`; a record
+//! changed on the server since the op's base version (by anyone but this device) is a `conflict`;
+//! something the op needs that has not arrived (a photo's upload) makes it wait.
+//!
+//! - [`drafts`]: applications and their members; [`photos`]: documents from finished uploads;
+//!   [`checkins`]: assisted check-ins done offline.
+
+mod checkins;
+mod drafts;
+mod photos;
+
+use std::collections::HashMap;
+
+use entity::application;
+use sea_orm::DatabaseTransaction;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::model::{EntityKind, OpIn, OpKind};
+use crate::auth::principal::Principal;
+use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::state::AppState;
+
+/// What an applied op did: the application it changed (and its version now), and server-side
+/// facts for the phone (the application's status, a check-in's outcome).
+pub struct Applied {
+    pub application_id: Option<Uuid>,
+    pub version: Option<i32>,
+    pub server: Value,
+}
+
+/// Why an op was not applied.
+pub enum Failure {
+    /// Invalid: the error says why; the phone must not send it again.
+    Rejected(ApiError),
+    /// The record changed on the server since the op's base version.
+    Conflict { code: &'static str, application: Option<Box<application::Model>> },
+    /// Not the op's fault (the database, a dependency): send it again later.
+    RetryLater(ApiError),
+    /// Something the op needs has not arrived yet (its photo's upload): send it again later.
+    Waiting(&'static str),
+}
+
+impl From<ApiError> for Failure {
+    fn from(err: ApiError) -> Self {
+        match err.code() {
+            code if code.status().is_server_error() => Self::RetryLater(err),
+            _ => Self::Rejected(err),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for Failure {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::RetryLater(err.into())
+    }
+}
+
+/// The pushing device, and the application versions its ops applied so far in this batch (not
+/// yet in `sync_ops`, which the batch writes at its end).
+pub struct Device {
+    pub id: Uuid,
+    pub versions: HashMap<Uuid, i32>,
+}
+
+pub async fn apply(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    principal: &Principal,
+    device: &Device,
+    op: &OpIn,
+) -> Result<Applied, Failure> {
+    match (op.entity, op.op) {
+        (EntityKind::Application, OpKind::Create) => drafts::create(txn, principal, op).await,
+        (EntityKind::Application, OpKind::Update) => drafts::update(txn, principal, device, op).await,
+        (EntityKind::Member, OpKind::Update | OpKind::Delete) => {
+            drafts::member(txn, state, principal, device, op).await
+        }
+        (EntityKind::Document, OpKind::Create) => photos::link_document(txn, state, principal, op).await,
+        (EntityKind::Checkin, OpKind::Create) => checkins::assisted(state, principal, op).await,
+        _ => Err(Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
+            "op",
+            "UNSUPPORTED_OP",
+            Message::new(
+                "不支持的同步操作(申请:create/update;成员:update/delete;材料、上门核验:create)",
+                "Not an operation sync takes (application: create/update; member: update/delete; document, checkin: create)",
+            ),
+        )]))),
+    }
+}
+
+/// A submitted application (the township took it over) is a conflict, not a mistake of the op.
+pub(super) fn locked_is_conflict(err: ApiError) -> Failure {
+    if err.code() == ErrorCode::ApplicationLocked {
+        Failure::Conflict { code: "APPLICATION_LOCKED", application: None }
+    } else {
+        err.into()
+    }
+}
+
+pub(super) fn object(data: &Value) -> Result<serde_json::Map<String, Value>, Failure> {
+    data.as_object().cloned().ok_or_else(|| rejected("data", "data 应为 JSON 对象", "data must be a JSON object"))
+}
+
+pub(super) fn without_version(data: &Value) -> Result<serde_json::Map<String, Value>, Failure> {
+    let data = object(data)?;
+    if data.contains_key("version") {
+        return Err(rejected("data.version", "版本请填在 base_version 中", "Give the version as base_version"));
+    }
+    Ok(data)
+}
+
+pub(super) fn parse<T: DeserializeOwned>(data: Value) -> Result<T, Failure> {
+    serde_json::from_value(data).map_err(|err| {
+        let text = err.to_string();
+        Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
+            "data",
+            "INVALID_DATA",
+            Message::new(format!("数据有误:{text}"), format!("Invalid data: {text}")),
+        )]))
+    })
+}
+
+pub(super) fn rejected(field: &'static str, zh: &'static str, en: &'static str) -> Failure {
+    Failure::Rejected(ApiError::validation(vec![FieldError::new(field, "REQUIRED", Message::new(zh, en))]))
+}

@@ -1,0 +1,93 @@
+//! Photos taken offline: a finished resumable upload becomes a document of an application.
+
+use entity::{application, upload};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::drafts::applied;
+use super::{Applied, Failure, locked_is_conflict, parse, rejected};
+use crate::applications::ScopedApplication;
+use crate::applications::scoped::may_read;
+use crate::auth::principal::Principal;
+use crate::catalog::model::DocumentType;
+use crate::documents::service::{NewDocument, check_member};
+use crate::documents::{self, DOCUMENT_KINDS};
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+use crate::sync::model::OpIn;
+
+/// The caller's finished upload and its bytes; the op waits while it is missing or unfinished
+/// (the phone may push before its photos are through).
+pub async fn uploaded(state: &AppState, principal: &Principal, id: Uuid) -> Result<(upload::Model, Vec<u8>), Failure> {
+    let upload = match crate::uploads::service::ready(state, principal, id).await {
+        Ok(Some(upload)) => upload,
+        Ok(None) => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
+        Err(err) if err.code() == ErrorCode::NotFound => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
+        Err(err) => return Err(err.into()),
+    };
+    let key = upload.file_key.clone().ok_or_else(|| ApiError::internal("a finished upload without its file"))?;
+    let bytes = state.storage.get(&key).await.map_err(ApiError::from)?;
+    Ok((upload, bytes))
+}
+
+/// Marks the upload as made into `what` (kept past its expiry from now on).
+pub async fn linked(txn: &DatabaseTransaction, upload: &upload::Model, what: Uuid) -> Result<(), Failure> {
+    upload::Entity::update_many()
+        .col_expr(upload::Column::LinkedTo, Expr::value(Some(what)))
+        .filter(upload::Column::Id.eq(upload.id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// What a `document` op links: a finished upload, as a document of the application.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentLink {
+    application_id: Uuid,
+    upload_id: Uuid,
+    #[serde(rename = "type")]
+    doc_type: DocumentType,
+    member_id: Option<Uuid>,
+}
+
+/// Links a finished upload to the application as a document (the op's `entity_id` is the
+/// document's id): through the image pipeline, then attached, like an online upload.
+pub async fn link_document(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    principal: &Principal,
+    op: &OpIn,
+) -> Result<Applied, Failure> {
+    let link: DocumentLink = parse(op.data.clone())?;
+    if link.doc_type == DocumentType::Signature {
+        return Err(rejected("data.type", "签名请在线签署授权书时提交", "Signatures go with the signed authorization"));
+    }
+    let app = application::Entity::find_by_id(link.application_id)
+        .one(txn)
+        .await?
+        .filter(|app| may_read(principal, app))
+        .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))?;
+    let scope = ScopedApplication { principal: principal.clone(), application: app };
+    scope.ensure_documents_welcome().map_err(locked_is_conflict)?;
+    check_member(txn, &scope, link.member_id).await?;
+    let (upload, bytes) = uploaded(state, principal, link.upload_id).await?;
+    let new = NewDocument {
+        id: op.entity_id,
+        owner: scope.application.subject_account_id,
+        doc_type: link.doc_type,
+        bytes,
+        accept: &DOCUMENT_KINDS,
+        normalise: true,
+    };
+    let doc = documents::service::store(state, principal, new).await?;
+    documents::service::attach(txn, &scope, &doc, link.doc_type, link.member_id).await?;
+    linked(txn, &upload, doc.id).await?;
+    let row = application::Entity::find_by_id(scope.application.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("the application of a document vanished"))?;
+    Ok(applied(&row))
+}
