@@ -518,11 +518,18 @@ pub struct SyncSettings {
     /// Hours an upload may stay unfinished, or finished but not linked by a pushed operation,
     /// before the job deletes it.
     pub upload_expiry_hours: u32,
+    /// Hours the first answer to an `Idempotency-Key` is kept for replay.
+    pub idempotency_hours: u32,
 }
 
 impl Default for SyncSettings {
     fn default() -> Self {
-        Self { tombstone_retention_days: 30, upload_chunk_max_bytes: 4 * 1024 * 1024, upload_expiry_hours: 72 }
+        Self {
+            tombstone_retention_days: 30,
+            upload_chunk_max_bytes: 4 * 1024 * 1024,
+            upload_expiry_hours: 72,
+            idempotency_hours: 24,
+        }
     }
 }
 

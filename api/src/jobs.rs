@@ -53,6 +53,11 @@ pub fn spawn(state: SharedState) {
                 Ok(purged) => tracing::info!(purged, "sync tombstones past their retention deleted"),
                 Err(err) => tracing::warn!(error = %err, "sync tombstone purge failed; retrying on the next tick"),
             }
+            match crate::http::idempotency::purge(&state.db, state.settings.sync.idempotency_hours).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "idempotency keys past their retention deleted"),
+                Err(err) => tracing::warn!(error = %err, "idempotency key purge failed; retrying on the next tick"),
+            }
             match uploads::service::expire(&state, Utc::now()).await {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "unfinished or unlinked uploads past their expiry deleted"),

@@ -22,7 +22,12 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         title = "Jiuzhu 救助 API",
         description = "Backend of a phone-first social-assistance platform. Errors are RFC 9457 \
             problem details (`application/problem+json`) with a stable `code`; human text is Simplified \
-            Chinese unless the request sends `Accept-Language: en`.",
+            Chinese unless the request sends `Accept-Language: en`. Any `POST`, `PUT`, `PATCH` or `DELETE` \
+            with a JSON or empty body accepts an `Idempotency-Key` header (1 to 255 visible ASCII \
+            characters, e.g. a UUID): the first answer is kept for a day and a retry with the same key \
+            and request gets it again (`Idempotent-Replayed: true`) instead of being done twice; the key \
+            used for another request is 422 `IDEMPOTENCY_KEY_REUSED`, a key whose first request is still \
+            running 409 `IDEMPOTENCY_KEY_IN_FLIGHT` with `Retry-After`.",
         license(name = "MIT OR Apache-2.0"),
     ),
     components(schemas(Problem, ProblemField, ErrorCode)),

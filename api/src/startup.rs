@@ -17,6 +17,7 @@ use crate::checkins::verifier::{FaceVerifier, Local};
 use crate::config::{Settings, VerifierKind};
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
+use crate::http::idempotency::idempotency;
 use crate::infra::cache::{Cache, CacheStartError};
 use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::db::{self, DbStartError};
@@ -146,6 +147,8 @@ fn serve(state: SharedState, listener: TcpListener) -> std::io::Result<Server> {
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
             )
             .default_service(web::to(fallback::not_found))
+            // Innermost: it keeps and replays the handler's own answer, before compression.
+            .wrap(from_fn(idempotency))
             .wrap(Compress::default())
             .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
             .wrap(

@@ -18,6 +18,7 @@ pub mod checkin_task;
 pub mod document;
 pub mod document_flag;
 pub mod household_member;
+pub mod idempotency_key;
 pub mod investigation;
 pub mod monitoring_subject;
 pub mod notification;

@@ -20,6 +20,7 @@ mod m20261203_000001_checkins;
 mod m20261204_000001_sync;
 mod m20261205_000001_sync_changes;
 mod m20261205_000002_uploads;
+mod m20261205_000003_idempotency_keys;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_sync::Migration),
             Box::new(m20261205_000001_sync_changes::Migration),
             Box::new(m20261205_000002_uploads::Migration),
+            Box::new(m20261205_000003_idempotency_keys::Migration),
         ]
     }
 }

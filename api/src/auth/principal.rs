@@ -46,7 +46,7 @@ impl Principal {
         if self.covers(region) { Ok(()) } else { Err(ApiError::new(ErrorCode::Forbidden)) }
     }
 
-    fn from_request_sync(req: &HttpRequest) -> Result<Self, ApiError> {
+    pub(crate) fn from_request_sync(req: &HttpRequest) -> Result<Self, ApiError> {
         let state =
             req.app_data::<SharedState>().ok_or_else(|| ApiError::internal("application state is not registered"))?;
         let token = bearer_token(req)?;

@@ -121,6 +121,10 @@ pub enum ErrorCode {
     UploadOffsetMismatch,
     /// The finished upload's bytes do not have the SHA-256 declared when it was created.
     UploadChecksumMismatch,
+    /// The `Idempotency-Key` was used before for another request.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` is still being worked on; see `Retry-After`.
+    IdempotencyKeyInFlight,
 }
 
 /// Text in the two languages the API speaks.
@@ -175,6 +179,8 @@ impl ErrorCode {
             Self::SyncCursorExpired => StatusCode::GONE,
             Self::UploadOffsetMismatch => StatusCode::CONFLICT,
             Self::UploadChecksumMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -239,6 +245,8 @@ impl ErrorCode {
             Self::SyncCursorExpired => "SYNC_CURSOR_EXPIRED",
             Self::UploadOffsetMismatch => "UPLOAD_OFFSET_MISMATCH",
             Self::UploadChecksumMismatch => "UPLOAD_CHECKSUM_MISMATCH",
+            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
         }
     }
 
@@ -300,6 +308,8 @@ impl ErrorCode {
             Self::SyncCursorExpired => ("同步位置已过期", "Sync cursor expired"),
             Self::UploadOffsetMismatch => ("上传位置不一致", "Upload offset mismatch"),
             Self::UploadChecksumMismatch => ("文件校验不一致", "Upload checksum mismatch"),
+            Self::IdempotencyKeyReused => ("请求编号已被使用", "Idempotency key reused"),
+            Self::IdempotencyKeyInFlight => ("相同请求正在处理", "Idempotency key in flight"),
         };
         Text { zh, en }
     }
@@ -508,6 +518,14 @@ impl ErrorCode {
                 "收到的文件与创建上传时声明的校验值不一致,已清空本次上传:请从头重新上传该照片。",
                 "The received file does not match the declared SHA-256; the upload was reset: send the photo again from the start.",
             ),
+            Self::IdempotencyKeyReused => (
+                "该请求编号(Idempotency-Key)已用于另一项不同的请求;新的操作请生成新的编号。",
+                "This Idempotency-Key was used for another request; make a new key for a new action.",
+            ),
+            Self::IdempotencyKeyInFlight => (
+                "相同的请求正在处理中,请稍候片刻再查看结果,不要重复提交。",
+                "The first request with this key is still being worked on; try again in a moment.",
+            ),
         };
         Text { zh, en }
     }
@@ -531,7 +549,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 55] = [
+    pub const ALL: [Self; 57] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -587,6 +605,8 @@ impl ErrorCode {
         Self::SyncCursorExpired,
         Self::UploadOffsetMismatch,
         Self::UploadChecksumMismatch,
+        Self::IdempotencyKeyReused,
+        Self::IdempotencyKeyInFlight,
     ];
 }
 

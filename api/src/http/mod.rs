@@ -1,8 +1,9 @@
-//! HTTP plumbing shared by every endpoint: request context, the JSON extractor, extractor error
-//! handlers and the answers for unknown routes.
+//! HTTP plumbing shared by every endpoint: request context, `Idempotency-Key`, the JSON
+//! extractor, extractor error handlers and the answers for unknown routes.
 
 pub mod context;
 pub mod fallback;
+pub mod idempotency;
 pub mod json;
 pub mod multipart;
 pub mod pagination;

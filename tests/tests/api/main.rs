@@ -12,6 +12,7 @@ mod database;
 mod documents;
 mod errors;
 mod health;
+mod idempotency;
 mod notifications;
 mod openapi;
 mod precheck;
