@@ -4,7 +4,8 @@
 use chrono::Utc;
 use entity::{application_document, authorization, household_member};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -33,7 +34,7 @@ pub fn current_text() -> AuthorizationTextOut {
 
 /// Stores a signature; `Ok((out, true))` when new.
 pub async fn sign(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     scope: &ScopedApplication,
     input: AuthorizationIn,
 ) -> Result<(AuthorizationOut, bool), ApiError> {

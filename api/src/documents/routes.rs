@@ -2,18 +2,14 @@ use actix_multipart::Multipart;
 use actix_web::{HttpResponse, delete, get, post};
 use uuid::Uuid;
 
-use super::DOCUMENT_KINDS;
 use super::model::{ContentQuery, ReuseIn, UploadForm, WalletOut};
 use super::service::{self, NewDocument};
-use super::sniff::{FileKind, sniff};
 use crate::applications::ScopedApplication;
 use crate::applications::model::AttachmentOut;
 use crate::auth::principal::{Authorized, ResidentOnly};
-use crate::blocking;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, FieldError, Message, Problem};
 use crate::http::{JsonBody, multipart};
-use crate::imaging::ink;
 use crate::state::SharedState;
 
 /// Upload a document photo (or PDF) to a draft, as `multipart/form-data` the way `wx.uploadFile`
@@ -57,27 +53,8 @@ pub async fn upload_document(
     scope.ensure_documents_welcome()?;
     let form = read_form(form, state.settings.storage.max_upload_bytes).await?;
     service::check_member(&state.db, &scope, form.member_id).await?;
-    let signature = form.doc_type == DocumentType::Signature;
-    if signature && !is_signed(&form.file).await? {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "file",
-            "SIGNATURE_EMPTY",
-            Message::new(
-                "没有识别到签名笔迹,请在签名框内用手指写下姓名",
-                "The signature is empty; sign with a finger inside the box",
-            ),
-        )]));
-    }
-    let new = NewDocument {
-        id: form.id.unwrap_or_else(Uuid::now_v7),
-        // Signatures are evidence of one authorization, not wallet documents for reuse.
-        owner: if signature { None } else { scope.application.subject_account_id },
-        doc_type: form.doc_type,
-        bytes: form.file,
-        accept: if signature { &[FileKind::Png] } else { &DOCUMENT_KINDS },
-        // A signature is kept exactly as signed; photos are normalised.
-        normalise: !signature,
-    };
+    let id = form.id.unwrap_or_else(Uuid::now_v7);
+    let new = NewDocument::for_application(id, &scope.application, form.doc_type, form.file).await?;
     let doc = service::store(&state, &scope.principal, new).await?;
     let (out, created) = service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?;
     Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
@@ -204,16 +181,6 @@ pub async fn get_wallet(
     caller: Authorized<ResidentOnly>,
 ) -> Result<actix_web::web::Json<WalletOut>, ApiError> {
     Ok(actix_web::web::Json(service::wallet(&state.db, caller.principal.account_id).await?))
-}
-
-/// A PNG with strokes on it (decoded on the blocking pool, bounded); other bytes are left to the
-/// type check.
-async fn is_signed(bytes: &[u8]) -> Result<bool, ApiError> {
-    if sniff(bytes) != Some(FileKind::Png) {
-        return Ok(true);
-    }
-    let png = bytes.to_vec();
-    blocking::run(move || ink::has_ink(&png)).await
 }
 
 struct Form {

@@ -3,13 +3,14 @@
 //! kept in the applicant's wallet for reuse.
 
 use chrono::{Datelike, Utc};
-use entity::{application_document, document, household_member};
+use entity::{application, application_document, document, household_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
+use super::DOCUMENT_KINDS;
 use super::model::{ContentSize, WalletDocumentOut, WalletOut};
 use super::sniff::{self, FileKind};
 use crate::applications::ScopedApplication;
@@ -36,6 +37,54 @@ pub struct NewDocument<'a> {
     pub accept: &'a [FileKind],
     /// Photos go through the pipeline (normalised, checked); otherwise stored as sent.
     pub normalise: bool,
+}
+
+impl NewDocument<'static> {
+    /// A document for `app`, as received: a signature is kept exactly as signed (a PNG with
+    /// ink; the evidence of one authorization, not a wallet document for reuse); photos and PDFs
+    /// are normalised where they can be and kept in the applicant's wallet.
+    pub async fn for_application(
+        id: Uuid,
+        app: &application::Model,
+        doc_type: DocumentType,
+        bytes: Vec<u8>,
+    ) -> Result<Self, ApiError> {
+        let signature = doc_type == DocumentType::Signature;
+        if signature {
+            ensure_signed(&bytes).await?;
+        }
+        Ok(Self {
+            id,
+            owner: if signature { None } else { app.subject_account_id },
+            doc_type,
+            bytes,
+            accept: if signature { &SIGNATURE_KINDS } else { &DOCUMENT_KINDS },
+            normalise: !signature,
+        })
+    }
+}
+
+const SIGNATURE_KINDS: [FileKind; 1] = [FileKind::Png];
+
+/// A drawn signature must have ink in it (an empty canvas is refused): a PNG with strokes on it,
+/// decoded on the blocking pool; other bytes are left to the type check.
+async fn ensure_signed(bytes: &[u8]) -> Result<(), ApiError> {
+    if sniff::sniff(bytes) != Some(FileKind::Png) {
+        // Not a PNG: refused by type when stored.
+        return Ok(());
+    }
+    let png = bytes.to_vec();
+    if blocking::run(move || crate::imaging::ink::has_ink(&png)).await? {
+        return Ok(());
+    }
+    Err(ApiError::validation(vec![FieldError::new(
+        "file",
+        "SIGNATURE_EMPTY",
+        Message::new(
+            "没有识别到签名笔迹,请在签名框内用手指写下姓名",
+            "The signature is empty; sign with a finger inside the box",
+        ),
+    )]))
 }
 
 /// Stores a document. A retry with the same id and bytes returns the first one, and so does the

@@ -22,6 +22,10 @@ pub enum EntityKind {
     /// document whose id is `entity_id` (data: `application_id`, `upload_id`, `type`, optional
     /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole.
     Document,
+    /// The signed authorization for the economic check: `create` (data: the body of `POST
+    /// /api/v1/applications/{id}/authorizations` without `id`, plus `application_id`); its
+    /// `signature_document_id` is a `document` op of type `signature` sent before it.
+    Authorization,
     /// An assisted check-in done on a home visit: `create` (data: `recipient_id`,
     /// `performed_at`, `location_note`, optional `device`, `upload_id` of the photo); waits for
     /// its upload like a document.
@@ -34,6 +38,7 @@ impl EntityKind {
             Self::Application => "application",
             Self::Member => "member",
             Self::Document => "document",
+            Self::Authorization => "authorization",
             Self::Checkin => "checkin",
         }
     }

@@ -223,8 +223,9 @@ enum Step {
     Later(&'static str),
 }
 
-/// Applies one op inside a savepoint of the batch's transaction: its answer, the application it
-/// touched, and the conflict to keep.
+/// Applies one op in the batch's transaction: its answer, the application it touched, and the
+/// conflict to keep. An op whose writes are not one service call's own savepoint gets a
+/// savepoint of its own, so that nothing of it stays when it is refused.
 async fn one(
     txn: &DatabaseTransaction,
     state: &AppState,
@@ -232,20 +233,23 @@ async fn one(
     device: &Device,
     op: &OpIn,
 ) -> Result<Step, ApiError> {
-    let savepoint = txn.begin().await?;
-    let answered = match apply::apply(&savepoint, state, principal, device, op).await {
+    let savepoint = if apply::atomic(op) { None } else { Some(txn.begin().await?) };
+    let conn = savepoint.as_ref().unwrap_or(txn);
+    let answered = match apply::apply(conn, state, principal, device, op).await {
         Ok(Applied { application_id, version, server }) => {
-            savepoint.commit().await?;
+            if let Some(savepoint) = savepoint {
+                savepoint.commit().await?;
+            }
             let result = OpResult { version, server: Some(server), ..base(op, Outcome::Applied) };
             return Ok(Step::Answered((result, application_id, None)));
         }
         Err(Failure::RetryLater(err)) => {
             tracing::warn!(error = ?err, op_id = %op.op_id, "a pushed op could not be applied now");
-            savepoint.rollback().await?;
+            undo(savepoint).await?;
             return Ok(Step::Later("RETRY_LATER"));
         }
         Err(Failure::Waiting(code)) => {
-            savepoint.rollback().await?;
+            undo(savepoint).await?;
             return Ok(Step::Later(code));
         }
         Err(Failure::Rejected(err)) => {
@@ -272,8 +276,15 @@ async fn one(
         }
     };
     // Whatever a refused op wrote is undone; its answer is kept with the batch.
-    savepoint.rollback().await?;
+    undo(savepoint).await?;
     Ok(Step::Answered(answered))
+}
+
+async fn undo(savepoint: Option<DatabaseTransaction>) -> Result<(), ApiError> {
+    if let Some(savepoint) = savepoint {
+        savepoint.rollback().await?;
+    }
+    Ok(())
 }
 
 /// The device, registered to the caller on first use; another account's device is refused.

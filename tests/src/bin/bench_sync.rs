@@ -200,6 +200,25 @@ async fn full_pull(bench: &Bench, token: &str) -> (f64, usize) {
     }
 }
 
+/// CPU seconds (user + system) used so far by the process `pid`.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(") ").next().unwrap_or_default().split(' ').collect();
+    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
+    ticks / 100.0
+}
+
+/// CPU seconds used so far by every PostgreSQL process of this machine.
+fn postgres_cpu_seconds() -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return 0.0 };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "postgres"))
+        .map(|pid| cpu_seconds(&pid))
+        .sum()
+}
+
 fn spread(values: &[f64]) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(0.0, f64::max);
@@ -257,9 +276,14 @@ async fn main() {
     );
     reference(&db, actor, BATCH * devices, devices).await;
 
+    let server_pid = env("BENCH_SERVER_PID", "");
     let (mut our_rates, mut ref_rates) = (Vec::new(), Vec::new());
+    let (mut server_cpu, mut database_cpu) = (0.0, 0.0);
     for round in 1..=rounds {
+        let (server_before, database_before) = (cpu_seconds(&server_pid), postgres_cpu_seconds());
         let a = ours(&bench, &helper, "500199001001", ops, devices, &mut person).await;
+        server_cpu += cpu_seconds(&server_pid) - server_before;
+        database_cpu += postgres_cpu_seconds() - database_before;
         let b = reference(&db, actor, ops, devices).await;
         println!("round {round}: ours {a:.0} ops/s, plain INSERT {b:.0} ops/s");
         our_rates.push(a);
@@ -271,6 +295,12 @@ async fn main() {
          plain INSERT median {r:.0} ops/s (spread {})",
         spread(&our_rates),
         spread(&ref_rates)
+    );
+    let done = (ops * rounds) as f64;
+    println!(
+        "CPU per 1,000 ops: server {:.2} s, PostgreSQL {:.2} s",
+        server_cpu / done * 1000.0,
+        database_cpu / done * 1000.0
     );
     let ratio = o / r;
     let met = o >= 5000.0 && ratio >= 0.2;

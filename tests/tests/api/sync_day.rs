@@ -1,4 +1,5 @@
-//! A day of an offline helper: three applications with ID photos and one assisted check-in made
+//! A day of an offline helper: three applications with ID photos and the applicant's signed
+//! authorization, and one assisted check-in, made
 //! in a village without signal, synced over a connection that drops at random points (before the
 //! server has the request, or after it has answered), with the phone doing what a real one does:
 //! retry, ask where it stands, resume. At the end the server holds exactly what was made, once,
@@ -12,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tests::checkins::{open_now, selfie_at};
-use tests::{FlakyProxy, TestApp, id_number, jpeg_bytes};
+use tests::{FlakyProxy, TestApp, id_number, jpeg_bytes, png_bytes, signature_png};
 use uuid::Uuid;
 
 const COMMUNITY: &str = "500199001001";
@@ -144,16 +145,20 @@ impl Phone {
     }
 }
 
-/// One application made offline: its ops from `seq`, and its ID photo.
+/// One application made offline: its ops from `seq`, its ID photo and the applicant's signature.
 struct Draft {
     id: Uuid,
     upload: Uuid,
     photo: Vec<u8>,
+    signature_upload: Uuid,
 }
 
-fn draft_ops(draft: &Draft, n: u32, seq: &mut i64) -> Vec<Value> {
+/// The authorization text the phone downloaded before going out: version and SHA-256.
+type Text = (String, String);
+
+fn draft_ops(draft: &Draft, n: u32, text: &Text, seq: &mut i64) -> Vec<Value> {
     let now = chrono::Utc::now();
-    let (me, spouse, document) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (me, spouse, document, signature) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     let mut op = |entity: &str, id: Uuid, kind: &str, base: Option<i32>, data: Value| {
         *seq += 1;
         json!({"op_id": Uuid::now_v7(), "seq": *seq, "entity": entity, "entity_id": id, "op": kind,
@@ -192,10 +197,27 @@ fn draft_ops(draft: &Draft, n: u32, seq: &mut i64) -> Vec<Value> {
             json!({"application_id": draft.id, "upload_id": draft.upload, "type": "id_card_front", "member_id": me}),
         ),
         op(
+            "document",
+            signature,
+            "create",
+            None,
+            json!({"application_id": draft.id, "upload_id": draft.signature_upload, "type": "signature"}),
+        ),
+        op(
+            "authorization",
+            Uuid::now_v7(),
+            "create",
+            None,
+            json!({"application_id": draft.id, "text_version": text.0, "text_sha256": text.1,
+                   "scope": ["bank_deposits", "real_estate", "vehicles", "social_insurance"],
+                   "signer_member_id": me, "capacity": "self", "covers": [me],
+                   "signature_document_id": signature, "device": "华为畅享 / HarmonyOS 4"}),
+        ),
+        op(
             "application",
             draft.id,
             "update",
-            Some(3),
+            Some(5),
             json!({"items": ["dibao", "medical"], "contact_phone": "13800138000",
                    "household": {"assets_fen": 100_000}, "note": format!("入户走访第{n}户,老人行动不便")}),
         ),
@@ -217,10 +239,17 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
     // The day's work, made offline.
     let drafts: Vec<Draft> = [11_u8, 22, 33]
         .into_iter()
-        .map(|seed| Draft { id: Uuid::now_v7(), upload: Uuid::now_v7(), photo: jpeg_bytes(seed) })
+        .map(|seed| Draft {
+            id: Uuid::now_v7(),
+            upload: Uuid::now_v7(),
+            photo: jpeg_bytes(seed),
+            signature_upload: Uuid::now_v7(),
+        })
         .collect();
+    let text = app.authorization_text().await;
+    let signature = png_bytes(&signature_png());
     let mut seq = 0;
-    let mut ops: Vec<Value> = drafts.iter().zip(1..).flat_map(|(d, n)| draft_ops(d, n, &mut seq)).collect();
+    let mut ops: Vec<Value> = drafts.iter().zip(1..).flat_map(|(d, n)| draft_ops(d, n, &text, &mut seq)).collect();
     let (checkin, selfie_upload, selfie) = (Uuid::now_v7(), Uuid::now_v7(), selfie_at(653, 60));
     ops.push(json!({"op_id": Uuid::now_v7(), "seq": seq + 1, "entity": "checkin", "entity_id": checkin,
         "op": "create", "client_time": chrono::Utc::now(),
@@ -234,6 +263,7 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
     assert_eq!(answers.iter().filter(|a| a.is_some()).count(), 3, "the first document op waits for its photo");
     for draft in &drafts {
         phone.upload(draft.upload, &draft.photo).await;
+        phone.upload(draft.signature_upload, &signature).await;
     }
     phone.upload(selfie_upload, &selfie).await;
     phone.push(&ops, &mut answers).await;
@@ -264,7 +294,8 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
     for (draft, n) in drafts.iter().zip(1..) {
         let server = app.application(&helper, &draft.id.to_string()).await;
         assert_eq!(server["members"].as_array().unwrap().len(), 2, "{server}");
-        assert_eq!(server["documents"].as_array().unwrap().len(), 1, "{server}");
+        assert_eq!(server["documents"].as_array().unwrap().len(), 2, "the ID photo and the signature: {server}");
+        assert_eq!(server["authorizations"].as_array().unwrap().len(), 1, "{server}");
         assert_eq!(server["note"], format!("入户走访第{n}户,老人行动不便"));
     }
     let ops_kept = entity::sync_op::Entity::find().count(db).await.unwrap();
@@ -285,7 +316,8 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
         assert_eq!(pulled.len(), 1, "each application once");
         let application = &pulled[0]["application"];
         assert_eq!(application["members"].as_array().unwrap().len(), 2);
-        assert_eq!(application["documents"].as_array().unwrap().len(), 1);
+        assert_eq!(application["documents"].as_array().unwrap().len(), 2);
+        assert_eq!(application["authorizations"].as_array().unwrap().len(), 1);
     }
     let done: Vec<&Value> = changes
         .iter()

@@ -3,12 +3,14 @@
 //! changed on the server since the op's base version (by anyone but this device) is a `conflict`;
 //! something the op needs that has not arrived (a photo's upload) makes it wait.
 //!
-//! - [`drafts`]: applications and their members; [`photos`]: documents from finished uploads;
-//!   [`checkins`]: assisted check-ins done offline.
+//! - [`drafts`]: applications and their members; [`photos`]: documents (signatures too) from
+//!   finished uploads; [`signatures`]: the signed authorization; [`checkins`]: assisted
+//!   check-ins done offline.
 
 mod checkins;
 mod drafts;
 mod photos;
+mod signatures;
 
 use std::collections::HashMap;
 
@@ -65,6 +67,13 @@ pub struct Device {
     pub versions: HashMap<Uuid, i32>,
 }
 
+/// Whether the op's writes are all one service call's, in that call's own savepoint (drafts,
+/// members, authorizations: validation first, then the writes): refused, it leaves nothing
+/// behind. Documents and check-ins write in several steps.
+pub fn atomic(op: &OpIn) -> bool {
+    matches!(op.entity, EntityKind::Application | EntityKind::Member | EntityKind::Authorization)
+}
+
 pub async fn apply(
     txn: &DatabaseTransaction,
     state: &AppState,
@@ -79,13 +88,14 @@ pub async fn apply(
             drafts::member(txn, state, principal, device, op).await
         }
         (EntityKind::Document, OpKind::Create) => photos::link_document(txn, state, principal, op).await,
+        (EntityKind::Authorization, OpKind::Create) => signatures::sign(txn, principal, op).await,
         (EntityKind::Checkin, OpKind::Create) => checkins::assisted(state, principal, op).await,
         _ => Err(Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "op",
             "UNSUPPORTED_OP",
             Message::new(
-                "不支持的同步操作(申请:create/update;成员:update/delete;材料、上门核验:create)",
-                "Not an operation sync takes (application: create/update; member: update/delete; document, checkin: create)",
+                "不支持的同步操作(申请:create/update;成员:update/delete;材料、授权书、上门核验:create)",
+                "Not an operation sync takes (application: create/update; member: update/delete; document, authorization, checkin: create)",
             ),
         )]))),
     }

@@ -1,4 +1,5 @@
-//! Photos taken offline: a finished resumable upload becomes a document of an application.
+//! Photos taken (and signatures drawn) offline: a finished resumable upload becomes a document of
+//! an application.
 
 use entity::{application, upload};
 use sea_orm::sea_query::Expr;
@@ -7,13 +8,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::drafts::applied;
-use super::{Applied, Failure, locked_is_conflict, parse, rejected};
+use super::{Applied, Failure, locked_is_conflict, parse};
 use crate::applications::ScopedApplication;
 use crate::applications::scoped::may_read;
 use crate::auth::principal::Principal;
 use crate::catalog::model::DocumentType;
+use crate::documents;
 use crate::documents::service::{NewDocument, check_member};
-use crate::documents::{self, DOCUMENT_KINDS};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use crate::sync::model::OpIn;
@@ -62,9 +63,6 @@ pub async fn link_document(
     op: &OpIn,
 ) -> Result<Applied, Failure> {
     let link: DocumentLink = parse(op.data.clone())?;
-    if link.doc_type == DocumentType::Signature {
-        return Err(rejected("data.type", "签名请在线签署授权书时提交", "Signatures go with the signed authorization"));
-    }
     let app = application::Entity::find_by_id(link.application_id)
         .one(txn)
         .await?
@@ -74,14 +72,7 @@ pub async fn link_document(
     scope.ensure_documents_welcome().map_err(locked_is_conflict)?;
     check_member(txn, &scope, link.member_id).await?;
     let (upload, bytes) = uploaded(state, principal, link.upload_id).await?;
-    let new = NewDocument {
-        id: op.entity_id,
-        owner: scope.application.subject_account_id,
-        doc_type: link.doc_type,
-        bytes,
-        accept: &DOCUMENT_KINDS,
-        normalise: true,
-    };
+    let new = NewDocument::for_application(op.entity_id, &scope.application, link.doc_type, bytes).await?;
     let doc = documents::service::store(state, principal, new).await?;
     documents::service::attach(txn, &scope, &doc, link.doc_type, link.member_id).await?;
     linked(txn, &upload, doc.id).await?;
