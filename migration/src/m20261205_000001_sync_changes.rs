@@ -63,6 +63,11 @@ LANGUAGE sql AS $$
     ON CONFLICT (entity, entity_id) DO UPDATE
     SET community_code = EXCLUDED.community_code, deleted = EXCLUDED.deleted, seq = NULL,
         changed_at = EXCLUDED.changed_at
+    -- A record changed again before it was numbered needs no new row version. The row is locked
+    -- all the same (ON CONFLICT DO UPDATE locks it even when WHERE is false), so the numbering,
+    -- which skips locked rows, waits for this transaction to end.
+    WHERE sync_changes.seq IS NOT NULL OR sync_changes.deleted <> EXCLUDED.deleted
+       OR sync_changes.community_code IS DISTINCT FROM EXCLUDED.community_code
 $$;
 ";
 
@@ -107,7 +112,9 @@ fn sqlite_id(row: &str, col: &str) -> String {
 fn sqlite_triggers(table: &str, source: &Source) -> String {
     let upsert = "ON CONFLICT (entity, entity_id) DO UPDATE
          SET community_code = excluded.community_code, deleted = excluded.deleted, seq = NULL,
-             changed_at = excluded.changed_at";
+             changed_at = excluded.changed_at
+         WHERE sync_changes.seq IS NOT NULL OR sync_changes.deleted <> excluded.deleted
+            OR sync_changes.community_code IS NOT excluded.community_code";
     let mut sql = String::new();
     for event in ["INSERT", "UPDATE", "DELETE"] {
         let row = if event == "DELETE" { "OLD" } else { "NEW" };
