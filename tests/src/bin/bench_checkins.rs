@@ -22,7 +22,7 @@ use api::imaging::decode::Format;
 use api::imaging::pipeline::{self, Options};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use tests::bench::{Drafter, env, median, number};
+use tests::bench::{Drafter, cpu_seconds, env, median, number};
 use tests::checkins::real_photo;
 use tests::{encode_jpeg, multipart};
 
@@ -35,14 +35,6 @@ fn selfie(place: (u32, u32)) -> Vec<u8> {
     let crop = image::RgbImage::from_raw(480, 640, real_photo(place.0, place.1, 480, 640)).expect("crop");
     let phone = image::imageops::resize(&crop, 720, 960, image::imageops::FilterType::CatmullRom);
     encode_jpeg(phone.as_raw(), 720, 960, 90)
-}
-
-/// CPU seconds (user + system) a process has used so far.
-fn cpu_seconds(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(") ").next().unwrap_or_default().split(' ').collect();
-    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
-    ticks / 100.0
 }
 
 /// What is left to check in: (resident index, next picture) per resident.

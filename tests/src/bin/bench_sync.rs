@@ -18,7 +18,7 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
-use tests::bench::{env, median, number};
+use tests::bench::{cpu_seconds, env, median, number};
 use tests::id_number;
 use uuid::Uuid;
 
@@ -198,14 +198,6 @@ async fn full_pull(bench: &Bench, token: &str) -> (f64, usize) {
             return (started.elapsed().as_secs_f64(), apps);
         }
     }
-}
-
-/// CPU seconds (user + system) used so far by the process `pid`.
-fn cpu_seconds(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(") ").next().unwrap_or_default().split(' ').collect();
-    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
-    ticks / 100.0
 }
 
 /// CPU seconds used so far by every PostgreSQL process of this machine.

@@ -5,12 +5,14 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryO
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{Applied, Device, Failure, locked_is_conflict, object, parse, rejected, without_version};
+use super::{
+    Applied, Device, Failure, application_id, applied, applied_to, locked_is_conflict, object, parse, readable,
+    rejected, without_version,
+};
 use crate::applications::model::{ApplicationIn, ApplicationUpdateIn, MemberIn};
-use crate::applications::scoped::may_read;
 use crate::applications::{ScopedApplication, members, service};
 use crate::auth::principal::Principal;
-use crate::error::{ApiError, ErrorCode};
+
 use crate::state::AppState;
 use crate::sync::model::{OpIn, OpKind};
 
@@ -45,10 +47,7 @@ pub async fn member(
     op: &OpIn,
 ) -> Result<Applied, Failure> {
     let mut data = object(&op.data)?;
-    let application_id = data
-        .remove("application_id")
-        .and_then(|v| serde_json::from_value::<Uuid>(v).ok())
-        .ok_or_else(|| rejected("application_id", "请注明成员所属的申请", "Give the member's application_id"))?;
+    let application_id = application_id(&mut data)?;
     let app = editable(txn, principal, device, application_id, op.base_version).await?;
     let scope = ScopedApplication { principal: principal.clone(), application: app };
     if op.op == OpKind::Update {
@@ -57,15 +56,7 @@ pub async fn member(
     } else {
         members::delete(txn, &scope, op.entity_id).await.map_err(locked_is_conflict)?;
     }
-    let row = application::Entity::find_by_id(application_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("the application of a member vanished"))?;
-    Ok(applied(&row))
-}
-
-pub fn applied(row: &application::Model) -> Applied {
-    Applied { application_id: Some(row.id), version: Some(row.version), server: json!({ "status": row.status }) }
+    applied_to(txn, application_id).await
 }
 
 /// The application, if the caller may edit it and nobody else changed it since `base`.
@@ -76,11 +67,7 @@ pub async fn editable(
     id: Uuid,
     base: Option<i32>,
 ) -> Result<application::Model, Failure> {
-    let app = application::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .filter(|app| may_read(principal, app))
-        .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))?;
+    let app = readable(txn, principal, id).await?;
     let base = base.ok_or_else(|| {
         rejected("base_version", "请注明该操作所基于的申请版本", "Give the application version this op was made on")
     })?;

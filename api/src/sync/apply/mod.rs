@@ -15,12 +15,13 @@ mod signatures;
 use std::collections::HashMap;
 
 use entity::application;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseTransaction, EntityTrait};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::model::{EntityKind, OpIn, OpKind};
+use crate::applications::scoped::may_read;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::state::AppState;
@@ -108,6 +109,39 @@ pub(super) fn locked_is_conflict(err: ApiError) -> Failure {
     } else {
         err.into()
     }
+}
+
+/// The application an op names, if the caller may see it; anyone else's is not found.
+pub(super) async fn readable(
+    txn: &DatabaseTransaction,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<application::Model, Failure> {
+    application::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .filter(|app| may_read(principal, app))
+        .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))
+}
+
+/// What an op on application `id` did, read after it.
+pub(super) async fn applied_to(txn: &DatabaseTransaction, id: Uuid) -> Result<Applied, Failure> {
+    let row = application::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("the application of an op vanished"))?;
+    Ok(applied(&row))
+}
+
+pub(super) fn applied(row: &application::Model) -> Applied {
+    Applied { application_id: Some(row.id), version: Some(row.version), server: json!({ "status": row.status }) }
+}
+
+/// Takes the `application_id` an op on a part of an application names out of its data.
+pub(super) fn application_id(data: &mut serde_json::Map<String, Value>) -> Result<Uuid, Failure> {
+    data.remove("application_id")
+        .and_then(|v| serde_json::from_value::<Uuid>(v).ok())
+        .ok_or_else(|| rejected("application_id", "请注明所属的申请", "Give the application_id"))
 }
 
 pub(super) fn object(data: &Value) -> Result<serde_json::Map<String, Value>, Failure> {

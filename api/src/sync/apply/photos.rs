@@ -1,16 +1,14 @@
 //! Photos taken (and signatures drawn) offline: a finished resumable upload becomes a document of
 //! an application.
 
-use entity::{application, upload};
+use entity::upload;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::drafts::applied;
-use super::{Applied, Failure, locked_is_conflict, parse};
+use super::{Applied, Failure, applied_to, locked_is_conflict, parse, readable};
 use crate::applications::ScopedApplication;
-use crate::applications::scoped::may_read;
 use crate::auth::principal::Principal;
 use crate::catalog::model::DocumentType;
 use crate::documents;
@@ -63,11 +61,7 @@ pub async fn link_document(
     op: &OpIn,
 ) -> Result<Applied, Failure> {
     let link: DocumentLink = parse(op.data.clone())?;
-    let app = application::Entity::find_by_id(link.application_id)
-        .one(txn)
-        .await?
-        .filter(|app| may_read(principal, app))
-        .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))?;
+    let app = readable(txn, principal, link.application_id).await?;
     let scope = ScopedApplication { principal: principal.clone(), application: app };
     scope.ensure_documents_welcome().map_err(locked_is_conflict)?;
     check_member(txn, &scope, link.member_id).await?;
@@ -76,9 +70,5 @@ pub async fn link_document(
     let doc = documents::service::store(state, principal, new).await?;
     documents::service::attach(txn, &scope, &doc, link.doc_type, link.member_id).await?;
     linked(txn, &upload, doc.id).await?;
-    let row = application::Entity::find_by_id(scope.application.id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("the application of a document vanished"))?;
-    Ok(applied(&row))
+    applied_to(txn, scope.application.id).await
 }
