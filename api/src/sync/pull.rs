@@ -34,6 +34,9 @@ struct Cursor {
 
 impl Cursor {
     fn parse(raw: &str) -> Option<Self> {
+        if raw.len() > 40 {
+            return None;
+        }
         let (seq, since) = match raw.split_once(':') {
             Some((seq, since)) => (seq.parse().ok()?, since.parse().ok()?),
             None => {
@@ -238,7 +241,8 @@ mod tests {
             assert_eq!(Cursor::parse(raw).map(Cursor::render).as_deref(), Some(raw));
         }
         assert_eq!(Cursor::parse("7"), Some(Cursor { seq: 7, since: 7 }));
-        for raw in ["-1", "abc", "5:3", "5:", ":5", "1:2:3"] {
+        let long = "0".repeat(41);
+        for raw in ["-1", "abc", "5:3", "5:", ":5", "1:2:3", long.as_str()] {
             assert_eq!(Cursor::parse(raw), None, "{raw}");
         }
     }
