@@ -15,7 +15,8 @@ use crate::state::SharedState;
 /// `conflict` (the record changed on the server since `base_version`: kept in the conflict queue;
 /// or `OP_ID_REUSED`: the same op id with other content, nothing overwritten), `rejected` (a
 /// stable `code` and field `errors`: do not retry) or `retry_later` (a gap in the sequence,
-/// `SEQUENCE_GAP` with `expected_seq`, or the server could not apply it now). Ops are applied in
+/// `SEQUENCE_GAP` with `expected_seq`; a photo whose upload is not whole, `UPLOAD_NOT_FINISHED`;
+/// or the server could not apply it now, `RETRY_LATER`). Ops are applied in
 /// `seq` order; one bad op does not block the rest; workflow fields are never set by a push.
 #[utoipa::path(
     tag = "sync",
