@@ -175,6 +175,47 @@ pub async fn upload_offset(
     Ok(standing(HttpResponse::Ok(), &upload).finish())
 }
 
+/// What appending a chunk answers, by `PATCH` or by `POST` with the override alike.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum ChunkAnswers {
+    #[response(
+        status = 204,
+        description = "Appended; `Upload-Offset` is the new offset (equal to `Upload-Length`: complete)"
+    )]
+    Appended,
+    #[response(status = 401, description = "Not signed in", content_type = "application/problem+json")]
+    Unauthenticated(Problem),
+    #[response(status = 403, description = "Not a resident or helper", content_type = "application/problem+json")]
+    Forbidden(Problem),
+    #[response(status = 404, description = "No such upload of the caller's", content_type = "application/problem+json")]
+    NotFound(Problem),
+    #[response(
+        status = 409,
+        description = "The upload has reached another offset (`UPLOAD_OFFSET_MISMATCH`; `current.offset`)",
+        content_type = "application/problem+json"
+    )]
+    OffsetMismatch(Problem),
+    #[response(
+        status = 413,
+        description = "A chunk larger than `sync.upload_chunk_max_bytes`, or past the declared length",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "Not `application/offset+octet-stream`",
+        content_type = "application/problem+json"
+    )]
+    NotAChunk(Problem),
+    #[response(
+        status = 422,
+        description = "The whole file does not match its SHA-256 (`UPLOAD_CHECKSUM_MISMATCH`): the upload starts over at 0",
+        content_type = "application/problem+json"
+    )]
+    ChecksumMismatch(Problem),
+}
+
 /// Append a chunk at `Upload-Offset` (`Content-Type: application/offset+octet-stream`, at most
 /// `sync.upload_chunk_max_bytes`). When the last byte arrives the file is put together and
 /// checked against its SHA-256. A chunk cut off on the way is not kept: ask `HEAD` and resend
@@ -188,15 +229,8 @@ pub async fn upload_offset(
     ),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
     responses(
-        (status = 204, description = "Appended; `Upload-Offset` is the new offset (equal to `Upload-Length`: complete)"),
         (status = 400, description = "A missing or malformed `Upload-Offset`, or not an upload id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a resident or helper", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such upload of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The upload has reached another offset (`UPLOAD_OFFSET_MISMATCH`; `current.offset`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "A chunk larger than `sync.upload_chunk_max_bytes`, or past the declared length", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not `application/offset+octet-stream`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The whole file does not match its SHA-256 (`UPLOAD_CHECKSUM_MISMATCH`): the upload starts over at 0", body = Problem, content_type = "application/problem+json"),
+        ChunkAnswers,
     ),
 )]
 #[patch("/api/v1/uploads/{id}")]
@@ -222,15 +256,8 @@ pub async fn append_chunk(
     ),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
     responses(
-        (status = 204, description = "Appended; `Upload-Offset` is the new offset"),
         (status = 400, description = "No `X-HTTP-Method-Override: PATCH`, a malformed `Upload-Offset`, or not an upload id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a resident or helper", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such upload of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The upload has reached another offset (`UPLOAD_OFFSET_MISMATCH`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "A chunk too large, or past the declared length", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not `application/offset+octet-stream`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The whole file does not match its SHA-256 (`UPLOAD_CHECKSUM_MISMATCH`)", body = Problem, content_type = "application/problem+json"),
+        ChunkAnswers,
     ),
 )]
 #[post("/api/v1/uploads/{id}")]
