@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use entity::{application, application_document, application_event, application_item};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde_json::json;
 
 use super::machine::{self, Action};
@@ -113,11 +113,7 @@ pub async fn supplement(
 }
 
 /// Moves each undecided item's warning and due dates on by the working days since the return.
-async fn resume_clock(
-    txn: &sea_orm::DatabaseTransaction,
-    app: &application::Model,
-    today: NaiveDate,
-) -> Result<i32, ApiError> {
+async fn resume_clock(txn: &DatabaseTransaction, app: &application::Model, today: NaiveDate) -> Result<i32, ApiError> {
     let Some(paused_on) = app.paused_on else { return Ok(0) };
     let calendar = calendar::service::around(txn, paused_on).await?;
     let paused = calendar.working_days_between(paused_on, today);
@@ -209,10 +205,22 @@ pub async fn withdraw(
     scope: &ScopedApplication,
     input: WithdrawIn,
 ) -> Result<ApplicationOut, ApiError> {
+    let txn = state.db.begin().await?;
+    withdraw_in(&txn, scope, input).await?;
+    txn.commit().await?;
+    service::finish(state, scope.application.id).await
+}
+
+/// The withdrawal's checks and writes in `txn`: the online step's own transaction, or a sync
+/// push's (an offline withdrawal). The caller refreshes the progress cache after its commit.
+pub async fn withdraw_in(
+    txn: &DatabaseTransaction,
+    scope: &ScopedApplication,
+    input: WithdrawIn,
+) -> Result<(), ApiError> {
     let from = machine::check(Action::Withdraw, scope)?;
     machine::ensure_version(scope, input.version)?;
     let reason = note("reason", input.reason.as_deref(), 0)?;
-    let txn = state.db.begin().await?;
     let step = Move {
         scope,
         action: Action::Withdraw,
@@ -221,9 +229,7 @@ pub async fn withdraw(
         set: vec![],
         details: json!({ "note": reason }),
     };
-    service::move_to(&txn, step).await?;
-    txn.commit().await?;
-    service::finish(state, scope.application.id).await
+    service::move_to(txn, step).await
 }
 
 /// At least one document type, none twice.

@@ -50,6 +50,9 @@ pub enum OpKind {
     Create,
     Update,
     Delete,
+    /// The applicant's side withdraws a submitted application (entity `application`; data may
+    /// carry a `reason`): the review step, taken offline.
+    Withdraw,
 }
 
 impl OpKind {
@@ -58,6 +61,7 @@ impl OpKind {
             Self::Create => "create",
             Self::Update => "update",
             Self::Delete => "delete",
+            Self::Withdraw => "withdraw",
         }
     }
 }

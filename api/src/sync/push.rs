@@ -85,6 +85,7 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
     let mut record = Record::default();
     let mut own = Device { id: device, versions: HashMap::new() };
     let mut in_batch: HashMap<Uuid, &str> = HashMap::new();
+    let mut progress_moved = Vec::new();
     for (op, hash) in ops.iter().zip(&hashes) {
         if let Some(first) = in_batch.insert(op.op_id, hash) {
             // The same op id twice in one batch: its first answer stands.
@@ -121,6 +122,9 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
                 expected += 1;
                 if let (Some(app), Some(version)) = (application_id, result.version) {
                     own.versions.insert(app, version);
+                    if apply::moves_progress(op) {
+                        progress_moved.push(app);
+                    }
                 }
                 record.add(principal, device, op, hash, &result, application_id, conflict, now)?;
                 results.push(result);
@@ -138,6 +142,9 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    for id in progress_moved {
+        crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
+    }
     Ok(PushOut { device_id: device, applied_seq: expected - 1, results })
 }
 

@@ -17,7 +17,8 @@ use crate::state::SharedState;
 /// stable `code` and field `errors`: do not retry) or `retry_later` (a gap in the sequence,
 /// `SEQUENCE_GAP` with `expected_seq`; a photo whose upload is not whole, `UPLOAD_NOT_FINISHED`;
 /// or the server could not apply it now, `RETRY_LATER`). Ops are applied in
-/// `seq` order; one bad op does not block the rest; workflow fields are never set by a push.
+/// `seq` order; one bad op does not block the rest; workflow fields are never set by a push
+/// (a `withdraw` op is the online withdraw step, with its checks).
 #[utoipa::path(
     tag = "sync",
     security(("bearer" = [])),

@@ -1,6 +1,6 @@
 //! Offline sync push: batches sent twice, ops out of order and with a gap, one bad op among 100,
-//! ops on records changed on the server meanwhile (kept as conflicts and resolved), and helpers
-//! pushing for another community.
+//! ops on records changed on the server meanwhile (kept as conflicts and resolved), withdrawals
+//! made offline, and helpers pushing for another community.
 
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -26,6 +26,11 @@ fn update(seq: i64, app: &str, base: i32, note: &str) -> Value {
            "base_version": base, "client_time": Utc::now(),
            "data": {"items": ["temporary", "price_subsidy"], "contact_phone": "13800138000",
                     "household": {"sudden_hardship": true}, "note": note}})
+}
+
+fn withdraw(seq: i64, app: &str, base: i64, data: Value) -> Value {
+    json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": "application", "entity_id": app, "op": "withdraw",
+           "base_version": base, "client_time": Utc::now(), "data": data})
 }
 
 async fn push(app: &TestApp, token: &str, device: &str, ops: &[Value]) -> Value {
@@ -245,4 +250,60 @@ async fn helpers_cannot_push_for_another_community_and_others_cannot_push() {
     problem(app.post_json("/api/v1/sync/push", Some(&resident), &batch).await, 403, "FORBIDDEN").await;
     problem(app.post_json("/api/v1/sync/push", None, &batch).await, 401, "UNAUTHENTICATED").await;
     problem(app.get_as("/api/v1/sync/conflicts?status=open", Some(&resident)).await, 403, "FORBIDDEN").await;
+}
+
+#[tokio::test]
+async fn a_withdrawal_made_offline_is_the_review_step_unless_the_township_moved_first() {
+    let (app, helper) = helper_app().await;
+    let device = Uuid::now_v7().to_string();
+    let (first, _) = app.ready_draft_for(&helper, COMMUNITY, 31, &["dibao"]).await;
+    assert_eq!(app.submit(&helper, &first).await.status(), 200);
+    let version = app.application(&helper, &first).await["version"].as_i64().unwrap();
+    assert_eq!(app.progress_ok(&helper, &first).await["status"], "submitted");
+    let body =
+        push(&app, &helper, &device, &[withdraw(1, &first, version, json!({"reason": "家中老人已由子女接去赡养"}))])
+            .await;
+    let result = &body["results"][0];
+    assert_eq!(
+        (result["outcome"].as_str(), result["server"]["status"].as_str()),
+        (Some("applied"), Some("withdrawn")),
+        "{body}"
+    );
+    // The progress page shows it at once (its cached answer was dropped), with the step's event.
+    let progress = app.progress_ok(&helper, &first).await;
+    assert_eq!(progress["status"], "withdrawn");
+    assert!(progress["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "withdrawn"), "{progress}");
+
+    // The township accepted another application before the phone synced: the withdrawal waits
+    // in the conflict queue and the application stays with the township.
+    let reviewer = app.token("demo-reviewer").await;
+    let (second, _) = app.ready_draft_for(&helper, COMMUNITY, 32, &["dibao"]).await;
+    assert_eq!(app.submit(&helper, &second).await.status(), 200);
+    let version = app.application(&helper, &second).await["version"].as_i64().unwrap();
+    app.step_ok(&reviewer, &second, "accept", json!({})).await;
+    let body = push(&app, &helper, &device, &[withdraw(2, &second, version, json!({}))]).await;
+    assert_eq!(
+        (body["results"][0]["outcome"].as_str(), body["results"][0]["code"].as_str()),
+        (Some("conflict"), Some("CHANGED_ON_SERVER"))
+    );
+    assert_eq!(app.application(&helper, &second).await["status"], "accepted");
+
+    // A draft was never submitted, a version belongs in base_version, and another community's
+    // helper does not find the application.
+    let draft = Uuid::now_v7().to_string();
+    let body = push(
+        &app,
+        &helper,
+        &device,
+        &[create(3, &draft), withdraw(4, &draft, 1, json!({})), withdraw(5, &draft, 1, json!({"version": 1}))],
+    )
+    .await;
+    assert_eq!(outcomes(&body), ["applied", "rejected", "rejected"]);
+    assert_eq!(
+        (body["results"][1]["code"].as_str(), body["results"][2]["errors"][0]["field"].as_str()),
+        (Some("INVALID_TRANSITION"), Some("data.version"))
+    );
+    let other = app.token("demo-helper-b").await;
+    let body = push(&app, &other, &Uuid::now_v7().to_string(), &[withdraw(1, &second, version + 1, json!({}))]).await;
+    assert_eq!(body["results"][0]["code"], "NOT_FOUND");
 }

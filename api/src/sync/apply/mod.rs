@@ -5,17 +5,18 @@
 //!
 //! - [`drafts`]: applications and their members; [`photos`]: documents (signatures too) from
 //!   finished uploads; [`signatures`]: the signed authorization; [`checkins`]: assisted
-//!   check-ins done offline.
+//!   check-ins done offline; [`steps`]: the review steps the applicant's side takes (withdraw).
 
 mod checkins;
 mod drafts;
 mod photos;
 mod signatures;
+mod steps;
 
 use std::collections::HashMap;
 
-use entity::application;
-use sea_orm::{DatabaseTransaction, EntityTrait};
+use entity::{application, sync_op};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -70,9 +71,19 @@ pub struct Device {
 
 /// Whether the op's writes are all one service call's, in that call's own savepoint (drafts,
 /// members, authorizations: validation first, then the writes): refused, it leaves nothing
-/// behind. Documents and check-ins write in several steps.
+/// behind. Documents, check-ins and withdrawals write in several steps.
 pub fn atomic(op: &OpIn) -> bool {
-    matches!(op.entity, EntityKind::Application | EntityKind::Member | EntityKind::Authorization)
+    matches!(
+        (op.entity, op.op),
+        (EntityKind::Application, OpKind::Create | OpKind::Update)
+            | (EntityKind::Member | EntityKind::Authorization, _)
+    )
+}
+
+/// Whether the applied op changed what the applicant's progress page shows (a signature, a
+/// withdrawal): its cached answer is dropped after the batch's commit.
+pub fn moves_progress(op: &OpIn) -> bool {
+    matches!((op.entity, op.op), (EntityKind::Authorization, _) | (EntityKind::Application, OpKind::Withdraw))
 }
 
 pub async fn apply(
@@ -85,6 +96,7 @@ pub async fn apply(
     match (op.entity, op.op) {
         (EntityKind::Application, OpKind::Create) => drafts::create(txn, principal, op).await,
         (EntityKind::Application, OpKind::Update) => drafts::update(txn, principal, device, op).await,
+        (EntityKind::Application, OpKind::Withdraw) => steps::withdraw(txn, principal, device, op).await,
         (EntityKind::Member, OpKind::Update | OpKind::Delete) => {
             drafts::member(txn, state, principal, device, op).await
         }
@@ -95,8 +107,8 @@ pub async fn apply(
             "op",
             "UNSUPPORTED_OP",
             Message::new(
-                "不支持的同步操作(申请:create/update;成员:update/delete;材料、授权书、上门核验:create)",
-                "Not an operation sync takes (application: create/update; member: update/delete; document, authorization, checkin: create)",
+                "不支持的同步操作(申请:create/update/withdraw;成员:update/delete;材料、授权书、上门核验:create)",
+                "Not an operation sync takes (application: create/update/withdraw; member: update/delete; document, authorization, checkin: create)",
             ),
         )]))),
     }
@@ -122,6 +134,36 @@ pub(super) async fn readable(
         .await?
         .filter(|app| may_read(principal, app))
         .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))
+}
+
+/// The application, if the caller may change it and nobody else changed it since `base`.
+pub(super) async fn editable(
+    txn: &DatabaseTransaction,
+    principal: &Principal,
+    device: &Device,
+    id: Uuid,
+    base: Option<i32>,
+) -> Result<application::Model, Failure> {
+    let app = readable(txn, principal, id).await?;
+    let base = base.ok_or_else(|| {
+        rejected("base_version", "请注明该操作所基于的申请版本", "Give the application version this op was made on")
+    })?;
+    if app.version == base || device.versions.get(&id) == Some(&app.version) {
+        return Ok(app);
+    }
+    // Changes this device made itself since `base` are not a conflict.
+    let own = sync_op::Entity::find()
+        .filter(sync_op::Column::DeviceId.eq(device.id))
+        .filter(sync_op::Column::ApplicationId.eq(id))
+        .filter(sync_op::Column::Outcome.eq("applied"))
+        .order_by_desc(sync_op::Column::Seq)
+        .one(txn)
+        .await?
+        .and_then(|op| op.result.get("version").and_then(Value::as_i64));
+    if own == Some(i64::from(app.version)) {
+        return Ok(app);
+    }
+    Err(Failure::Conflict { code: "CHANGED_ON_SERVER", application: Some(Box::new(app)) })
 }
 
 /// What an op on application `id` did, read after it.
