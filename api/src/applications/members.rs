@@ -2,10 +2,10 @@
 //! one applicant per household, no person twice. Reviewers may read a full number, audited.
 
 use chrono::Utc;
-use entity::{authorization, household_member};
+use entity::{application, authorization, household_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    TryInsertResult, TryIntoModel,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -25,14 +25,24 @@ use crate::pii::id_number::{IdNumber, IdNumberError};
 pub const ID_PURPOSE: &str = "member.id_number";
 const MAX_MEMBERS: u64 = 20;
 
-/// Adds or replaces member `member_id`; `Ok((member, true))` when new.
+/// What putting a member did.
+pub struct Put {
+    pub member: MemberOut,
+    /// Not there before.
+    pub created: bool,
+    /// The application as it is now (its version moved on).
+    pub application: application::Model,
+}
+
+/// Adds or replaces member `member_id`, in the caller's transaction. Everything is checked
+/// before the first write, so a refused request wrote nothing.
 pub async fn put(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &impl ConnectionTrait,
     cipher: &PiiCipher,
     scope: &ScopedApplication,
     member_id: Uuid,
     input: MemberIn,
-) -> Result<(MemberOut, bool), ApiError> {
+) -> Result<Put, ApiError> {
     scope.ensure_editable()?;
     let app = &scope.application;
     let today = Utc::now().date_naive();
@@ -66,11 +76,14 @@ pub async fn put(
         return Err(ApiError::validation(errors));
     };
     let index = cipher.blind_index(ID_PURPOSE, number.expose());
-    let others: Vec<household_member::Model> = household_member::Entity::find()
-        .filter(household_member::Column::ApplicationId.eq(app.id))
-        .filter(household_member::Column::Id.ne(member_id))
-        .all(db)
-        .await?;
+    let (existing, others): (Vec<household_member::Model>, Vec<household_member::Model>) =
+        household_member::Entity::find()
+            .filter(household_member::Column::ApplicationId.eq(app.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .partition(|m| m.id == member_id);
+    let existing = existing.into_iter().next();
     if others.iter().any(|m| m.id_number_index == index) {
         errors.push(FieldError::new(
             "id_number",
@@ -108,10 +121,6 @@ pub async fn put(
         unemployed: input.unemployed,
     };
     let now = Utc::now();
-    let existing = household_member::Entity::find_by_id(member_id).one(db).await?;
-    if existing.as_ref().is_some_and(|m| m.application_id != app.id) {
-        return Err(ApiError::new(ErrorCode::Conflict));
-    }
     let row = household_member::ActiveModel {
         id: Set(member_id),
         application_id: Set(app.id),
@@ -126,19 +135,30 @@ pub async fn put(
         created_at: Set(existing.as_ref().map_or(now, |m| m.created_at)),
         updated_at: Set(now),
     };
-    let txn = db.begin().await?;
-    let row = if existing.is_some() { row.update(&txn).await? } else { row.insert(&txn).await? };
-    service::touch(&txn, app).await?;
-    txn.commit().await?;
-    Ok((member_out(row, today), existing.is_none()))
+    let row = if existing.is_some() {
+        row.update(db).await?
+    } else {
+        // The id taken by a member of another application inserts nothing.
+        let inserted = household_member::Entity::insert(row.clone())
+            .on_conflict_do_nothing_on([household_member::Column::Id])
+            .exec_without_returning(db)
+            .await?;
+        if !matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
+            return Err(ApiError::new(ErrorCode::Conflict));
+        }
+        row.try_into_model()?
+    };
+    let application = service::touch(db, app).await?;
+    Ok(Put { member: member_out(row, today), created: existing.is_none(), application })
 }
 
-/// Removes a member of a draft; one who signed an authorization stays until it is revoked.
+/// Removes a member of a draft, in the caller's transaction; one who signed an authorization
+/// stays until it is revoked. The application as it is now.
 pub async fn delete(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &impl ConnectionTrait,
     scope: &ScopedApplication,
     member_id: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<application::Model, ApiError> {
     scope.ensure_editable()?;
     let member = find(db, scope, member_id).await?;
     let signed =
@@ -149,11 +169,8 @@ pub async fn delete(
             "This member signed an authorization; revoke it before removing them.",
         )));
     }
-    let txn = db.begin().await?;
-    household_member::Entity::delete_by_id(member.id).exec(&txn).await?;
-    service::touch(&txn, &scope.application).await?;
-    txn.commit().await?;
-    Ok(())
+    household_member::Entity::delete_by_id(member.id).exec(db).await?;
+    service::touch(db, &scope.application).await
 }
 
 /// The full ID number, for a reviewer or supervisor of the region, with the reason audited.

@@ -1,4 +1,5 @@
 use actix_web::{HttpResponse, delete, get, post, put, web};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::model::{
@@ -35,7 +36,9 @@ pub async fn create_application(
     caller: Authorized<Applicants>,
     body: JsonBody<ApplicationIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let (row, created) = service::create(&state.db, &caller.principal, body.0).await?;
+    let txn = state.db.begin().await?;
+    let (row, created) = service::create(&txn, &caller.principal, body.0).await?;
+    txn.commit().await?;
     let out = view::load(&state.db, row).await?;
     Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
 }
@@ -102,7 +105,9 @@ pub async fn update_application(
     scope: ScopedApplication,
     body: JsonBody<ApplicationUpdateIn>,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
-    let row = service::update(&state.db, scope, body.0).await?;
+    let txn = state.db.begin().await?;
+    let row = service::update(&txn, scope, body.0).await?;
+    txn.commit().await?;
     Ok(web::Json(view::load(&state.db, row).await?))
 }
 
@@ -152,8 +157,10 @@ pub async fn put_member(
     path: web::Path<(Uuid, Uuid)>,
     body: JsonBody<MemberIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let (member, created) = members::put(&state.db, &state.pii, &scope, path.1, body.0).await?;
-    Ok(if created { HttpResponse::Created().json(member) } else { HttpResponse::Ok().json(member) })
+    let txn = state.db.begin().await?;
+    let put = members::put(&txn, &state.pii, &scope, path.1, body.0).await?;
+    txn.commit().await?;
+    Ok(if put.created { HttpResponse::Created().json(put.member) } else { HttpResponse::Ok().json(put.member) })
 }
 
 /// Remove a household member from a draft.
@@ -174,7 +181,9 @@ pub async fn delete_member(
     scope: ScopedApplication,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    members::delete(&state.db, &scope, path.1).await?;
+    let txn = state.db.begin().await?;
+    members::delete(&txn, &scope, path.1).await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

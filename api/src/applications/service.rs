@@ -4,8 +4,8 @@ use chrono::Utc;
 use entity::{account, aid_item, application, application_item, service_point};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set, TryInsertResult,
 };
 use serde_json::json;
 
@@ -21,9 +21,11 @@ use crate::precheck::service::check_amounts;
 use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
 
-/// Creates a draft; `Ok((row, true))` when new, the existing row when the same request came before.
+/// Creates a draft in the caller's transaction; `Ok((row, true))` when new, the existing row when
+/// the same request came before (also when a copy of it raced this one). Everything is checked
+/// before the first write, so a refused request wrote nothing.
 pub async fn create(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &impl ConnectionTrait,
     by: &Principal,
     mut input: ApplicationIn,
 ) -> Result<(application::Model, bool), ApiError> {
@@ -64,52 +66,51 @@ pub async fn create(
     let township = community.parent().ok_or_else(|| ApiError::internal("a community without a township"))?;
     let district = township.parent().ok_or_else(|| ApiError::internal("a township without a district"))?;
     let now = Utc::now();
-    let row = application::ActiveModel {
-        id: Set(input.id),
-        number: Set(None),
-        status: Set(Status::Draft.as_str().to_owned()),
-        community_code: Set(community.as_str().to_owned()),
-        township_code: Set(township.as_str().to_owned()),
-        district_code: Set(district.as_str().to_owned()),
-        service_point_id: Set(input.service_point_id),
-        subject_account_id: Set((by.role == Role::Resident).then_some(by.account_id)),
-        actor_account_id: Set(by.account_id),
-        actor_role: Set(by.role.as_str().to_owned()),
-        actor_helper_kind: Set(actor.helper_kind),
-        actor_organisation: Set(actor.organisation),
-        contact_phone: Set(input.contact_phone.clone()),
-        household: Set(json!(input.household)),
-        note: Set(input.note.clone()),
-        content_hash: Set(hash.clone()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        submitted_at: Set(None),
-        paused_on: Set(None),
-        resume_status: Set(None),
-        materials_due: Set(None),
-        missing_documents: Set(None),
-        emergency: Set(false),
-        emergency_reason: Set(None),
-        re_review: Set(false),
-        decided_at: Set(None),
-        closed_at: Set(None),
+    let row = application::Model {
+        id: input.id,
+        number: None,
+        status: Status::Draft.as_str().to_owned(),
+        community_code: community.as_str().to_owned(),
+        township_code: township.as_str().to_owned(),
+        district_code: district.as_str().to_owned(),
+        service_point_id: input.service_point_id,
+        subject_account_id: (by.role == Role::Resident).then_some(by.account_id),
+        actor_account_id: by.account_id,
+        actor_role: by.role.as_str().to_owned(),
+        actor_helper_kind: actor.helper_kind,
+        actor_organisation: actor.organisation,
+        contact_phone: input.contact_phone.clone(),
+        household: json!(input.household),
+        note: input.note.clone(),
+        content_hash: hash.clone(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        submitted_at: None,
+        paused_on: None,
+        resume_status: None,
+        materials_due: None,
+        missing_documents: None,
+        emergency: false,
+        emergency_reason: None,
+        re_review: false,
+        decided_at: None,
+        closed_at: None,
     };
-    let txn = db.begin().await?;
-    let row = match row.insert(&txn).await {
-        Ok(row) => row,
-        Err(err) => {
-            drop(txn);
-            // Two copies of one request raced: the loser answers like a retry.
-            return match application::Entity::find_by_id(input.id).one(db).await? {
-                Some(existing) => same_or_conflict(by, existing, &hash),
-                None => Err(err.into()),
-            };
-        }
-    };
-    insert_items(&txn, row.id, &items).await?;
-    events::record(&txn, row.id, "created", Some((None, Status::Draft)), by, json!({"items": input.items})).await?;
-    txn.commit().await?;
+    // Two copies of one request racing: the second waits for the first's commit, inserts
+    // nothing, and answers like a retry.
+    let inserted = application::Entity::insert(row.clone().into_active_model())
+        .on_conflict_do_nothing_on([application::Column::Id])
+        .exec_without_returning(db)
+        .await?;
+    if !matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
+        return match application::Entity::find_by_id(input.id).one(db).await? {
+            Some(existing) => same_or_conflict(by, existing, &hash),
+            None => Err(ApiError::internal("an application neither inserted nor found")),
+        };
+    }
+    insert_items(db, row.id, &items).await?;
+    events::record(db, row.id, "created", Some((None, Status::Draft)), by, json!({"items": input.items})).await?;
     Ok((row, true))
 }
 
@@ -161,9 +162,10 @@ async fn insert_items(
     Ok(())
 }
 
-/// Replaces a draft's items, phone, household facts and note.
+/// Replaces a draft's items, phone, household facts and note, in the caller's transaction;
+/// the draft as it is now.
 pub async fn update(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &impl ConnectionTrait,
     scope: ScopedApplication,
     input: ApplicationUpdateIn,
 ) -> Result<application::Model, ApiError> {
@@ -180,41 +182,47 @@ pub async fn update(
     if input.version.is_some_and(|read| read != version) {
         return Err(changed_meanwhile());
     }
-    let txn = db.begin().await?;
     let id = scope.application.id;
-    let mut row = scope.application.into_active_model();
-    row.contact_phone = Set(input.contact_phone);
-    row.household = Set(json!(input.household));
-    row.note = Set(input.note);
-    row.version = Set(version + 1);
-    row.updated_at = Set(Utc::now());
+    let row = application::Model {
+        contact_phone: input.contact_phone,
+        household: json!(input.household),
+        note: input.note,
+        version: version + 1,
+        updated_at: Utc::now(),
+        ..scope.application
+    };
+    // Only from the version read: the row written is then exactly `row`.
     let updated = application::Entity::update_many()
-        .set(row)
+        .col_expr(application::Column::ContactPhone, Expr::value(row.contact_phone.clone()))
+        .col_expr(application::Column::Household, Expr::value(row.household.clone()))
+        .col_expr(application::Column::Note, Expr::value(row.note.clone()))
+        .col_expr(application::Column::Version, Expr::value(row.version))
+        .col_expr(application::Column::UpdatedAt, Expr::value(row.updated_at))
         .filter(application::Column::Id.eq(id))
         .filter(application::Column::Status.eq(Status::Draft.as_str()))
         .filter(application::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(db)
         .await?;
     if updated.rows_affected == 0 {
         return Err(changed_meanwhile());
     }
-    application_item::Entity::delete_many().filter(application_item::Column::ApplicationId.eq(id)).exec(&txn).await?;
-    insert_items(&txn, id, &items).await?;
-    events::record(&txn, id, "updated", None, &scope.principal, json!({"items": input.items})).await?;
-    txn.commit().await?;
-    application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+    application_item::Entity::delete_many().filter(application_item::Column::ApplicationId.eq(id)).exec(db).await?;
+    insert_items(db, id, &items).await?;
+    events::record(db, id, "updated", None, &scope.principal, json!({"items": input.items})).await?;
+    Ok(row)
 }
 
 /// Marks the application changed (version and time), in the transaction of the change: a
-/// member, a document or a signature.
-pub async fn touch(db: &impl sea_orm::ConnectionTrait, app: &application::Model) -> Result<(), ApiError> {
+/// member, a document or a signature. The application as it is now.
+pub async fn touch(db: &impl ConnectionTrait, app: &application::Model) -> Result<application::Model, ApiError> {
     application::Entity::update_many()
         .col_expr(application::Column::Version, Expr::col(application::Column::Version).add(1))
         .col_expr(application::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(application::Column::Id.eq(app.id))
-        .exec(db)
-        .await?;
-    Ok(())
+        .exec_with_returning(db)
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }
 
 fn changed_meanwhile() -> ApiError {

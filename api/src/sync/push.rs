@@ -83,7 +83,7 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
     let mut blocked: Option<&'static str> = None;
     let mut results = Vec::with_capacity(ops.len());
     let mut record = Record::default();
-    let mut own = Device { id: device, versions: HashMap::new() };
+    let mut own = Device { id: device, applications: HashMap::new() };
     let mut in_batch: HashMap<Uuid, &str> = HashMap::new();
     let mut progress_moved = Vec::new();
     for (op, hash) in ops.iter().zip(&hashes) {
@@ -118,13 +118,15 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             continue;
         }
         match one(&txn, state, principal, &own, op).await? {
-            Step::Answered((result, application_id, conflict)) => {
+            Step::Answered(answered) => {
+                let (result, application, conflict) = *answered;
                 expected += 1;
-                if let (Some(app), Some(version)) = (application_id, result.version) {
-                    own.versions.insert(app, version);
+                let application_id = application.as_ref().map(|app| app.id);
+                if let Some(app) = application {
                     if apply::moves_progress(op) {
-                        progress_moved.push(app);
+                        progress_moved.push(app.id);
                     }
+                    own.applications.insert(app.id, app);
                 }
                 record.add(principal, device, op, hash, &result, application_id, conflict, now)?;
                 results.push(result);
@@ -222,11 +224,12 @@ impl Record {
     }
 }
 
-type Answered = (OpResult, Option<Uuid>, Option<(&'static str, Option<Box<entity::application::Model>>)>);
+type Answered =
+    (OpResult, Option<entity::application::Model>, Option<(&'static str, Option<Box<entity::application::Model>>)>);
 
 /// What became of one op: answered for good, or to be sent again later (with why; nothing kept).
 enum Step {
-    Answered(Answered),
+    Answered(Box<Answered>),
     Later(&'static str),
 }
 
@@ -243,13 +246,17 @@ async fn one(
     let savepoint = if apply::atomic(op) { None } else { Some(txn.begin().await?) };
     let conn = savepoint.as_ref().unwrap_or(txn);
     let answered = match apply::apply(conn, state, principal, device, op).await {
-        Ok(Applied { application_id, version, server }) => {
+        Ok(Applied { application, server }) => {
             if let Some(savepoint) = savepoint {
                 savepoint.commit().await?;
             }
+            let version = application.as_ref().map(|app| app.version);
             let result = OpResult { version, server: Some(server), ..base(op, Outcome::Applied) };
-            return Ok(Step::Answered((result, application_id, None)));
+            return Ok(Step::Answered(Box::new((result, application, None))));
         }
+        // A statement failed outside a savepoint: the transaction is no longer usable, and the
+        // whole batch is undone and answered with the error (the phone sends it again).
+        Err(Failure::RetryLater(err)) if savepoint.is_none() => return Err(err),
         Err(Failure::RetryLater(err)) => {
             tracing::warn!(error = ?err, op_id = %op.op_id, "a pushed op could not be applied now");
             undo(savepoint).await?;
@@ -284,7 +291,7 @@ async fn one(
     };
     // Whatever a refused op wrote is undone; its answer is kept with the batch.
     undo(savepoint).await?;
-    Ok(Step::Answered(answered))
+    Ok(Step::Answered(Box::new(answered)))
 }
 
 async fn undo(savepoint: Option<DatabaseTransaction>) -> Result<(), ApiError> {

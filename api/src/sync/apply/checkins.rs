@@ -37,9 +37,5 @@ pub async fn assisted(state: &AppState, principal: &Principal, op: &OpIn) -> Res
         photo,
     };
     let (checkin, _) = service::assisted(state, principal, input.recipient_id, assisted).await?;
-    Ok(Applied {
-        application_id: None,
-        version: None,
-        server: json!({ "outcome": checkin.outcome, "next_due": checkin.next_due }),
-    })
+    Ok(Applied { application: None, server: json!({ "outcome": checkin.outcome, "next_due": checkin.next_due }) })
 }

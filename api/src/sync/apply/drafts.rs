@@ -4,8 +4,7 @@ use sea_orm::DatabaseTransaction;
 use serde_json::{Value, json};
 
 use super::{
-    Applied, Device, Failure, application_id, applied, applied_to, editable, locked_is_conflict, object, parse,
-    without_version,
+    Applied, Device, Failure, application_id, applied, editable, locked_is_conflict, object, parse, without_version,
 };
 use crate::applications::model::{ApplicationIn, ApplicationUpdateIn, MemberIn};
 use crate::applications::{ScopedApplication, members, service};
@@ -18,7 +17,7 @@ pub async fn create(txn: &DatabaseTransaction, principal: &Principal, op: &OpIn)
     data.insert("id".to_owned(), json!(op.entity_id));
     let input: ApplicationIn = parse(Value::Object(data))?;
     let (row, _) = service::create(txn, principal, input).await?;
-    Ok(applied(&row))
+    Ok(applied(row))
 }
 
 pub async fn update(
@@ -32,7 +31,7 @@ pub async fn update(
     input.version = Some(app.version);
     let scope = ScopedApplication { principal: principal.clone(), application: app };
     let row = service::update(txn, scope, input).await.map_err(locked_is_conflict)?;
-    Ok(applied(&row))
+    Ok(applied(row))
 }
 
 /// A member added or replaced (`update`) or removed (`delete`).
@@ -47,11 +46,11 @@ pub async fn member(
     let application_id = application_id(&mut data)?;
     let app = editable(txn, principal, device, application_id, op.base_version).await?;
     let scope = ScopedApplication { principal: principal.clone(), application: app };
-    if op.op == OpKind::Update {
+    let now = if op.op == OpKind::Update {
         let input: MemberIn = parse(Value::Object(data))?;
-        members::put(txn, &state.pii, &scope, op.entity_id, input).await.map_err(locked_is_conflict)?;
+        members::put(txn, &state.pii, &scope, op.entity_id, input).await.map_err(locked_is_conflict)?.application
     } else {
-        members::delete(txn, &scope, op.entity_id).await.map_err(locked_is_conflict)?;
-    }
-    applied_to(txn, application_id).await
+        members::delete(txn, &scope, op.entity_id).await.map_err(locked_is_conflict)?
+    };
+    Ok(applied(now))
 }

@@ -27,11 +27,10 @@ use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::state::AppState;
 
-/// What an applied op did: the application it changed (and its version now), and server-side
-/// facts for the phone (the application's status, a check-in's outcome).
+/// What an applied op did: the application it changed, as it is now, and server-side facts for
+/// the phone (the application's status, a check-in's outcome).
 pub struct Applied {
-    pub application_id: Option<Uuid>,
-    pub version: Option<i32>,
+    pub application: Option<application::Model>,
     pub server: Value,
 }
 
@@ -62,16 +61,18 @@ impl From<sea_orm::DbErr> for Failure {
     }
 }
 
-/// The pushing device, and the application versions its ops applied so far in this batch (not
-/// yet in `sync_ops`, which the batch writes at its end).
+/// The pushing device, and the applications its ops changed so far in this batch, as they are
+/// now (not yet in `sync_ops`, which the batch writes at its end). Nobody else can change them
+/// before the batch commits: its writes hold their rows (an application it created is not even
+/// visible), so later ops of the batch read them here.
 pub struct Device {
     pub id: Uuid,
-    pub versions: HashMap<Uuid, i32>,
+    pub applications: HashMap<Uuid, application::Model>,
 }
 
-/// Whether the op's writes are all one service call's, in that call's own savepoint (drafts,
-/// members, authorizations: validation first, then the writes): refused, it leaves nothing
-/// behind. Documents, check-ins and withdrawals write in several steps.
+/// Whether a refused op leaves nothing behind without a savepoint of its own: the service checks
+/// everything before its first write (drafts, members), or its writes are one service call's
+/// own savepoint (authorizations). Documents, check-ins and withdrawals write in several steps.
 pub fn atomic(op: &OpIn) -> bool {
     matches!(
         (op.entity, op.op),
@@ -100,8 +101,8 @@ pub async fn apply(
         (EntityKind::Member, OpKind::Update | OpKind::Delete) => {
             drafts::member(txn, state, principal, device, op).await
         }
-        (EntityKind::Document, OpKind::Create) => photos::link_document(txn, state, principal, op).await,
-        (EntityKind::Authorization, OpKind::Create) => signatures::sign(txn, principal, op).await,
+        (EntityKind::Document, OpKind::Create) => photos::link_document(txn, state, principal, device, op).await,
+        (EntityKind::Authorization, OpKind::Create) => signatures::sign(txn, principal, device, op).await,
         (EntityKind::Checkin, OpKind::Create) => checkins::assisted(state, principal, op).await,
         _ => Err(Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "op",
@@ -127,13 +128,14 @@ pub(super) fn locked_is_conflict(err: ApiError) -> Failure {
 pub(super) async fn readable(
     txn: &DatabaseTransaction,
     principal: &Principal,
+    device: &Device,
     id: Uuid,
 ) -> Result<application::Model, Failure> {
-    application::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .filter(|app| may_read(principal, app))
-        .ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))
+    let app = match device.applications.get(&id) {
+        Some(app) => Some(app.clone()),
+        None => application::Entity::find_by_id(id).one(txn).await?,
+    };
+    app.filter(|app| may_read(principal, app)).ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))
 }
 
 /// The application, if the caller may change it and nobody else changed it since `base`.
@@ -144,11 +146,12 @@ pub(super) async fn editable(
     id: Uuid,
     base: Option<i32>,
 ) -> Result<application::Model, Failure> {
-    let app = readable(txn, principal, id).await?;
+    let app = readable(txn, principal, device, id).await?;
     let base = base.ok_or_else(|| {
         rejected("base_version", "请注明该操作所基于的申请版本", "Give the application version this op was made on")
     })?;
-    if app.version == base || device.versions.get(&id) == Some(&app.version) {
+    // Changed by this batch, it is as this device left it.
+    if app.version == base || device.applications.contains_key(&id) {
         return Ok(app);
     }
     // Changes this device made itself since `base` are not a conflict.
@@ -172,11 +175,12 @@ pub(super) async fn applied_to(txn: &DatabaseTransaction, id: Uuid) -> Result<Ap
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::internal("the application of an op vanished"))?;
-    Ok(applied(&row))
+    Ok(applied(row))
 }
 
-pub(super) fn applied(row: &application::Model) -> Applied {
-    Applied { application_id: Some(row.id), version: Some(row.version), server: json!({ "status": row.status }) }
+pub(super) fn applied(row: application::Model) -> Applied {
+    let server = json!({ "status": row.status });
+    Applied { application: Some(row), server }
 }
 
 /// Takes the `application_id` an op on a part of an application names out of its data.

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Applied, Failure, applied_to, locked_is_conflict, parse, readable};
+use super::{Applied, Device, Failure, applied_to, locked_is_conflict, parse, readable};
 use crate::applications::ScopedApplication;
 use crate::auth::principal::Principal;
 use crate::catalog::model::DocumentType;
@@ -58,10 +58,11 @@ pub async fn link_document(
     txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
+    device: &Device,
     op: &OpIn,
 ) -> Result<Applied, Failure> {
     let link: DocumentLink = parse(op.data.clone())?;
-    let app = readable(txn, principal, link.application_id).await?;
+    let app = readable(txn, principal, device, link.application_id).await?;
     let scope = ScopedApplication { principal: principal.clone(), application: app };
     scope.ensure_documents_welcome().map_err(locked_is_conflict)?;
     check_member(txn, &scope, link.member_id).await?;
