@@ -2,6 +2,7 @@
 //! helper on their behalf, with members, documents and signed authorizations, then submitted.
 
 pub mod events;
+pub mod lookups;
 pub mod members;
 pub mod model;
 pub mod number;
@@ -13,6 +14,7 @@ pub mod submit;
 mod validate;
 pub mod view;
 
+pub use lookups::Lookups;
 pub use scoped::{ScopedApplication, locked};
 
 /// Records an event of `scope`'s application by its caller, outside a status change.

@@ -7,7 +7,7 @@ use super::model::{
     MemberOut, RevealIn, RevealOut,
 };
 use super::scoped::ScopedApplication;
-use super::{members, service, submit, view};
+use super::{Lookups, members, service, submit, view};
 use crate::auth::principal::{Applicants, Authorized, Principal};
 use crate::auth::role::Role;
 use crate::error::{ApiError, Problem};
@@ -37,7 +37,7 @@ pub async fn create_application(
     body: JsonBody<ApplicationIn>,
 ) -> Result<HttpResponse, ApiError> {
     let txn = state.db.begin().await?;
-    let (row, created) = service::create(&txn, &caller.principal, body.0).await?;
+    let (row, created) = service::create(&txn, &mut Lookups::default(), &caller.principal, body.0).await?;
     txn.commit().await?;
     let out = view::load(&state.db, row).await?;
     Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
@@ -106,7 +106,7 @@ pub async fn update_application(
     body: JsonBody<ApplicationUpdateIn>,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
     let txn = state.db.begin().await?;
-    let row = service::update(&txn, scope, body.0).await?;
+    let row = service::update(&txn, &mut Lookups::default(), scope, body.0).await?;
     txn.commit().await?;
     Ok(web::Json(view::load(&state.db, row).await?))
 }

@@ -1,7 +1,7 @@
 //! Applications as drafts: create (idempotent on the client's id), update, read, list.
 
 use chrono::Utc;
-use entity::{account, aid_item, application, application_item, service_point};
+use entity::{aid_item, application, application_item, service_point};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::lookups::Lookups;
 use super::model::{ApplicationIn, ApplicationListQuery, ApplicationSummaryOut, ApplicationUpdateIn};
 use super::scoped::ScopedApplication;
 use super::status::Status;
@@ -19,13 +20,13 @@ use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::precheck::service::check_amounts;
 use crate::regions::code::RegionCode;
-use crate::regions::service as regions;
 
 /// Creates a draft in the caller's transaction; `Ok((row, true))` when new, the existing row when
 /// the same request came before (also when a copy of it raced this one). Everything is checked
 /// before the first write, so a refused request wrote nothing.
 pub async fn create(
     db: &impl ConnectionTrait,
+    lookups: &mut Lookups,
     by: &Principal,
     mut input: ApplicationIn,
 ) -> Result<(application::Model, bool), ApiError> {
@@ -35,8 +36,8 @@ pub async fn create(
         return same_or_conflict(by, existing, &hash);
     }
     let mut errors = Vec::new();
-    let community = regions::community(db, &input.community_code, &mut errors).await?;
-    let items = validate::items(db, &input.items, &mut errors).await?;
+    let community = lookups.community(db, &input.community_code, &mut errors).await?;
+    let items = validate::items(lookups.catalog(db).await?, &input.items, &mut errors);
     validate::phone(input.contact_phone.as_deref(), &mut errors);
     validate::note(input.note.as_deref(), &mut errors);
     check_amounts(&input.household, &mut errors);
@@ -59,10 +60,7 @@ pub async fn create(
     if by.role == Role::Helper {
         by.ensure_covers(&community)?;
     }
-    let actor = account::Entity::find_by_id(by.account_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+    let actor = lookups.account(db, by.account_id).await?;
     let township = community.parent().ok_or_else(|| ApiError::internal("a community without a township"))?;
     let district = township.parent().ok_or_else(|| ApiError::internal("a township without a district"))?;
     let now = Utc::now();
@@ -77,8 +75,8 @@ pub async fn create(
         subject_account_id: (by.role == Role::Resident).then_some(by.account_id),
         actor_account_id: by.account_id,
         actor_role: by.role.as_str().to_owned(),
-        actor_helper_kind: actor.helper_kind,
-        actor_organisation: actor.organisation,
+        actor_helper_kind: actor.helper_kind.clone(),
+        actor_organisation: actor.organisation.clone(),
         contact_phone: input.contact_phone.clone(),
         household: json!(input.household),
         note: input.note.clone(),
@@ -166,12 +164,13 @@ async fn insert_items(
 /// the draft as it is now.
 pub async fn update(
     db: &impl ConnectionTrait,
+    lookups: &mut Lookups,
     scope: ScopedApplication,
     input: ApplicationUpdateIn,
 ) -> Result<application::Model, ApiError> {
     scope.ensure_editable()?;
     let mut errors = Vec::new();
-    let items = validate::items(db, &input.items, &mut errors).await?;
+    let items = validate::items(lookups.catalog(db).await?, &input.items, &mut errors);
     validate::phone(input.contact_phone.as_deref(), &mut errors);
     validate::note(input.note.as_deref(), &mut errors);
     check_amounts(&input.household, &mut errors);

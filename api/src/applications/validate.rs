@@ -3,30 +3,22 @@
 //! reported at once.
 
 use entity::aid_item;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::catalog::service::is_item_code;
-use crate::error::{ApiError, FieldError, Message};
+use crate::error::{FieldError, Message};
 
 /// The catalog rows of `items`, in the order given, or the errors.
-pub async fn items(
-    db: &impl ConnectionTrait,
-    items: &[String],
-    errors: &mut Vec<FieldError>,
-) -> Result<Vec<aid_item::Model>, ApiError> {
+pub fn items(catalog: &[aid_item::Model], items: &[String], errors: &mut Vec<FieldError>) -> Vec<aid_item::Model> {
     if items.is_empty() || items.len() > 13 {
         errors.push(FieldError::new(
             "items",
             "INVALID_ITEMS",
             Message::new("请选择 1 到 13 项救助事项", "Choose 1 to 13 aid items"),
         ));
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let shaped: Vec<String> = items.iter().filter(|code| is_item_code(code)).cloned().collect();
-    let known = aid_item::Entity::find().filter(aid_item::Column::Code.is_in(shaped)).all(db).await?;
     let mut rows: Vec<aid_item::Model> = Vec::new();
     for (i, code) in items.iter().enumerate() {
-        match known.iter().find(|row| &row.code == code && row.active) {
+        match catalog.iter().find(|row| &row.code == code && row.active) {
             Some(_) if rows.iter().any(|row| &row.code == code) => errors.push(FieldError::new(
                 format!("items[{i}]"),
                 "DUPLICATE_ITEM",
@@ -44,7 +36,7 @@ pub async fn items(
         }
     }
     exclusive(&rows, errors);
-    Ok(rows)
+    rows
 }
 
 /// 低保 and 特困 (and any other pair the catalog marks) cannot be asked for together.

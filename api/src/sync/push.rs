@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::apply::{self, Applied, Device, Failure};
 use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut};
+use crate::applications::Lookups;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::http::context::Lang;
@@ -83,7 +84,7 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
     let mut blocked: Option<&'static str> = None;
     let mut results = Vec::with_capacity(ops.len());
     let mut record = Record::default();
-    let mut own = Device { id: device, applications: HashMap::new() };
+    let mut own = Device { id: device, applications: HashMap::new(), lookups: Lookups::default() };
     let mut in_batch: HashMap<Uuid, &str> = HashMap::new();
     let mut progress_moved = Vec::new();
     for (op, hash) in ops.iter().zip(&hashes) {
@@ -117,7 +118,7 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             results.push(retry(op, "SEQUENCE_GAP", expected));
             continue;
         }
-        match one(&txn, state, principal, &own, op).await? {
+        match one(&txn, state, principal, &mut own, op).await? {
             Step::Answered(answered) => {
                 let (result, application, conflict) = *answered;
                 expected += 1;
@@ -240,7 +241,7 @@ async fn one(
     txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
-    device: &Device,
+    device: &mut Device,
     op: &OpIn,
 ) -> Result<Step, ApiError> {
     let savepoint = if apply::atomic(op) { None } else { Some(txn.begin().await?) };

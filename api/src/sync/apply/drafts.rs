@@ -12,25 +12,30 @@ use crate::auth::principal::Principal;
 use crate::state::AppState;
 use crate::sync::model::{OpIn, OpKind};
 
-pub async fn create(txn: &DatabaseTransaction, principal: &Principal, op: &OpIn) -> Result<Applied, Failure> {
+pub async fn create(
+    txn: &DatabaseTransaction,
+    principal: &Principal,
+    device: &mut Device,
+    op: &OpIn,
+) -> Result<Applied, Failure> {
     let mut data = object(&op.data)?;
     data.insert("id".to_owned(), json!(op.entity_id));
     let input: ApplicationIn = parse(Value::Object(data))?;
-    let (row, _) = service::create(txn, principal, input).await?;
+    let (row, _) = service::create(txn, &mut device.lookups, principal, input).await?;
     Ok(applied(row))
 }
 
 pub async fn update(
     txn: &DatabaseTransaction,
     principal: &Principal,
-    device: &Device,
+    device: &mut Device,
     op: &OpIn,
 ) -> Result<Applied, Failure> {
     let app = editable(txn, principal, device, op.entity_id, op.base_version).await?;
     let mut input: ApplicationUpdateIn = parse(Value::Object(without_version(&op.data)?))?;
     input.version = Some(app.version);
     let scope = ScopedApplication { principal: principal.clone(), application: app };
-    let row = service::update(txn, scope, input).await.map_err(locked_is_conflict)?;
+    let row = service::update(txn, &mut device.lookups, scope, input).await.map_err(locked_is_conflict)?;
     Ok(applied(row))
 }
 

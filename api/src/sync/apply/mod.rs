@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::model::{EntityKind, OpIn, OpKind};
+use crate::applications::Lookups;
 use crate::applications::scoped::may_read;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
@@ -68,6 +69,8 @@ impl From<sea_orm::DbErr> for Failure {
 pub struct Device {
     pub id: Uuid,
     pub applications: HashMap<Uuid, application::Model>,
+    /// The catalog, communities and account the batch's drafts read, read once.
+    pub lookups: Lookups,
 }
 
 /// Whether a refused op leaves nothing behind without a savepoint of its own: the service checks
@@ -91,11 +94,11 @@ pub async fn apply(
     txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
-    device: &Device,
+    device: &mut Device,
     op: &OpIn,
 ) -> Result<Applied, Failure> {
     match (op.entity, op.op) {
-        (EntityKind::Application, OpKind::Create) => drafts::create(txn, principal, op).await,
+        (EntityKind::Application, OpKind::Create) => drafts::create(txn, principal, device, op).await,
         (EntityKind::Application, OpKind::Update) => drafts::update(txn, principal, device, op).await,
         (EntityKind::Application, OpKind::Withdraw) => steps::withdraw(txn, principal, device, op).await,
         (EntityKind::Member, OpKind::Update | OpKind::Delete) => {
