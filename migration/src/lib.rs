@@ -21,6 +21,7 @@ mod m20261204_000001_sync;
 mod m20261205_000001_sync_changes;
 mod m20261205_000002_uploads;
 mod m20261205_000003_idempotency_keys;
+mod m20261206_000001_sync_touch_plpgsql;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_sync_changes::Migration),
             Box::new(m20261205_000002_uploads::Migration),
             Box::new(m20261205_000003_idempotency_keys::Migration),
+            Box::new(m20261206_000001_sync_touch_plpgsql::Migration),
         ]
     }
 }
