@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use entity::{aid_item, application, application_item, service_point};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set, TryInsertResult,
@@ -32,9 +32,41 @@ pub async fn create(
 ) -> Result<(application::Model, bool), ApiError> {
     input.community_code = input.community_code.trim().to_owned();
     let hash = content_hash(&input)?;
-    if let Some(existing) = application::Entity::find_by_id(input.id).one(db).await? {
-        return same_or_conflict(by, existing, &hash);
+    // The draft is looked for only when the checks refuse the request (a repeat of one that
+    // created it is answered with it even where the checks would refuse it now) or when the
+    // insert finds it (a repeat, or a copy racing this one: it waits for the first's commit).
+    let (row, items) = match new_draft(db, lookups, by, &input, &hash).await {
+        Ok(new) => new,
+        Err(refused) => {
+            return match application::Entity::find_by_id(input.id).one(db).await? {
+                Some(existing) => same_or_conflict(by, existing, &hash),
+                None => Err(refused),
+            };
+        }
+    };
+    let inserted = application::Entity::insert(row.clone().into_active_model())
+        .on_conflict_do_nothing_on([application::Column::Id])
+        .exec_without_returning(db)
+        .await?;
+    if !matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
+        return match application::Entity::find_by_id(input.id).one(db).await? {
+            Some(existing) => same_or_conflict(by, existing, &hash),
+            None => Err(ApiError::internal("an application neither inserted nor found")),
+        };
     }
+    insert_items(db, row.id, &items).await?;
+    events::record(db, row.id, "created", Some((None, Status::Draft)), by, json!({"items": input.items})).await?;
+    Ok((row, true))
+}
+
+/// The checked draft `input` makes, and its catalog items; nothing written.
+async fn new_draft(
+    db: &impl ConnectionTrait,
+    lookups: &mut Lookups,
+    by: &Principal,
+    input: &ApplicationIn,
+    hash: &str,
+) -> Result<(application::Model, Vec<aid_item::Model>), ApiError> {
     let mut errors = Vec::new();
     let community = lookups.community(db, &input.community_code, &mut errors).await?;
     let items = validate::items(lookups.catalog(db).await?, &input.items, &mut errors);
@@ -80,7 +112,7 @@ pub async fn create(
         contact_phone: input.contact_phone.clone(),
         household: json!(input.household),
         note: input.note.clone(),
-        content_hash: hash.clone(),
+        content_hash: hash.to_owned(),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -95,21 +127,7 @@ pub async fn create(
         decided_at: None,
         closed_at: None,
     };
-    // Two copies of one request racing: the second waits for the first's commit, inserts
-    // nothing, and answers like a retry.
-    let inserted = application::Entity::insert(row.clone().into_active_model())
-        .on_conflict_do_nothing_on([application::Column::Id])
-        .exec_without_returning(db)
-        .await?;
-    if !matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
-        return match application::Entity::find_by_id(input.id).one(db).await? {
-            Some(existing) => same_or_conflict(by, existing, &hash),
-            None => Err(ApiError::internal("an application neither inserted nor found")),
-        };
-    }
-    insert_items(db, row.id, &items).await?;
-    events::record(db, row.id, "created", Some((None, Status::Draft)), by, json!({"items": input.items})).await?;
-    Ok((row, true))
+    Ok((row, items))
 }
 
 fn same_or_conflict(
@@ -132,6 +150,8 @@ fn content_hash(input: &ApplicationIn) -> Result<String, ApiError> {
     Ok(crate::hex::sha256(&bytes))
 }
 
+/// Adds the draft's `items`. One it has already stays as it is (no write, nothing new for a
+/// phone to pull) unless the catalog changed its department or time limit since.
 async fn insert_items(
     txn: &impl ConnectionTrait,
     application_id: uuid::Uuid,
@@ -156,7 +176,18 @@ async fn insert_items(
         sla_state: Set("on_time".to_owned()),
         paused_days: Set(0),
     });
-    application_item::Entity::insert_many(rows).exec(txn).await?;
+    use application_item::Column as C;
+    let excluded = |column: C| Expr::col((Alias::new("excluded"), column));
+    let current = |column: C| Expr::col((application_item::Entity, column));
+    let on_conflict = OnConflict::columns([C::ApplicationId, C::ItemCode])
+        .update_columns([C::Department, C::TimeLimitWorkingDays])
+        .action_and_where(
+            current(C::Department)
+                .ne(excluded(C::Department))
+                .or(current(C::TimeLimitWorkingDays).ne(excluded(C::TimeLimitWorkingDays))),
+        )
+        .to_owned();
+    application_item::Entity::insert_many(rows).on_conflict(on_conflict).exec_without_returning(txn).await?;
     Ok(())
 }
 
@@ -205,7 +236,11 @@ pub async fn update(
     if updated.rows_affected == 0 {
         return Err(changed_meanwhile());
     }
-    application_item::Entity::delete_many().filter(application_item::Column::ApplicationId.eq(id)).exec(db).await?;
+    application_item::Entity::delete_many()
+        .filter(application_item::Column::ApplicationId.eq(id))
+        .filter(application_item::Column::ItemCode.is_not_in(items.iter().map(|item| item.code.clone())))
+        .exec(db)
+        .await?;
     insert_items(db, id, &items).await?;
     events::record(db, id, "updated", None, &scope.principal, json!({"items": input.items})).await?;
     Ok(row)

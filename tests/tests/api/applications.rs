@@ -181,8 +181,21 @@ async fn a_helper_applies_for_an_old_man_without_a_phone() {
         problem(app.put_json(&format!("/api/v1/applications/{id}"), Some(&helper), &stale).await, 409, "CONFLICT")
             .await;
     assert!(body["detail"].as_str().unwrap().contains("刷新"));
-    let update = json!({"items": ["temporary"], "contact_phone": "13912345678", "version": current["version"]});
-    assert_eq!(app.put_json(&format!("/api/v1/applications/{id}"), Some(&helper), &update).await.status(), 200);
+    // An item added, then dropped again: the draft holds what was chosen last.
+    let wider = json!({"items": ["price_subsidy", "temporary"], "version": current["version"]});
+    let widened: Value =
+        app.put_json(&format!("/api/v1/applications/{id}"), Some(&helper), &wider).await.json().await.unwrap();
+    let codes = |out: &Value| {
+        let mut codes: Vec<String> =
+            out["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_owned()).collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&widened), ["price_subsidy", "temporary"]);
+    let update = json!({"items": ["temporary"], "contact_phone": "13912345678", "version": widened["version"]});
+    let narrowed: Value =
+        app.put_json(&format!("/api/v1/applications/{id}"), Some(&helper), &update).await.json().await.unwrap();
+    assert_eq!(codes(&narrowed), ["temporary"]);
     let submitted: Value = app.submit(&helper, &id).await.json().await.unwrap();
     assert_eq!(submitted["status"], "submitted");
     assert_eq!(submitted["contact_phone"], "13912345678");
