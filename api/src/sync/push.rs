@@ -2,8 +2,10 @@
 //! the same content → `duplicate` with the first answer; the same op id with other content →
 //! `conflict` (`OP_ID_REUSED`, nothing overwritten); a sequence number past the next expected one
 //! → `retry_later` (`SEQUENCE_GAP`, with the expected number) for it and every later op of the
-//! batch; otherwise applied in a savepoint of the batch's one transaction (a refused op's writes
-//! are undone, the rest stay). The answers, the kept conflicts and the device's new sequence are
+//! batch; otherwise applied in the batch's one transaction (an op that writes in several steps in
+//! a savepoint of its own; the others are checked whole before their first write), so a refused
+//! op leaves nothing and the rest stay. A statement that fails outside a savepoint fails the
+//! batch, which the phone sends again. The answers, the kept conflicts and the device's new sequence are
 //! written in the same transaction, so a crash anywhere leaves the whole batch unapplied and the
 //! resend applies it; the device's row is locked for the batch, so two pushes of one phone take
 //! turns.
@@ -235,8 +237,8 @@ enum Step {
 }
 
 /// Applies one op in the batch's transaction: its answer, the application it touched, and the
-/// conflict to keep. An op whose writes are not one service call's own savepoint gets a
-/// savepoint of its own, so that nothing of it stays when it is refused.
+/// conflict to keep. An op that is not checked whole before its first write gets a savepoint of
+/// its own, so that nothing of it stays when it is refused.
 async fn one(
     txn: &DatabaseTransaction,
     state: &AppState,
