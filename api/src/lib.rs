@@ -20,6 +20,7 @@ pub mod health;
 pub mod hex;
 pub mod http;
 pub mod imaging;
+pub mod imports;
 pub mod infra;
 pub mod jobs;
 pub mod notifications;

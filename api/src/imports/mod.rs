@@ -1,0 +1,8 @@
+//! Department data imports (issue 10, in progress): monthly files from other departments
+//! (medical expenses, disability certificates, deaths, hospital stays, college admissions,
+//! unemployment), read as a stream, never whole in memory.
+//!
+//! - [`decode`]: the file's bytes as UTF-8 text, whatever the department's system wrote (UTF-8,
+//!   with or without a BOM, or GBK/GB18030, which is common), or a clear refusal.
+
+pub mod decode;
