@@ -220,7 +220,7 @@ async fn find(
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }
 
-fn id_number_error(err: IdNumberError) -> FieldError {
+pub(crate) fn id_number_error(err: IdNumberError) -> FieldError {
     let (code, zh, en) = match err {
         IdNumberError::Shape => {
             ("INVALID_ID_NUMBER", "身份证号码应为 18 位,最后一位可以是数字或 X", "An ID number has 18 characters")

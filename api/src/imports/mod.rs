@@ -4,5 +4,8 @@
 //!
 //! - [`decode`]: the file's bytes as UTF-8 text, whatever the department's system wrote (UTF-8,
 //!   with or without a BOM, or GBK/GB18030, which is common), or a clear refusal.
+//! - [`rows`]: the records of a CSV or JSON-lines file, each checked, a bad one answered with its
+//!   line, field and reason while the rest go on.
 
 pub mod decode;
+pub mod rows;
