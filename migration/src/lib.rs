@@ -22,6 +22,7 @@ mod m20261205_000001_sync_changes;
 mod m20261205_000002_uploads;
 mod m20261205_000003_idempotency_keys;
 mod m20261206_000001_sync_touch_plpgsql;
+mod m20261207_000001_imports;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_uploads::Migration),
             Box::new(m20261205_000003_idempotency_keys::Migration),
             Box::new(m20261206_000001_sync_touch_plpgsql::Migration),
+            Box::new(m20261207_000001_imports::Migration),
         ]
     }
 }

@@ -125,6 +125,8 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The first request with this `Idempotency-Key` is still being worked on; see `Retry-After`.
     IdempotencyKeyInFlight,
+    /// A department import file that cannot be read as a table (its bytes, its header).
+    ImportFileInvalid,
 }
 
 /// Text in the two languages the API speaks.
@@ -181,6 +183,7 @@ impl ErrorCode {
             Self::UploadChecksumMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
+            Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -247,6 +250,7 @@ impl ErrorCode {
             Self::UploadChecksumMismatch => "UPLOAD_CHECKSUM_MISMATCH",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
+            Self::ImportFileInvalid => "IMPORT_FILE_INVALID",
         }
     }
 
@@ -310,6 +314,7 @@ impl ErrorCode {
             Self::UploadChecksumMismatch => ("文件校验不一致", "Upload checksum mismatch"),
             Self::IdempotencyKeyReused => ("请求编号已被使用", "Idempotency key reused"),
             Self::IdempotencyKeyInFlight => ("相同请求正在处理", "Idempotency key in flight"),
+            Self::ImportFileInvalid => ("导入文件无法读取", "Import file invalid"),
         };
         Text { zh, en }
     }
@@ -526,6 +531,10 @@ impl ErrorCode {
                 "相同的请求正在处理中,请稍候片刻再查看结果,不要重复提交。",
                 "The first request with this key is still being worked on; try again in a moment.",
             ),
+            Self::ImportFileInvalid => (
+                "文件无法按表格读取:请按模板导出 UTF-8 或 GBK 编码的 CSV(或 JSON Lines)后重新导入。",
+                "The file cannot be read as a table: export a UTF-8 or GBK CSV (or JSON lines) from the template and import again.",
+            ),
         };
         Text { zh, en }
     }
@@ -549,7 +558,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 57] = [
+    pub const ALL: [Self; 58] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -607,6 +616,7 @@ impl ErrorCode {
         Self::UploadChecksumMismatch,
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInFlight,
+        Self::ImportFileInvalid,
     ];
 }
 

@@ -6,6 +6,8 @@
 //!   with or without a BOM, or GBK/GB18030, which is common), or a clear refusal.
 //! - [`rows`]: the records of a CSV or JSON-lines file, each checked, a bad one answered with its
 //!   line, field and reason while the rest go on.
+//! - [`service`]: one file imported, idempotent per file and per department record.
 
 pub mod decode;
 pub mod rows;
+pub mod service;

@@ -13,6 +13,7 @@ mod documents;
 mod errors;
 mod health;
 mod idempotency;
+mod imports;
 mod notifications;
 mod openapi;
 mod precheck;

@@ -1,0 +1,264 @@
+//! Importing one department file: the same file again (same kind, same SHA-256) answers the first
+//! import's report and changes nothing; a record another file already brought (same kind and
+//! department record id) is counted as a duplicate, not stored twice. The file is read as a stream
+//! on the blocking pool and its records are written in batches in one transaction, so a file that
+//! breaks halfway (bytes that are not text, a missing column) leaves nothing behind. People are
+//! kept by the ID blind index only.
+
+use std::io::{BufReader, Read};
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, Utc};
+use entity::{department_record, import_file};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait, TryInsertResult};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::decode::{DecodeError, Utf8Reader};
+use super::rows::{self, FileError, Format, Kind, Rejected, Row};
+use crate::applications::members::ID_PURPOSE;
+use crate::error::{ApiError, ErrorCode, Message};
+use crate::pii::cipher::PiiCipher;
+
+/// Records per INSERT (9 columns each, well under PostgreSQL's 65,535 parameters).
+const BATCH: usize = 1000;
+/// Rejected rows kept in the report; all are counted.
+const REJECTS_KEPT: usize = 1000;
+
+/// What became of a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub encoding: String,
+    pub rows_total: i64,
+    pub rows_imported: i64,
+    pub rows_duplicate: i64,
+    pub rows_rejected: i64,
+    /// The first 1,000 rejected rows: line, field, code and what to do (Chinese).
+    pub rejected: serde_json::Value,
+    /// The same file was imported before: this is that import's report, nothing changed.
+    pub repeated: bool,
+}
+
+/// What the reading thread hands over.
+enum Batch {
+    Rows(Vec<Row>),
+    Rejected(Rejected),
+}
+
+/// Imports the file at `path` (already on local disk, e.g. the request body spooled there).
+pub async fn import(
+    db: &DatabaseConnection,
+    cipher: &PiiCipher,
+    by: Uuid,
+    kind: Kind,
+    format: Format,
+    path: PathBuf,
+) -> Result<Report, ApiError> {
+    let hash_path = path.clone();
+    let sha256 = crate::blocking::run(move || file_sha256(&hash_path)).await?.map_err(ApiError::internal)?;
+    if let Some(done) = earlier(db, kind, &sha256).await? {
+        return Ok(done);
+    }
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let format_name = match format {
+        Format::Csv => "csv",
+        Format::Jsonl => "jsonl",
+    };
+    let txn = db.begin().await?;
+    // The file is claimed first: the same file imported at the same moment elsewhere waits here
+    // for this one's commit, inserts nothing, and answers with this one's report.
+    let claim = import_file::ActiveModel {
+        id: Set(id),
+        kind: Set(kind.as_str().to_owned()),
+        format: Set(format_name.to_owned()),
+        sha256: Set(sha256.clone()),
+        encoding: Set(String::new()),
+        rows_total: Set(0),
+        rows_imported: Set(0),
+        rows_duplicate: Set(0),
+        rows_rejected: Set(0),
+        rejected: Set(json!([])),
+        created_by: Set(by),
+        created_at: Set(now),
+    };
+    let claimed = import_file::Entity::insert(claim)
+        .on_conflict_do_nothing_on([import_file::Column::Kind, import_file::Column::Sha256])
+        .exec_without_returning(&txn)
+        .await?;
+    if !matches!(claimed, TryInsertResult::Inserted(n) if n > 0) {
+        drop(txn);
+        return earlier(db, kind, &sha256)
+            .await?
+            .ok_or_else(|| ApiError::internal("an import neither saved nor found"));
+    }
+    let today = now.date_naive();
+    let (tx, mut rx) = mpsc::channel::<Batch>(4);
+    let reader = tokio::task::spawn_blocking(move || read_file(path, kind, format, today, &tx));
+    let (mut total, mut imported, mut rejected_count) = (0_i64, 0_i64, 0_i64);
+    let mut rejected = Vec::new();
+    while let Some(batch) = rx.recv().await {
+        match batch {
+            Batch::Rejected(row) => {
+                total += 1;
+                rejected_count += 1;
+                if rejected.len() < REJECTS_KEPT {
+                    rejected.push(json!({ "line": row.line, "field": row.error.field, "code": row.error.code,
+                                          "message": row.error.message.zh }));
+                }
+            }
+            Batch::Rows(rows) => {
+                total += rows.len() as i64;
+                let records = rows.into_iter().map(|row| department_record::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    import_id: Set(id),
+                    kind: Set(kind.as_str().to_owned()),
+                    source_ref: Set(row.source_ref),
+                    subject_index: Set(cipher.blind_index(ID_PURPOSE, row.id_number.expose())),
+                    occurred_on: Set(row.occurred_on),
+                    amount_fen: Set(row.amount_fen),
+                    details: Set(row.details),
+                    created_at: Set(now),
+                });
+                let inserted = department_record::Entity::insert_many(records)
+                    .on_conflict_do_nothing_on([department_record::Column::Kind, department_record::Column::SourceRef])
+                    .exec_without_returning(&txn)
+                    .await?;
+                if let TryInsertResult::Inserted(n) = inserted {
+                    imported += i64::try_from(n).unwrap_or(i64::MAX);
+                }
+            }
+        }
+    }
+    // A file that cannot be read: the transaction is dropped, nothing of it stays.
+    let encoding = reader.await.map_err(ApiError::internal)?.map_err(refusal)?;
+    let done = import_file::Model {
+        id,
+        kind: kind.as_str().to_owned(),
+        format: format_name.to_owned(),
+        sha256,
+        encoding: encoding.to_owned(),
+        rows_total: total,
+        rows_imported: imported,
+        rows_duplicate: total - rejected_count - imported,
+        rows_rejected: rejected_count,
+        rejected: json!(rejected),
+        created_by: by,
+        created_at: now,
+    };
+    import_file::Entity::update_many()
+        .col_expr(import_file::Column::Encoding, Expr::value(done.encoding.clone()))
+        .col_expr(import_file::Column::RowsTotal, Expr::value(done.rows_total))
+        .col_expr(import_file::Column::RowsImported, Expr::value(done.rows_imported))
+        .col_expr(import_file::Column::RowsDuplicate, Expr::value(done.rows_duplicate))
+        .col_expr(import_file::Column::RowsRejected, Expr::value(done.rows_rejected))
+        .col_expr(import_file::Column::Rejected, Expr::value(done.rejected.clone()))
+        .filter(import_file::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(report(done, kind, false))
+}
+
+async fn earlier(db: &DatabaseConnection, kind: Kind, sha256: &str) -> Result<Option<Report>, ApiError> {
+    Ok(import_file::Entity::find()
+        .filter(import_file::Column::Kind.eq(kind.as_str()))
+        .filter(import_file::Column::Sha256.eq(sha256))
+        .one(db)
+        .await?
+        .map(|row| report(row, kind, true)))
+}
+
+fn report(row: import_file::Model, kind: Kind, repeated: bool) -> Report {
+    Report {
+        id: row.id,
+        kind,
+        encoding: row.encoding,
+        rows_total: row.rows_total,
+        rows_imported: row.rows_imported,
+        rows_duplicate: row.rows_duplicate,
+        rows_rejected: row.rows_rejected,
+        rejected: row.rejected,
+        repeated,
+    }
+}
+
+/// Reads and checks the file on the blocking pool, handing records over in batches; the
+/// encoding it was in, or why it cannot be read.
+fn read_file(
+    path: PathBuf,
+    kind: Kind,
+    format: Format,
+    today: NaiveDate,
+    tx: &mpsc::Sender<Batch>,
+) -> Result<&'static str, FileError> {
+    let file = std::fs::File::open(&path).map_err(FileError::Io)?;
+    let text = Utf8Reader::new(file).map_err(FileError::Io)?;
+    let encoding = text.encoding();
+    let records = rows::read(BufReader::new(text), kind, format, today)?;
+    let mut batch = Vec::with_capacity(BATCH);
+    for record in records {
+        match record? {
+            Ok(row) => {
+                batch.push(row);
+                if batch.len() == BATCH && tx.blocking_send(Batch::Rows(std::mem::take(&mut batch))).is_err() {
+                    break;
+                }
+            }
+            Err(rejected) => {
+                if tx.blocking_send(Batch::Rejected(rejected)).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.blocking_send(Batch::Rows(batch));
+    }
+    Ok(encoding)
+}
+
+fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(crate::hex::encode(&hasher.finalize()))
+}
+
+/// 422 `IMPORT_FILE_INVALID` saying what is wrong with the file as a whole.
+fn refusal(err: FileError) -> ApiError {
+    let detail = match &err {
+        FileError::MissingColumn(column) => Message::new(
+            format!("文件缺少\u{201c}{column}\u{201d}一列,请按模板补齐表头后重新导入。"),
+            format!("The file has no `{column}` column; add it to the header and import again."),
+        ),
+        FileError::Io(io) => match DecodeError::from_io(io) {
+            Some(DecodeError::Unknown) => Message::new(
+                "无法识别文件编码:请将文件另存为 UTF-8 或 GBK 编码的 CSV(不是 Excel 格式)后重新导入。",
+                "Not UTF-8 or GBK text: save it as a UTF-8 or GBK CSV (not Excel) and import again.",
+            ),
+            Some(DecodeError::Malformed { encoding, offset }) => Message::new(
+                format!("文件在第 {offset} 字节处有不符合 {encoding} 编码的内容,可能已损坏,请重新导出后导入。"),
+                format!("The file is not valid {encoding} at byte {offset}; export it again."),
+            ),
+            None => Message::new(
+                format!("文件无法按表格读取:{io}。请检查格式后重新导入。"),
+                format!("The file cannot be read as a table: {io}."),
+            ),
+        },
+    };
+    ApiError::new(ErrorCode::ImportFileInvalid).with_detail(detail)
+}
