@@ -1,4 +1,4 @@
-//! Administrative commands of the `jiuzhu` binary: `create-user` and `seed-demo`. They go through
+//! Administrative commands of the `jiuzhu` binary: `create-user`, `seed-demo` and `import`. They go through
 //! the same services (and rules, and audit log) as the HTTP API.
 
 use base64::Engine;
@@ -43,6 +43,30 @@ async fn open(settings: &Settings) -> Result<DatabaseConnection, CliError> {
 pub async fn create_user(settings: &Settings, input: StaffIn) -> Result<account::Model, CliError> {
     let conn = open(settings).await?;
     Ok(accounts::create_staff(&conn, None, input).await?)
+}
+
+/// Imports a department file (see `imports::service`) as the district supervisor or
+/// administrator with username `by`: the same checks and report as `POST /api/v1/imports`.
+pub async fn import(
+    settings: &Settings,
+    by: &str,
+    kind: crate::imports::rows::Kind,
+    format: crate::imports::rows::Format,
+    path: std::path::PathBuf,
+) -> Result<crate::imports::service::Report, CliError> {
+    let conn = open(settings).await?;
+    let account = account::Entity::find()
+        .filter(account::Column::Username.eq(by))
+        .one(&conn)
+        .await
+        .map_err(ApiError::from)?
+        .filter(|a| a.active && [Role::DistrictSupervisor.as_str(), Role::Admin.as_str()].contains(&a.role.as_str()))
+        .ok_or_else(|| CliError::Refused(format!("no active district supervisor or administrator named {by}")))?;
+    let cipher = crate::pii::cipher::PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)
+        .map_err(|err| CliError::Refused(err.to_string()))?;
+    crate::imports::service::import(&conn, &cipher, account.id, kind, format, path)
+        .await
+        .map_err(|err| CliError::Refused(err.problem(crate::http::context::Lang::Zh, None).detail))
 }
 
 /// The demo district's regions: code and name.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use api::accounts::model::StaffIn;
 use api::auth::role::{HelperKind, Role};
 use api::config::Settings;
+use api::imports::rows::{Format, Kind};
 use api::{Application, cli, health, infra, openapi, telemetry};
 use clap::{Parser, Subcommand};
 
@@ -38,6 +39,27 @@ enum Command {
         #[arg(long, env = "JIUZHU_DEMO_PASSWORD")]
         password: Option<String>,
     },
+    /// Import a department's file (as `POST /api/v1/imports`); prints the report as JSON.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// medical_expense, disability_certificate, death, hospital_stay, college_admission or unemployment.
+    #[arg(long, value_parser = parse_snake::<Kind>)]
+    kind: Kind,
+    /// csv or jsonl.
+    #[arg(long, value_parser = parse_snake::<Format>)]
+    format: Format,
+    /// The username of the district supervisor (or administrator) importing it.
+    #[arg(long = "as")]
+    by: String,
+    /// The file, UTF-8 or GBK.
+    file: PathBuf,
+}
+
+fn parse_snake<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(raw.to_owned())).map_err(|_| format!("unknown value {raw}"))
 }
 
 #[derive(clap::Args)]
@@ -122,6 +144,16 @@ async fn main() -> ExitCode {
                 println!("password of the created accounts: {}", report.password);
                 ExitCode::SUCCESS
             }
+            Err(err) => fail(&err),
+        },
+        Command::Import(args) => match cli::import(&settings, &args.by, args.kind, args.format, args.file).await {
+            Ok(report) => match serde_json::to_string_pretty(&report) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(&err),
+            },
             Err(err) => fail(&err),
         },
         Command::Healthcheck => match health::probe::check(&settings.server) {

@@ -3,8 +3,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, applications, auth, authorizations, calendar, catalog, checkins, documents, health, precheck, progress,
-    regions, reviews, service_points, supervision, sync, uploads,
+    accounts, applications, auth, authorizations, calendar, catalog, checkins, documents, health, imports, precheck,
+    progress, regions, reviews, service_points, supervision, sync, uploads,
 };
 
 /// Routes are matched in this order, a pattern at a time: the hottest reads come first (the
@@ -93,5 +93,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(uploads::routes::create_upload)
         .service(uploads::routes::upload_offset)
         .service(uploads::routes::append_chunk)
-        .service(uploads::routes::append_chunk_by_post);
+        .service(uploads::routes::append_chunk_by_post)
+        .service(imports::routes::import_file);
 }

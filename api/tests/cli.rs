@@ -173,3 +173,53 @@ fn seed_demo_can_run_twice() {
     assert!(String::from_utf8_lossy(&second.stdout).contains("already there (password unchanged): demo-admin"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An ID number with its check digit (born 1950-03-17).
+fn id_number(sequence: u32) -> String {
+    let body = format!("50010119500317{sequence:03}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{body}{}", ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"][(sum % 11) as usize])
+}
+
+#[test]
+fn import_reads_a_department_file_once_as_a_district_supervisor() {
+    let dir = std::env::temp_dir().join(format!("jiuzhu-import-{}", std::process::id()));
+    let seeded = jiuzhu()
+        .args(["seed-demo", "--password", "Import-demo-pass-1"])
+        .env("JIUZHU__DATA_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let file = dir.join("deaths.csv");
+    std::fs::write(
+        &file,
+        format!("ref,id_number,name,date\nD-1,{},张秀英,2026-11-20\nD-2,,李四,2026-11-21\n", id_number(1)),
+    )
+    .unwrap();
+    let import = |by: &str| {
+        jiuzhu()
+            .args(["import", "--kind", "death", "--format", "csv", "--as", by])
+            .arg(&file)
+            .env("JIUZHU__DATA_DIR", &dir)
+            .output()
+            .unwrap()
+    };
+    let first = import("demo-supervisor");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(
+        (report["rows_imported"].as_i64(), report["rows_rejected"].as_i64(), report["repeated"].as_bool()),
+        (Some(1), Some(1), Some(false))
+    );
+    let again: serde_json::Value = serde_json::from_slice(&import("demo-supervisor").stdout).unwrap();
+    assert_eq!(again["repeated"], true);
+    let refused = import("demo-helper-b");
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("no active district supervisor"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -110,6 +110,8 @@ pub struct ResidentOnly;
 pub struct Applicants;
 /// Community helpers only (home visits).
 pub struct HelpersOnly;
+/// The district's supervisors (and administrators): department data, district figures.
+pub struct DistrictOnly;
 
 impl Policy for StaffOnly {
     const ROLES: &'static [Role] = &[Role::Helper, Role::TownshipReviewer, Role::DistrictSupervisor, Role::Admin];
@@ -119,6 +121,9 @@ impl Policy for AdminOnly {
 }
 impl Policy for Applicants {
     const ROLES: &'static [Role] = &[Role::Resident, Role::Helper];
+}
+impl Policy for DistrictOnly {
+    const ROLES: &'static [Role] = &[Role::DistrictSupervisor, Role::Admin];
 }
 impl Policy for HelpersOnly {
     const ROLES: &'static [Role] = &[Role::Helper];

@@ -1,4 +1,4 @@
-//! Department data imports (issue 10, in progress): monthly files from other departments
+//! Department data imports: monthly files from other departments
 //! (medical expenses, disability certificates, deaths, hospital stays, college admissions,
 //! unemployment), read as a stream, never whole in memory.
 //!
@@ -6,8 +6,10 @@
 //!   with or without a BOM, or GBK/GB18030, which is common), or a clear refusal.
 //! - [`rows`]: the records of a CSV or JSON-lines file, each checked, a bad one answered with its
 //!   line, field and reason while the rest go on.
-//! - [`service`]: one file imported, idempotent per file and per department record.
+//! - [`service`]: one file imported, idempotent per file and per department record;
+//!   [`routes`]: `POST /api/v1/imports`, the file streamed to disk first.
 
 pub mod decode;
+pub mod routes;
 pub mod rows;
 pub mod service;

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::decode::{DecodeError, Utf8Reader};
@@ -30,16 +31,18 @@ const BATCH: usize = 1000;
 const REJECTS_KEPT: usize = 1000;
 
 /// What became of a file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Report {
     pub id: Uuid,
     pub kind: Kind,
+    /// What the file was written in: `UTF-8`, `gb18030` (GBK), `UTF-16LE`, ...
     pub encoding: String,
     pub rows_total: i64,
     pub rows_imported: i64,
     pub rows_duplicate: i64,
     pub rows_rejected: i64,
-    /// The first 1,000 rejected rows: line, field, code and what to do (Chinese).
+    /// The first 1,000 rejected rows: `line`, `field`, `code` and `message` (what to fix, Chinese).
+    #[schema(value_type = Vec<Object>)]
     pub rejected: serde_json::Value,
     /// The same file was imported before: this is that import's report, nothing changed.
     pub repeated: bool,

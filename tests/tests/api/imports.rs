@@ -112,3 +112,60 @@ async fn files_that_are_no_table_are_refused_and_leave_nothing() {
     assert_eq!(department_record::Entity::find().count(&app.state.db).await.unwrap(), 0);
     assert_eq!(entity::import_file::Entity::find().count(&app.state.db).await.unwrap(), 0);
 }
+
+async fn post_file(app: &TestApp, token: Option<&str>, query: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url(&format!("/api/v1/imports?{query}")))
+        .header("content-type", "application/octet-stream")
+        .body(bytes);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("request")
+}
+
+#[tokio::test]
+async fn the_district_imports_a_file_over_http_and_nobody_else_may() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let supervisor = app.token("demo-supervisor").await;
+    let text = format!(
+        "{{\"ref\":\"CL-1\",\"id_number\":\"{}\",\"name\":\"王德福\",\"date\":\"2026-10-20\",\"grade\":\"一级\",\"lives_alone\":\"是\"}}\n\
+         {{\"ref\":\"CL-2\",\"id_number\":\"{}\",\"name\":\"王德福\",\"date\":\"2026-10-20\",\"grade\":9}}\n",
+        id_number("19420815", 21),
+        id_number("19420815", 22)
+    );
+    let query = "kind=disability_certificate&format=jsonl";
+    let response = post_file(&app, Some(&supervisor), query, text.clone().into_bytes()).await;
+    assert_eq!(response.status(), 200);
+    let report: serde_json::Value = response.json().await.unwrap();
+    assert_eq!((report["rows_imported"].as_i64(), report["rows_rejected"].as_i64()), (Some(1), Some(1)), "{report}");
+    assert_eq!(report["rejected"][0]["code"], "INVALID_GRADE");
+    assert_eq!(report["rejected"][0]["message"], "残疾等级应为 1 至 4 级");
+    let again: serde_json::Value =
+        post_file(&app, Some(&supervisor), query, text.clone().into_bytes()).await.json().await.unwrap();
+    assert_eq!((again["id"].clone(), again["repeated"].as_bool()), (report["id"].clone(), Some(true)));
+
+    let body = tests::problem(
+        post_file(&app, Some(&supervisor), query, vec![0xFF, 0xFE, 0x00, 0xD8, 0x00]).await,
+        422,
+        "IMPORT_FILE_INVALID",
+    )
+    .await;
+    assert!(body["detail"].as_str().unwrap().contains("字节"), "{body}");
+    tests::problem(
+        post_file(&app, Some(&supervisor), "kind=salary&format=csv", text.clone().into_bytes()).await,
+        400,
+        "INVALID_QUERY",
+    )
+    .await;
+    let reviewer = app.token("demo-reviewer").await;
+    let helper = app.token("demo-social-worker").await;
+    let resident = app.resident_token("import-resident").await;
+    for token in [&reviewer, &helper, &resident] {
+        tests::problem(post_file(&app, Some(token), query, text.clone().into_bytes()).await, 403, "FORBIDDEN").await;
+    }
+    tests::problem(post_file(&app, None, query, text.into_bytes()).await, 401, "UNAUTHENTICATED").await;
+    assert_eq!(department_record::Entity::find().count(&app.state.db).await.unwrap(), 1);
+}
