@@ -19,8 +19,10 @@ const MAX_FILE_BYTES: u64 = 4 << 30;
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// What the file reports.
+    #[param(inline)]
     pub kind: Kind,
     /// `csv` (a header row first) or `jsonl` (one JSON object per line).
+    #[param(inline)]
     pub format: Format,
 }
 

@@ -32,6 +32,7 @@ use crate::pii::id_number::IdNumber;
 /// What a department's file reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ImportKind)]
 pub enum Kind {
     /// 医保: out-of-pocket medical costs.
     MedicalExpense,
@@ -72,6 +73,7 @@ impl Kind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ImportFormat)]
 pub enum Format {
     Csv,
     Jsonl,

@@ -17,6 +17,22 @@ fn committed_spec_matches_the_code() {
     );
 }
 
+#[test]
+fn every_schema_the_document_names_is_in_it() {
+    let spec: Value = serde_json::from_str(&api::openapi::spec_json().unwrap()).unwrap();
+    let text = spec.to_string();
+    let prefix = "#/components/schemas/";
+    let missing: Vec<&str> = text
+        .match_indices(prefix)
+        .map(|(at, _)| {
+            let name = &text[at + prefix.len()..];
+            &name[..name.find('"').unwrap_or(name.len())]
+        })
+        .filter(|name| spec["components"]["schemas"][*name].is_null())
+        .collect();
+    assert!(missing.is_empty(), "unresolvable references (clients and schemathesis fail on them): {missing:?}");
+}
+
 #[tokio::test]
 async fn the_served_spec_is_the_committed_one() {
     let app = TestApp::spawn().await;
