@@ -1,0 +1,124 @@
+//! `scripts/bench import`: a month of department data (BENCH_RECORDS medical-expense records,
+//! default 200,000, the Tongliang figure) imported through `POST /api/v1/imports` as a district
+//! supervisor, against `COPY` of the same file into a plain (logged, unindexed) table by psql in the
+//! same run.
+//! Alternates the two, BENCH_ROUNDS times (default 3; each round a new file, since the same file
+//! again is answered from the first import), and prints records/s, the server's peak memory and
+//! one RESULT line. Rules are not evaluated yet (issue 10 goes on): this is the import alone.
+//!
+//! Settings (environment): BENCH_URL, BENCH_DATABASE_URL, BENCH_PASSWORD, BENCH_SERVER_PID,
+//! BENCH_RECORDS, BENCH_ROUNDS.
+
+use std::io::Write;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use tests::bench::{env, median, number};
+use tests::id_number;
+
+/// One month's file: `records` rows, refs unique to `round`.
+fn month_file(round: usize, records: usize) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("jiuzhu-bench-import-{}-{round}.csv", std::process::id()));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("bench file"));
+    writeln!(out, "ref,id_number,name,date,amount_yuan").expect("write");
+    for i in 0..records {
+        let birth = chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap() + chrono::Days::new((i / 900) as u64 % 25_000);
+        let id = id_number(&birth.format("%Y%m%d").to_string(), 100 + (i % 900) as u32);
+        let amount = (i * 7919) % 3_000_000;
+        writeln!(out, "YB-{round}-{i},{id},张秀英,2026-11-{:02},{}.{:02}", i % 28 + 1, amount / 100, amount % 100)
+            .expect("write");
+    }
+    out.flush().expect("flush");
+    path
+}
+
+/// Peak resident memory of process `pid` so far (VmHWM), in MiB.
+fn peak_mib(pid: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+async fn ours(client: &reqwest::Client, url: &str, token: &str, path: &std::path::Path) -> (f64, Value) {
+    let bytes = std::fs::read(path).expect("bench file");
+    let started = Instant::now();
+    let response = client
+        .post(format!("{url}/api/v1/imports?kind=medical_expense&format=csv"))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .expect("import");
+    let status = response.status().as_u16();
+    let report: Value = response.json().await.expect("report");
+    assert_eq!(status, 200, "{report}");
+    (started.elapsed().as_secs_f64(), report)
+}
+
+fn reference(database_url: &str, path: &std::path::Path) -> f64 {
+    let started = Instant::now();
+    let output = std::process::Command::new("psql")
+        .args([database_url, "-v", "ON_ERROR_STOP=1", "-q"])
+        .arg("-c")
+        .arg("CREATE TABLE IF NOT EXISTS bench_copy_ref (ref text, id_number text, name text, date text, amount_yuan text)")
+        .arg("-c")
+        .arg(format!("\\copy bench_copy_ref FROM '{}' WITH (FORMAT csv, HEADER)", path.display()))
+        .output()
+        .expect("psql");
+    assert!(output.status.success(), "psql \\copy: {}", String::from_utf8_lossy(&output.stderr));
+    started.elapsed().as_secs_f64()
+}
+
+#[tokio::main]
+async fn main() {
+    api::infra::install_tls_provider();
+    let url = env("BENCH_URL", "http://127.0.0.1:8080");
+    let database_url = env("BENCH_DATABASE_URL", "");
+    let server_pid = env("BENCH_SERVER_PID", "");
+    let records = number("BENCH_RECORDS", 200_000);
+    let rounds = number("BENCH_ROUNDS", 3);
+    let client = reqwest::Client::new();
+    let signed_in: Value = client
+        .post(format!("{url}/api/v1/auth/password"))
+        .json(&json!({"username": "demo-supervisor", "password": env("BENCH_PASSWORD", "")}))
+        .send()
+        .await
+        .expect("sign-in")
+        .json()
+        .await
+        .expect("token");
+    let token = signed_in["access_token"].as_str().expect("a supervisor token").to_owned();
+    let (mut our_rates, mut ref_rates, mut our_secs) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        let path = month_file(round, records);
+        let (secs, report) = ours(&client, &url, &token, &path).await;
+        assert_eq!(report["rows_imported"].as_u64(), Some(records as u64), "{report}");
+        let copy = reference(&database_url, &path);
+        let _ = std::fs::remove_file(&path);
+        println!(
+            "round {round}: import {secs:.1} s ({:.0} records/s), COPY {copy:.2} s ({:.0} records/s), server peak {:.0} MiB",
+            records as f64 / secs,
+            records as f64 / copy,
+            peak_mib(&server_pid)
+        );
+        our_secs.push(secs);
+        our_rates.push(records as f64 / secs);
+        ref_rates.push(records as f64 / copy);
+    }
+    let (o, r) = (median(&mut our_rates.clone()), median(&mut ref_rates.clone()));
+    let secs = median(&mut our_secs);
+    let peak = peak_mib(&server_pid);
+    let ratio = o / r;
+    let met = secs < 60.0 && peak < 256.0 && ratio >= 0.25;
+    println!(
+        "{records} records a round: import median {secs:.1} s, server peak memory {peak:.0} MiB (rules not yet evaluated)"
+    );
+    println!(
+        "RESULT import ours={o:.0} records/s ref={r:.0} records/s ratio={ratio:.2} goal=<60s,<256MiB,>=0.25 {}",
+        if met { "met" } else { "not met" }
+    );
+}
