@@ -147,6 +147,20 @@ impl Drafter {
     }
 }
 
+/// An access token for the demo staff member `username` (password BENCH_PASSWORD).
+pub async fn staff_token(client: &reqwest::Client, url: &str, username: &str) -> String {
+    let body: Value = client
+        .post(format!("{url}/api/v1/auth/password"))
+        .json(&json!({"username": username, "password": env("BENCH_PASSWORD", "")}))
+        .send()
+        .await
+        .expect("sign-in")
+        .json()
+        .await
+        .expect("token");
+    body["access_token"].as_str().expect("a staff token").to_owned()
+}
+
 /// CPU seconds (user + system) used so far by the process `pid`.
 pub fn cpu_seconds(pid: &str) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();

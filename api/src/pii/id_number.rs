@@ -80,7 +80,7 @@ impl fmt::Debug for IdNumber {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn today() -> NaiveDate {

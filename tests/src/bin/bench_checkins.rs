@@ -22,7 +22,7 @@ use api::imaging::decode::Format;
 use api::imaging::pipeline::{self, Options};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use tests::bench::{Drafter, cpu_seconds, env, median, number};
+use tests::bench::{Drafter, cpu_seconds, env, median, number, staff_token};
 use tests::checkins::real_photo;
 use tests::{encode_jpeg, multipart};
 
@@ -161,16 +161,7 @@ async fn main() {
     let rounds = number("BENCH_ROUNDS", 5);
 
     let client = reqwest::Client::new();
-    let signed_in: Value = client
-        .post(format!("{url}/api/v1/auth/password"))
-        .json(&json!({"username": "demo-reviewer", "password": env("BENCH_PASSWORD", "")}))
-        .send()
-        .await
-        .expect("sign-in")
-        .json()
-        .await
-        .expect("token");
-    let reviewer = signed_in["access_token"].as_str().expect("the reviewer's token").to_owned();
+    let reviewer = staff_token(&client, &url, "demo-reviewer").await;
     let drafter = Drafter::connect(url.clone(), client, "checkins", residents).await;
     let setup = Instant::now();
     recipients(&drafter, &reviewer, residents).await;

@@ -12,8 +12,8 @@
 use std::io::Write;
 use std::time::Instant;
 
-use serde_json::{Value, json};
-use tests::bench::{env, median, number};
+use serde_json::Value;
+use tests::bench::{env, median, number, staff_token};
 use tests::id_number;
 
 /// One month's file: `records` rows, refs unique to `round`.
@@ -82,16 +82,7 @@ async fn main() {
     let records = number("BENCH_RECORDS", 200_000);
     let rounds = number("BENCH_ROUNDS", 3);
     let client = reqwest::Client::new();
-    let signed_in: Value = client
-        .post(format!("{url}/api/v1/auth/password"))
-        .json(&json!({"username": "demo-supervisor", "password": env("BENCH_PASSWORD", "")}))
-        .send()
-        .await
-        .expect("sign-in")
-        .json()
-        .await
-        .expect("token");
-    let token = signed_in["access_token"].as_str().expect("a supervisor token").to_owned();
+    let token = staff_token(&client, &url, "demo-supervisor").await;
     let (mut our_rates, mut ref_rates, mut our_secs) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=rounds {
         let path = month_file(round, records);

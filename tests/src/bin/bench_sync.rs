@@ -18,7 +18,7 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
-use tests::bench::{cpu_seconds, env, median, number};
+use tests::bench::{cpu_seconds, env, median, number, staff_token};
 use tests::id_number;
 use uuid::Uuid;
 
@@ -32,17 +32,7 @@ struct Bench {
 
 impl Bench {
     async fn token(&self, username: &str) -> String {
-        let body: Value = self
-            .client
-            .post(format!("{}/api/v1/auth/password", self.url))
-            .json(&json!({"username": username, "password": env("BENCH_PASSWORD", "")}))
-            .send()
-            .await
-            .expect("sign-in")
-            .json()
-            .await
-            .expect("token");
-        body["access_token"].as_str().expect("a staff token").to_owned()
+        staff_token(&self.client, &self.url, username).await
     }
 
     /// Pushes a phone's batches in order; every op must be applied.

@@ -1,7 +1,8 @@
 //! One pushed operation, applied through the services the online endpoints use, in the push's
-//! transaction (see [`atomic`] for when in a savepoint of its own). The services' own checks decide `rejected`; a record
-//! changed on the server since the op's base version (by anyone but this device) is a `conflict`;
-//! something the op needs that has not arrived (a photo's upload) makes it wait.
+//! transaction (see [`atomic`] for when in a savepoint of its own). The services' own checks
+//! decide `rejected`; a record changed on the server since the op's base version (by anyone but
+//! this device) is a `conflict`; something the op needs that has not arrived (a photo's upload)
+//! makes it wait.
 //!
 //! - [`drafts`]: applications and their members; [`photos`]: documents (signatures too) from
 //!   finished uploads; [`signatures`]: the signed authorization; [`checkins`]: assisted
