@@ -64,9 +64,17 @@ pub async fn import(
         .ok_or_else(|| CliError::Refused(format!("no active district supervisor or administrator named {by}")))?;
     let cipher = crate::pii::cipher::PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)
         .map_err(|err| CliError::Refused(err.to_string()))?;
-    crate::imports::service::import(&conn, &cipher, account.id, kind, format, path)
-        .await
-        .map_err(|err| CliError::Refused(err.problem(crate::http::context::Lang::Zh, None).detail))
+    crate::imports::service::import(
+        &conn,
+        &cipher,
+        account.id,
+        kind,
+        format,
+        path,
+        settings.review.monitoring_review_months,
+    )
+    .await
+    .map_err(|err| CliError::Refused(err.problem(crate::http::context::Lang::Zh, None).detail))
 }
 
 /// The demo district's regions: code and name.

@@ -1,6 +1,6 @@
 //! Background jobs every node runs. Each is safe with several nodes at once: the deadline scan
 //! changes a row only from the state it read (a guarded update) and opens tickets under a unique
-//! key; the check-in scan likewise (periods move to `missed` once, tasks under a unique key);
+//! key (leads likewise turn overdue in one guarded statement); the check-in scan likewise (periods move to `missed` once, tasks under a unique key);
 //! notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair, the selfie purge and
 //! the sync tombstone purge (under a lock) delete keys, files and rows, which is harmless twice. Tests switch them off (`jobs.enabled`) and run them with a controlled clock.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::state::SharedState;
-use crate::{checkins, notifications, progress, supervision, sync, uploads};
+use crate::{checkins, monitoring, notifications, progress, supervision, sync, uploads};
 
 pub fn spawn(state: SharedState) {
     if !state.notifier.is_configured() {
@@ -41,6 +41,11 @@ pub fn spawn(state: SharedState) {
                 Ok(report) if report.changed() => tracing::info!(?report, "deadline scan"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "deadline scan failed; retrying on the next tick"),
+            }
+            match monitoring::leads::mark_overdue(&state.db, today).await {
+                Ok(0) => {}
+                Ok(overdue) => tracing::info!(overdue, "leads past their deadline marked overdue"),
+                Err(err) => tracing::warn!(error = %err, "lead deadline scan failed; retrying on the next tick"),
             }
             match checkins::jobs::scan(&state, today).await {
                 Ok(report) if report.changed() => tracing::info!(?report, "check-in scan"),

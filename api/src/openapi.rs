@@ -45,6 +45,7 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "regions", description = "Districts, townships and communities; every staff permission is scoped by them"),
         (name = "checkins", description = "Periodic check-ins (生存状况验证) of recipients: remote with a selfie and face verification, or assisted on a home visit; visit tasks; suspension and resumption of payment by the township"),
         (name = "imports", description = "Monthly files from other departments (medical costs, disability certificates, deaths, ...), imported by the district, matched to people by the ID blind index"),
+        (name = "monitoring", description = "Dynamic monitoring and early warning: the pool of watched people, warning rules per region, the leads they raise from department data (routed to the township, assigned, visited, closed), figures and the district dashboard; the per-person ledger against double aid"),
         (name = "sync", description = "Offline sync for helpers: pushed operations answered one by one, pulled changes in server order with tombstones, the device's standing, the conflict queue"),
     ),
 )]

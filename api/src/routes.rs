@@ -3,8 +3,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, applications, auth, authorizations, calendar, catalog, checkins, documents, health, imports, precheck,
-    progress, regions, reviews, service_points, supervision, sync, uploads,
+    accounts, applications, auth, authorizations, calendar, catalog, checkins, documents, health, imports, monitoring,
+    precheck, progress, regions, reviews, service_points, supervision, sync, uploads,
 };
 
 /// Routes are matched in this order, a pattern at a time: the hottest reads come first (the
@@ -94,5 +94,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(uploads::routes::upload_offset)
         .service(uploads::routes::append_chunk)
         .service(uploads::routes::append_chunk_by_post)
-        .service(imports::routes::import_file);
+        .service(imports::routes::import_file)
+        .service(monitoring::routes::put_rule)
+        .service(monitoring::routes::list_rules)
+        .service(monitoring::routes::list_leads)
+        .service(monitoring::routes::get_lead)
+        .service(monitoring::routes::assign_lead)
+        .service(monitoring::routes::visit_lead)
+        .service(monitoring::routes::close_lead)
+        .service(monitoring::routes::list_subjects)
+        .service(monitoring::routes::lead_figures)
+        .service(monitoring::routes::dashboard)
+        .service(monitoring::routes::lookup_ledger);
 }

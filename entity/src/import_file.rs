@@ -19,6 +19,9 @@ pub struct Model {
     /// Records another file of the kind brought already (same department record id).
     pub rows_duplicate: i64,
     pub rows_rejected: i64,
+    /// Records about people the platform does not know (no lead can be raised for them).
+    pub rows_unmatched: i64,
+    pub leads_raised: i64,
     pub rejected: Json,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,

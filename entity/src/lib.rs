@@ -2,6 +2,7 @@
 //! their entity. API types live in `api`; these never leave the server.
 
 pub mod account;
+pub mod aid_flag;
 pub mod aid_item;
 pub mod application;
 pub mod application_document;
@@ -22,6 +23,7 @@ pub mod household_member;
 pub mod idempotency_key;
 pub mod import_file;
 pub mod investigation;
+pub mod lead;
 pub mod monitoring_subject;
 pub mod notification;
 pub mod precheck_rule_set;
@@ -39,4 +41,5 @@ pub mod sync_device;
 pub mod sync_op;
 pub mod upload;
 pub mod upload_chunk;
+pub mod warning_rule;
 pub mod work_day;

@@ -20,6 +20,9 @@ pub struct Model {
     pub review_date: Date,
     /// The legal basis of the watching, e.g. the application's signed authorization.
     pub consent_basis: String,
+    /// The name and masked ID number to show (`500101********1234`).
+    pub name: String,
+    pub id_number_masked: String,
     pub created_at: DateTimeUtc,
 }
 

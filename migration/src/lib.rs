@@ -23,6 +23,7 @@ mod m20261205_000002_uploads;
 mod m20261205_000003_idempotency_keys;
 mod m20261206_000001_sync_touch_plpgsql;
 mod m20261207_000001_imports;
+mod m20261208_000001_monitoring;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000003_idempotency_keys::Migration),
             Box::new(m20261206_000001_sync_touch_plpgsql::Migration),
             Box::new(m20261207_000001_imports::Migration),
+            Box::new(m20261208_000001_monitoring::Migration),
         ]
     }
 }

@@ -8,6 +8,19 @@ use wiremock::{Mock, ResponseTemplate};
 use crate::TestApp;
 
 impl TestApp {
+    /// `POST /api/v1/imports?{query}` with the file's bytes.
+    pub async fn post_import(&self, token: Option<&str>, query: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(&format!("/api/v1/imports?{query}")))
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
     /// A resident's application for `items` in 和平社区, submitted: (application id, resident token).
     pub async fn submitted(&self, name: &str, sequence: u32, items: &[&str]) -> (String, String) {
         let resident = self.resident_token(name).await;

@@ -209,6 +209,10 @@ pub struct ApplicationOut {
     /// application (one ID card photo reused across households). Absent for everyone else.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_flags: Option<Vec<crate::documents::flags::FlagOut>>,
+    /// Reviewers and supervisors only: aid a member already gets (from any department) that
+    /// duplicates or excludes an item applied for, found at submit or at decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aid_flags: Option<Vec<crate::monitoring::model::AidFlagOut>>,
 }
 
 /// One line of a list.

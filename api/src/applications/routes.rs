@@ -82,6 +82,7 @@ pub async fn get_application(
     let mut out = view::load(&state.db, scope.application).await?;
     if reviewer {
         out.review_flags = Some(crate::documents::flags::of_application(&state.db, id).await?);
+        out.aid_flags = Some(crate::monitoring::ledger::flags_of(&state.db, id).await?);
     }
     Ok(web::Json(out))
 }

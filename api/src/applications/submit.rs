@@ -1,5 +1,6 @@
 //! Submitting a draft: every missing piece reported at once, no second open application of one
-//! person for one item, mutually exclusive items refused, a number assigned and a `submitted`
+//! person for one item, mutually exclusive items refused, aid the household already gets that
+//! duplicates or excludes an item flagged for the reviewer, a number assigned and a `submitted`
 //! event written, all in one transaction. Submitting again returns the submitted application.
 
 use chrono::{Datelike, FixedOffset, Offset, Utc};
@@ -17,6 +18,7 @@ use crate::auth::role::Role;
 use crate::calendar;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::monitoring::ledger;
 
 /// China Standard Time: the date a submit counts on.
 const CST: i32 = 8 * 3600;
@@ -96,6 +98,10 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
             application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
         return view::load(db, current).await;
     }
+    // Aid a member already gets that duplicates or excludes an item: flagged for the reviewer.
+    let people: Vec<String> = parts.members.iter().map(|m| m.id_number_index.clone()).collect();
+    let check = ledger::Check { application_id: app.id, people: &people, items: &codes, stage: "submit", today };
+    ledger::flag(&txn, check).await?;
     crate::progress::snapshot::refresh(&txn, app.id).await?;
     txn.commit().await?;
     let submitted = application::Model {

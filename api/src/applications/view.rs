@@ -147,6 +147,7 @@ pub fn assemble(app: application::Model, parts: Parts) -> ApplicationOut {
         updated_at: app.updated_at,
         submitted_at: app.submitted_at,
         review_flags: None,
+        aid_flags: None,
     }
 }
 

@@ -112,6 +112,8 @@ pub struct Applicants;
 pub struct HelpersOnly;
 /// The district's supervisors (and administrators): department data, district figures.
 pub struct DistrictOnly;
+/// Township reviewers and district supervisors (and administrators): warning rules, the ledger.
+pub struct Overseers;
 
 impl Policy for StaffOnly {
     const ROLES: &'static [Role] = &[Role::Helper, Role::TownshipReviewer, Role::DistrictSupervisor, Role::Admin];
@@ -124,6 +126,9 @@ impl Policy for Applicants {
 }
 impl Policy for DistrictOnly {
     const ROLES: &'static [Role] = &[Role::DistrictSupervisor, Role::Admin];
+}
+impl Policy for Overseers {
+    const ROLES: &'static [Role] = &[Role::TownshipReviewer, Role::DistrictSupervisor, Role::Admin];
 }
 impl Policy for HelpersOnly {
     const ROLES: &'static [Role] = &[Role::Helper];

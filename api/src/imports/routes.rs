@@ -58,8 +58,9 @@ pub async fn import_file(
     let spooled = spool(&mut body, &path).await;
     let report = match spooled {
         Ok(()) => {
-            service::import(&state.db, &state.pii, caller.principal.account_id, query.kind, query.format, path.clone())
-                .await
+            let months = state.settings.review.monitoring_review_months;
+            let by = caller.principal.account_id;
+            service::import(&state.db, &state.pii, by, query.kind, query.format, path.clone(), months).await
         }
         Err(err) => Err(err),
     };

@@ -14,6 +14,17 @@
 //! | `grade` | `等级` | `disability_certificate`: 1 (most severe) to 4 |
 //! | `lives_alone` | `独居` | `disability_certificate`: 是/否, true/false, 1/0 (optional) |
 //! | `college` | `院校` | `college_admission` |
+//! | `item` | `救助事项` | `aid_granted`: the aid item's code (`education`, `medical`, ...) |
+//! | `department` | `部门` | `aid_granted`: who pays it |
+//! | `until` | `截止日期` | `aid_granted`: the last day it is paid (optional: ongoing) |
+//! | `group` | `监测类别` | `monitoring_subject`: one of the eight watched groups (`left_aid`, ...) |
+//! | `community` | `社区代码` | `monitoring_subject`: the 12-digit code of the community they live in |
+//! | `reason` | `原因` | `monitoring_subject` |
+//! | `consent_basis` | `授权依据` | `monitoring_subject`: the legal basis of watching them |
+//! | `review_date` | `复核日期` | `monitoring_subject`: when to look again (optional: in 6 months) |
+//!
+//! `aid_granted` rows may carry `amount_yuan` too. For `aid_granted` and `monitoring_subject`,
+//! `date` is when the aid started or the person joined the group.
 //!
 //! A JSON-lines file has one object per line with the same keys (numbers allowed as numbers).
 
@@ -46,6 +57,10 @@ pub enum Kind {
     CollegeAdmission,
     /// 人社: a registration as unemployed.
     Unemployment,
+    /// Any department: aid it pays a person (the ledger against double aid).
+    AidGranted,
+    /// 民政: people to watch (the monitoring pool: left aid, 低保边缘, disability allowance, ...).
+    MonitoringSubject,
 }
 
 impl Kind {
@@ -57,6 +72,8 @@ impl Kind {
             Self::HospitalStay => "hospital_stay",
             Self::CollegeAdmission => "college_admission",
             Self::Unemployment => "unemployment",
+            Self::AidGranted => "aid_granted",
+            Self::MonitoringSubject => "monitoring_subject",
         }
     }
 
@@ -66,6 +83,8 @@ impl Kind {
             Self::MedicalExpense => &["amount_yuan"],
             Self::DisabilityCertificate => &["grade"],
             Self::CollegeAdmission => &["college"],
+            Self::AidGranted => &["item", "department"],
+            Self::MonitoringSubject => &["group", "community", "reason", "consent_basis"],
             Self::Death | Self::HospitalStay | Self::Unemployment => &[],
         }
     }
@@ -110,7 +129,7 @@ pub enum FileError {
     Io(std::io::Error),
 }
 
-const ALIASES: [(&str, &str); 8] = [
+const ALIASES: [(&str, &str); 16] = [
     ("记录编号", "ref"),
     ("身份证号", "id_number"),
     ("姓名", "name"),
@@ -119,6 +138,14 @@ const ALIASES: [(&str, &str); 8] = [
     ("等级", "grade"),
     ("独居", "lives_alone"),
     ("院校", "college"),
+    ("救助事项", "item"),
+    ("部门", "department"),
+    ("截止日期", "until"),
+    ("监测类别", "group"),
+    ("社区代码", "community"),
+    ("原因", "reason"),
+    ("授权依据", "consent_basis"),
+    ("复核日期", "review_date"),
 ];
 
 fn canonical(column: &str) -> String {
@@ -288,6 +315,78 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
             }
             details = json!({ "college": college });
         }
+        Kind::AidGranted => {
+            let item = required("item")?;
+            if !crate::catalog::service::is_item_code(item) {
+                return Err(reject(
+                    line,
+                    "item",
+                    "INVALID_ITEM",
+                    "救助事项应为事项代码(如 education、medical)",
+                    "An aid item code such as `education`",
+                ));
+            }
+            let department = text(line, "department", required("department")?, 64)?;
+            let until = match get("until") {
+                "" => None,
+                raw => Some(date(raw).filter(|d| *d >= occurred_on).ok_or_else(|| {
+                    reject(
+                        line,
+                        "until",
+                        "INVALID_DATE",
+                        "截止日期应为 YYYY-MM-DD 且不早于开始日期",
+                        "A date YYYY-MM-DD, not before `date`",
+                    )
+                })?),
+            };
+            amount_fen = match get("amount_yuan") {
+                "" => None,
+                raw => Some(yuan_to_fen(raw).ok_or_else(|| {
+                    reject(
+                        line,
+                        "amount_yuan",
+                        "INVALID_AMOUNT",
+                        "金额应为不超过 1 亿元的数字,最多两位小数",
+                        "An amount in yuan with up to 2 decimals",
+                    )
+                })?),
+            };
+            details = json!({ "item_code": item, "department": department, "until": until });
+        }
+        Kind::MonitoringSubject => {
+            let group = required("group")?;
+            if !crate::monitoring::groups::is_imported(group) {
+                return Err(reject(
+                    line,
+                    "group",
+                    "INVALID_GROUP",
+                    "监测类别应为 left_aid、dibao_edge、disability_allowance、severe_illness、unemployed、elderly_alone、children_at_risk 之一",
+                    "One of the watched groups other than rejected_applicant",
+                ));
+            }
+            let community = required("community")?;
+            if community.len() != 12 || !community.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(reject(
+                    line,
+                    "community",
+                    "INVALID_COMMUNITY",
+                    "社区代码应为 12 位数字",
+                    "A 12-digit community code",
+                ));
+            }
+            let reason = text(line, "reason", required("reason")?, 200)?;
+            let consent_basis = text(line, "consent_basis", required("consent_basis")?, 64)?;
+            let review_date = match get("review_date") {
+                "" => None,
+                raw => Some(date(raw).ok_or_else(|| {
+                    reject(line, "review_date", "INVALID_DATE", "复核日期应为 YYYY-MM-DD", "A date YYYY-MM-DD")
+                })?),
+            };
+            details = json!({
+                "group": group, "community_code": community, "reason": reason, "consent_basis": consent_basis,
+                "review_date": review_date, "name": name, "id_number_masked": id_number.masked(),
+            });
+        }
         Kind::Death | Kind::HospitalStay | Kind::Unemployment => {}
     }
     Ok(Row {
@@ -299,6 +398,21 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
         amount_fen,
         details,
     })
+}
+
+/// A free-text field of at most `max` characters, without control characters.
+fn text<'a>(line: u64, field: &str, value: &'a str, max: usize) -> Result<&'a str, Rejected> {
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(Rejected {
+            line,
+            error: FieldError::new(
+                field,
+                "INVALID_TEXT",
+                Message::new(format!("此项应为不超过 {max} 个字的文字"), format!("Text of at most {max} characters")),
+            ),
+        });
+    }
+    Ok(value)
 }
 
 /// `YYYY-MM-DD` (also with `/`), or a month `YYYY-MM` as its first day.
@@ -434,6 +548,42 @@ mod tests {
         let details: Vec<Value> = rows.iter().filter_map(|r| r.as_ref().ok()).map(|r| r.details.clone()).collect();
         assert_eq!(details, [json!({"grade": 1, "lives_alone": true}), json!({"grade": 2, "lives_alone": null})]);
         assert_eq!(codes(&rows), [(4, "grade:INVALID_GRADE".to_owned()), (5, "line:INVALID_JSON".to_owned())]);
+    }
+
+    #[test]
+    fn aid_other_departments_pay_and_people_to_watch() {
+        let text = format!(
+            "记录编号,身份证号,姓名,日期,救助事项,部门,截止日期,金额\n\
+             A1,{},王德福,2026-09-01,education,区教委,2027-06-30,2000\n\
+             A2,{},王德福,2026-09-01,助学金,区教委,,\n\
+             A3,{},王德福,2026-09-01,education,区教委,2026-01-01,\n",
+            id("20060101", 1),
+            id("20060101", 2),
+            id("20060101", 3)
+        );
+        let aid = rows(&text, Kind::AidGranted, Format::Csv);
+        let first = aid[0].as_ref().map_err(|e| format!("{e:?}")).unwrap();
+        assert_eq!(first.details, json!({"item_code": "education", "department": "区教委", "until": "2027-06-30"}));
+        assert_eq!(first.amount_fen, Some(200_000));
+        assert_eq!(codes(&aid), [(3, "item:INVALID_ITEM".to_owned()), (4, "until:INVALID_DATE".to_owned())]);
+
+        let text = format!(
+            "监测类别,社区代码,原因,授权依据,记录编号,身份证号,姓名,日期\n\
+             left_aid,500199001001,退出低保,退出告知书,P1,{},王德福,2026-09-01\n\
+             rejected_applicant,500199001001,未通过,授权书,P2,{},王德福,2026-09-01\n\
+             left_aid,5001990,退出低保,退出告知书,P3,{},王德福,2026-09-01\n",
+            id("19600101", 1),
+            id("19600101", 2),
+            id("19600101", 3)
+        );
+        let pool = rows(&text, Kind::MonitoringSubject, Format::Csv);
+        let first = pool[0].as_ref().map_err(|e| format!("{e:?}")).unwrap();
+        assert_eq!(first.details["group"], "left_aid");
+        assert!(first.details["id_number_masked"].as_str().unwrap().contains("****"));
+        assert_eq!(
+            codes(&pool),
+            [(3, "group:INVALID_GROUP".to_owned()), (4, "community:INVALID_COMMUNITY".to_owned())]
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! department record id) is counted as a duplicate, not stored twice. The file is read as a stream
 //! on the blocking pool and its records are written in batches in one transaction, so a file that
 //! breaks halfway (bytes that are not text, a missing column) leaves nothing behind. People are
-//! kept by the ID blind index only.
+//! kept by the ID blind index only. In the same transaction the warning rules are evaluated over
+//! the new records (see `monitoring::evaluate`) and a pool file's people join the pool.
 
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use super::decode::{DecodeError, Utf8Reader};
 use super::rows::{self, FileError, Format, Kind, Rejected, Row};
 use crate::applications::members::ID_PURPOSE;
 use crate::error::{ApiError, ErrorCode, Message};
+use crate::monitoring::{evaluate, pool};
 use crate::pii::cipher::PiiCipher;
 
 /// Records per INSERT (9 columns each, well under PostgreSQL's 65,535 parameters).
@@ -41,6 +43,11 @@ pub struct Report {
     pub rows_imported: i64,
     pub rows_duplicate: i64,
     pub rows_rejected: i64,
+    /// Records about people the platform does not know: kept, but no lead is raised for them
+    /// (for `monitoring_subject` files: rows naming a community the platform does not know).
+    pub rows_unmatched: i64,
+    /// Leads the warning rules raised from this file.
+    pub leads_raised: i64,
     /// The first 1,000 rejected rows: `line`, `field`, `code` and `message` (what to fix, Chinese).
     #[schema(value_type = Vec<Object>)]
     pub rejected: serde_json::Value,
@@ -62,6 +69,7 @@ pub async fn import(
     kind: Kind,
     format: Format,
     path: PathBuf,
+    review_months: u32,
 ) -> Result<Report, ApiError> {
     let hash_path = path.clone();
     let sha256 = crate::blocking::run(move || file_sha256(&hash_path)).await?.map_err(ApiError::internal)?;
@@ -87,6 +95,8 @@ pub async fn import(
         rows_imported: Set(0),
         rows_duplicate: Set(0),
         rows_rejected: Set(0),
+        rows_unmatched: Set(0),
+        leads_raised: Set(0),
         rejected: Set(json!([])),
         created_by: Set(by),
         created_at: Set(now),
@@ -141,6 +151,11 @@ pub async fn import(
     }
     // A file that cannot be read: the transaction is dropped, nothing of it stays.
     let encoding = reader.await.map_err(ApiError::internal)?.map_err(refusal)?;
+    let mut evaluation = evaluate::after_import(&txn, id, kind.as_str(), today).await?;
+    if kind == Kind::MonitoringSubject {
+        let added = pool::from_import(&txn, id, review_months).await?;
+        evaluation.rows_unmatched = added.unknown_community;
+    }
     let done = import_file::Model {
         id,
         kind: kind.as_str().to_owned(),
@@ -151,6 +166,8 @@ pub async fn import(
         rows_imported: imported,
         rows_duplicate: total - rejected_count - imported,
         rows_rejected: rejected_count,
+        rows_unmatched: evaluation.rows_unmatched,
+        leads_raised: evaluation.leads_raised,
         rejected: json!(rejected),
         created_by: by,
         created_at: now,
@@ -161,6 +178,8 @@ pub async fn import(
         .col_expr(import_file::Column::RowsImported, Expr::value(done.rows_imported))
         .col_expr(import_file::Column::RowsDuplicate, Expr::value(done.rows_duplicate))
         .col_expr(import_file::Column::RowsRejected, Expr::value(done.rows_rejected))
+        .col_expr(import_file::Column::RowsUnmatched, Expr::value(done.rows_unmatched))
+        .col_expr(import_file::Column::LeadsRaised, Expr::value(done.leads_raised))
         .col_expr(import_file::Column::Rejected, Expr::value(done.rejected.clone()))
         .filter(import_file::Column::Id.eq(id))
         .exec(&txn)
@@ -187,6 +206,8 @@ fn report(row: import_file::Model, kind: Kind, repeated: bool) -> Report {
         rows_imported: row.rows_imported,
         rows_duplicate: row.rows_duplicate,
         rows_rejected: row.rows_rejected,
+        rows_unmatched: row.rows_unmatched,
+        leads_raised: row.leads_raised,
         rejected: row.rejected,
         repeated,
     }

@@ -1,4 +1,5 @@
-//! What a final decision on an item sets going, in its transaction: an approved item makes the
+//! What a final decision on an item sets going, in its transaction: an approved item is checked
+//! against the household's ledger once more (aid granted since the submit is flagged) and makes the
 //! applicant a recipient (check-ins are scheduled from this); a rejected one puts them in the
 //! low-income monitoring pool with the reason and a date to look again, frees their "one open
 //! application per item" slot, and a share of rejections goes to the district for a second look.
@@ -15,6 +16,7 @@ use crate::applications::status::Relation;
 use crate::checkins::cycles;
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::monitoring::ledger;
 use crate::supervision::samples::in_share;
 use crate::supervision::tickets;
 
@@ -37,6 +39,22 @@ pub async fn record(txn: &DatabaseTransaction, settings: &Settings, done: Final<
         .ok_or_else(|| ApiError::internal("a submitted application without its applicant"))?;
     match done.outcome {
         Outcome::Approved => {
+            let people: Vec<String> = household_member::Entity::find()
+                .filter(household_member::Column::ApplicationId.eq(app.id))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|m| m.id_number_index)
+                .collect();
+            let items = [done.item_code.to_owned()];
+            let check = ledger::Check {
+                application_id: app.id,
+                people: &people,
+                items: &items,
+                stage: "decision",
+                today: done.today,
+            };
+            ledger::flag(txn, check).await?;
             let row = recipient::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 subject_index: Set(applicant.id_number_index.clone()),
@@ -78,6 +96,8 @@ pub async fn record(txn: &DatabaseTransaction, settings: &Settings, done: Final<
                 township_code: Set(app.township_code.clone()),
                 review_date: Set(review),
                 consent_basis: Set("application_authorization".to_owned()),
+                name: Set(applicant.name.clone()),
+                id_number_masked: Set(applicant.id_number_masked.clone()),
                 created_at: Set(Utc::now()),
             };
             monitoring_subject::Entity::insert(row)

@@ -40,7 +40,7 @@ async fn a_gbk_medical_file_is_imported_once_with_its_bad_rows_reported() {
         &c[..16]
     );
     let path = write(&dir, "medical.csv", &gbk(&text));
-    let report = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path.clone())
+    let report = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path.clone(), 6)
         .await
         .expect("imported");
     assert_eq!(
@@ -58,7 +58,7 @@ async fn a_gbk_medical_file_is_imported_once_with_its_bad_rows_reported() {
     assert!(!report.rejected.to_string().contains(&c[..16]), "no ID number in the report");
 
     // The same file again changes nothing and answers the first report.
-    let again = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path)
+    let again = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path, 6)
         .await
         .expect("answered");
     assert_eq!((again.id, again.repeated, again.rows_imported), (report.id, true, 2));
@@ -69,7 +69,7 @@ async fn a_gbk_medical_file_is_imported_once_with_its_bad_rows_reported() {
         "ref,id_number,name,date,amount_yuan\nYB-002,{b},李建国,2026-11-03,960.5\nYB-005,{c},赵六,2026-11-20,300\n"
     );
     let path = write(&dir, "medical-2.csv", next.as_bytes());
-    let report = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path)
+    let report = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path, 6)
         .await
         .expect("imported");
     assert_eq!((report.encoding.as_str(), report.rows_imported, report.rows_duplicate), ("UTF-8", 1, 1));
@@ -94,7 +94,7 @@ async fn files_that_are_no_table_are_refused_and_leave_nothing() {
         "medical.xlsx",
         &[0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0xA1, 0xFF, 0x80, 0x81],
     );
-    let err = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, xlsx)
+    let err = service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, xlsx, 6)
         .await
         .expect_err("refused");
     let (code, detail) = refusal(err);
@@ -103,7 +103,7 @@ async fn files_that_are_no_table_are_refused_and_leave_nothing() {
     let no_amount = format!("ref,id_number,name,date\nA,{},张三,2026-11-01\n", id_number("19500317", 1));
     let path = write(&dir, "short.csv", no_amount.as_bytes());
     let (code, detail) = refusal(
-        service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path)
+        service::import(&app.state.db, &app.state.pii, by, Kind::MedicalExpense, Format::Csv, path, 6)
             .await
             .expect_err("refused"),
     );
@@ -111,18 +111,6 @@ async fn files_that_are_no_table_are_refused_and_leave_nothing() {
     assert!(detail.contains("amount_yuan"), "{detail}");
     assert_eq!(department_record::Entity::find().count(&app.state.db).await.unwrap(), 0);
     assert_eq!(entity::import_file::Entity::find().count(&app.state.db).await.unwrap(), 0);
-}
-
-async fn post_file(app: &TestApp, token: Option<&str>, query: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let mut request = app
-        .client
-        .post(app.url(&format!("/api/v1/imports?{query}")))
-        .header("content-type", "application/octet-stream")
-        .body(bytes);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("request")
 }
 
 #[tokio::test]
@@ -137,25 +125,25 @@ async fn the_district_imports_a_file_over_http_and_nobody_else_may() {
         id_number("19420815", 22)
     );
     let query = "kind=disability_certificate&format=jsonl";
-    let response = post_file(&app, Some(&supervisor), query, text.clone().into_bytes()).await;
+    let response = app.post_import(Some(&supervisor), query, text.clone().into_bytes()).await;
     assert_eq!(response.status(), 200);
     let report: serde_json::Value = response.json().await.unwrap();
     assert_eq!((report["rows_imported"].as_i64(), report["rows_rejected"].as_i64()), (Some(1), Some(1)), "{report}");
     assert_eq!(report["rejected"][0]["code"], "INVALID_GRADE");
     assert_eq!(report["rejected"][0]["message"], "残疾等级应为 1 至 4 级");
     let again: serde_json::Value =
-        post_file(&app, Some(&supervisor), query, text.clone().into_bytes()).await.json().await.unwrap();
+        app.post_import(Some(&supervisor), query, text.clone().into_bytes()).await.json().await.unwrap();
     assert_eq!((again["id"].clone(), again["repeated"].as_bool()), (report["id"].clone(), Some(true)));
 
     let body = tests::problem(
-        post_file(&app, Some(&supervisor), query, vec![0xFF, 0xFE, 0x00, 0xD8, 0x00]).await,
+        app.post_import(Some(&supervisor), query, vec![0xFF, 0xFE, 0x00, 0xD8, 0x00]).await,
         422,
         "IMPORT_FILE_INVALID",
     )
     .await;
     assert!(body["detail"].as_str().unwrap().contains("字节"), "{body}");
     tests::problem(
-        post_file(&app, Some(&supervisor), "kind=salary&format=csv", text.clone().into_bytes()).await,
+        app.post_import(Some(&supervisor), "kind=salary&format=csv", text.clone().into_bytes()).await,
         400,
         "INVALID_QUERY",
     )
@@ -164,8 +152,8 @@ async fn the_district_imports_a_file_over_http_and_nobody_else_may() {
     let helper = app.token("demo-social-worker").await;
     let resident = app.resident_token("import-resident").await;
     for token in [&reviewer, &helper, &resident] {
-        tests::problem(post_file(&app, Some(token), query, text.clone().into_bytes()).await, 403, "FORBIDDEN").await;
+        tests::problem(app.post_import(Some(token), query, text.clone().into_bytes()).await, 403, "FORBIDDEN").await;
     }
-    tests::problem(post_file(&app, None, query, text.into_bytes()).await, 401, "UNAUTHENTICATED").await;
+    tests::problem(app.post_import(None, query, text.into_bytes()).await, 401, "UNAUTHENTICATED").await;
     assert_eq!(department_record::Entity::find().count(&app.state.db).await.unwrap(), 1);
 }

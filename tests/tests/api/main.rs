@@ -14,6 +14,7 @@ mod errors;
 mod health;
 mod idempotency;
 mod imports;
+mod monitoring;
 mod notifications;
 mod openapi;
 mod precheck;
