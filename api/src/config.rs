@@ -57,6 +57,9 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Largest accepted request body for JSON endpoints, in bytes.
     pub body_limit_bytes: usize,
+    /// Largest accepted department import file (`POST /api/v1/imports`), in bytes; streamed to
+    /// disk, never held in memory.
+    pub import_max_bytes: u64,
     /// How long in-flight requests may run after SIGTERM before the process exits.
     pub shutdown_timeout_secs: u64,
     /// Origins allowed by CORS. Empty: no CORS headers (the WeChat mini program does not need them).
@@ -74,6 +77,7 @@ impl Default for ServerSettings {
             port: 8080,
             workers: 0,
             body_limit_bytes: 256 * 1024,
+            import_max_bytes: 4 << 30,
             shutdown_timeout_secs: 30,
             cors_allowed_origins: Vec::new(),
             trust_forwarded_for: false,

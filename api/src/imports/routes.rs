@@ -10,10 +10,6 @@ use crate::auth::principal::{Authorized, DistrictOnly};
 use crate::error::{ApiError, ErrorCode, Message, Problem};
 use crate::state::SharedState;
 
-/// A department file may be large (a month of a district is about 200,000 records); it is
-/// streamed to disk, never held in memory. Larger than this is refused.
-const MAX_FILE_BYTES: u64 = 4 << 30;
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +51,9 @@ pub async fn import_file(
     let dir = state.settings.data_dir.0.join("imports");
     tokio::fs::create_dir_all(&dir).await.map_err(ApiError::internal)?;
     let path = dir.join(format!("{}.part", uuid::Uuid::now_v7()));
-    let spooled = spool(&mut body, &path).await;
+    // A department file may be large (a month of a district is about 200,000 records): it is
+    // streamed to disk, never held in memory, up to `server.import_max_bytes`.
+    let spooled = spool(&mut body, &path, state.settings.server.import_max_bytes).await;
     let report = match spooled {
         Ok(()) => {
             let months = state.settings.review.monitoring_review_months;
@@ -70,16 +68,17 @@ pub async fn import_file(
 }
 
 /// Writes the body to `path` as it arrives.
-async fn spool(body: &mut web::Payload, path: &std::path::Path) -> Result<(), ApiError> {
+async fn spool(body: &mut web::Payload, path: &std::path::Path, max_bytes: u64) -> Result<(), ApiError> {
     let mut file = tokio::fs::File::create(path).await.map_err(ApiError::internal)?;
     let mut written = 0_u64;
     while let Some(piece) = body.next().await {
         let piece = piece.map_err(|_| ApiError::new(ErrorCode::BadRequest))?;
         written += piece.len() as u64;
-        if written > MAX_FILE_BYTES {
+        if written > max_bytes {
+            let mib = max_bytes.div_ceil(1 << 20);
             return Err(ApiError::new(ErrorCode::PayloadTooLarge).with_detail(Message::new(
-                "单个导入文件不能超过 4 GB,请按月或按乡镇拆分后分别导入。",
-                "An import file is at most 4 GiB; split it by month or township.",
+                format!("单个导入文件不能超过 {mib} MB,请按月或按乡镇拆分后分别导入。"),
+                format!("An import file is at most {mib} MiB; split it by month or township."),
             )));
         }
         file.write_all(&piece).await.map_err(ApiError::internal)?;

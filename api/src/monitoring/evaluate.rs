@@ -52,6 +52,7 @@ pub async fn after_import(
     today: NaiveDate,
 ) -> Result<Evaluation, ApiError> {
     let backend = db.get_database_backend();
+    let started = std::time::Instant::now();
     let unmatched = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -84,10 +85,12 @@ pub async fn after_import(
         };
         found.extend(candidates.into_iter().map(|c| (i, c)));
     }
+    let candidates_ms = started.elapsed().as_millis();
     let mut indexes: Vec<String> = found.iter().map(|(_, c)| c.subject_index.clone()).collect();
     indexes.sort_unstable();
     indexes.dedup();
     let known = people::find(db, &indexes).await?;
+    let people_ms = started.elapsed().as_millis() - candidates_ms;
     let now = Utc::now();
     let mut rows = Vec::new();
     for (i, candidate) in found {
@@ -134,6 +137,7 @@ pub async fn after_import(
             evaluation.leads_raised += i64::try_from(n).unwrap_or(i64::MAX);
         }
     }
+    tracing::debug!(candidates_ms, people_ms, total_ms = started.elapsed().as_millis(), "rules evaluated");
     Ok(evaluation)
 }
 

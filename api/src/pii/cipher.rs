@@ -141,6 +141,17 @@ impl PiiCipher {
     }
 
     /// HMAC-SHA256 of `data` under the index key, separated by `purpose`; also signs QR tokens.
+    /// The blind index of many values for one purpose, keyed once and movable to another thread
+    /// (a department file's records are indexed on the blocking pool as they are read).
+    pub fn indexer(&self, purpose: &str) -> BlindIndexer {
+        let keyed = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).ok().map(|mut mac| {
+            mac.update(purpose.as_bytes());
+            mac.update(&[0]);
+            mac
+        });
+        BlindIndexer { keyed }
+    }
+
     pub fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
         let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key) else {
             // HMAC takes keys of any length; this branch cannot be reached.
@@ -150,6 +161,23 @@ impl PiiCipher {
         mac.update(&[0]);
         mac.update(data);
         mac.finalize().into_bytes().into()
+    }
+}
+
+/// [`PiiCipher::blind_index`] for one purpose, the key already in place.
+#[derive(Clone)]
+pub struct BlindIndexer {
+    /// HMAC takes keys of any length, so this is always set.
+    keyed: Option<Hmac<Sha256>>,
+}
+
+impl BlindIndexer {
+    pub fn index(&self, plain: &str) -> String {
+        let digest: [u8; 32] = self.keyed.clone().map_or([0; 32], |mut mac| {
+            mac.update(plain.as_bytes());
+            mac.finalize().into_bytes().into()
+        });
+        crate::hex::encode(&digest)
     }
 }
 
@@ -218,6 +246,9 @@ mod tests {
         assert_ne!(a, c.blind_index("member.id_number", "110105194912310037"));
         assert_ne!(a, c.blind_index("other", "11010519491231002X"));
         assert_eq!(a.len(), 64);
+        let indexer = c.indexer("member.id_number");
+        assert_eq!(indexer.index("11010519491231002X"), a, "the indexer gives the same index");
+        assert_eq!(indexer.index("11010519491231002X"), a, "and again");
     }
 
     #[test]

@@ -157,3 +157,26 @@ async fn the_district_imports_a_file_over_http_and_nobody_else_may() {
     tests::problem(app.post_import(None, query, text.into_bytes()).await, 401, "UNAUTHENTICATED").await;
     assert_eq!(department_record::Entity::find().count(&app.state.db).await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn a_file_over_the_limit_is_refused_while_streaming_and_leaves_nothing() {
+    let app = TestApp::spawn_with(|settings| settings.server.import_max_bytes = 100_000).await;
+    app.seed_demo().await;
+    let supervisor = app.token("demo-supervisor").await;
+    let mut text = String::from("ref,id_number,name,date,amount_yuan\n");
+    for i in 0..3000 {
+        text.push_str(&format!("YB-{i},{},张秀英,2026-11-01,100\n", id_number("19500317", i % 900 + 1)));
+    }
+    assert!(text.len() > 150_000);
+    let body = tests::problem(
+        app.post_import(Some(&supervisor), "kind=medical_expense&format=csv", text.into_bytes()).await,
+        413,
+        "PAYLOAD_TOO_LARGE",
+    )
+    .await;
+    assert!(body["detail"].as_str().unwrap().contains("拆分"), "{body}");
+    assert_eq!(department_record::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    let spool = app.state.settings.data_dir.0.join("imports");
+    let left = std::fs::read_dir(&spool).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0, "the spooled part is removed");
+}
