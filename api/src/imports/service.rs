@@ -126,7 +126,8 @@ pub async fn import(
             .await?
             .ok_or_else(|| ApiError::internal("an import neither saved nor found"));
     }
-    let today = now.date_naive();
+    // Dates in the files are China dates: "not in the future" is measured on China's calendar.
+    let today = crate::calendar::today();
     let started = std::time::Instant::now();
     let (tx, mut rx) = mpsc::channel::<Batch>(4);
     let indexer = cipher.indexer(ID_PURPOSE);
