@@ -6,7 +6,7 @@
 use chrono::Utc;
 use entity::warning_rule;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -314,24 +314,10 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
                 created_at: now,
                 updated_at: now,
             };
-            let inserted = warning_rule::Entity::insert(warning_rule::ActiveModel {
-                id: Set(row.id),
-                region_code: Set(row.region_code.clone()),
-                code: Set(row.code.clone()),
-                name: Set(row.name.clone()),
-                kind: Set(row.kind.clone()),
-                params: Set(row.params.clone()),
-                level: Set(row.level.clone()),
-                deadline_days: Set(row.deadline_days),
-                active: Set(row.active),
-                version: Set(1),
-                created_by: Set(row.created_by),
-                created_at: Set(now),
-                updated_at: Set(now),
-            })
-            .on_conflict_do_nothing_on([warning_rule::Column::RegionCode, warning_rule::Column::Code])
-            .exec_without_returning(db)
-            .await?;
+            let inserted = warning_rule::Entity::insert(warning_rule::ActiveModel::from(row.clone()).reset_all())
+                .on_conflict_do_nothing_on([warning_rule::Column::RegionCode, warning_rule::Column::Code])
+                .exec_without_returning(db)
+                .await?;
             if !matches!(inserted, sea_orm::TryInsertResult::Inserted(1)) {
                 // Created at this very moment by someone else.
                 return Err(ApiError::new(ErrorCode::VersionConflict));
