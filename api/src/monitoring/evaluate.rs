@@ -212,7 +212,7 @@ async fn monthly(
     }
     // The evidence: the records of each month found.
     let indexes: Vec<String> = found.iter().map(|c| c.subject_index.clone()).collect();
-    let mut by_key: HashMap<(String, String), usize> =
+    let by_key: HashMap<(String, String), usize> =
         found.iter().enumerate().map(|(i, c)| ((c.subject_index.clone(), c.period.clone()), i)).collect();
     for chunk in indexes.chunks(people::CHUNK) {
         let records = department_record::Entity::find()
@@ -222,12 +222,11 @@ async fn monthly(
             .await?;
         for record in records {
             let key = (record.subject_index.clone(), record.occurred_on.format("%Y-%m").to_string());
-            if let Some(i) = by_key.get_mut(&key) {
+            if let Some(i) = by_key.get(&key) {
                 found[*i].records.push(record);
             }
         }
     }
-    by_key.clear();
     Ok(found)
 }
 

@@ -73,12 +73,19 @@ pub async fn granted(
     Ok(out)
 }
 
+/// The aid catalogue, which the ledger reads for departments and exclusive pairs.
+pub async fn catalog(db: &impl ConnectionTrait) -> Result<Vec<aid_item::Model>, ApiError> {
+    Ok(aid_item::Entity::find().all(db).await?)
+}
+
 /// The whole running ledger of the people among `indexes`.
 pub async fn of(
     db: &impl ConnectionTrait,
+    catalog: &[aid_item::Model],
     indexes: &[String],
     today: NaiveDate,
 ) -> Result<HashMap<String, Vec<Entry>>, ApiError> {
+    let departments: HashMap<&str, &str> = catalog.iter().map(|i| (i.code.as_str(), i.department.as_str())).collect();
     let mut out = HashMap::new();
     for chunk in indexes.chunks(super::people::CHUNK) {
         let mut part = granted(db, chunk, today).await?;
@@ -87,11 +94,10 @@ pub async fn of(
             .filter(recipient::Column::Status.eq("active"))
             .all(db)
             .await?;
-        let departments = departments(db).await?;
         for r in paid {
             part.entry(r.subject_index.clone()).or_default().push(Entry {
                 source: format!("recipient:{}", r.id),
-                department: departments.get(&r.item_code).cloned().unwrap_or_default(),
+                department: departments.get(r.item_code.as_str()).copied().unwrap_or_default().to_owned(),
                 item_code: r.item_code,
                 from: r.start_date,
                 until: None,
@@ -102,10 +108,6 @@ pub async fn of(
         out.extend(part);
     }
     Ok(out)
-}
-
-async fn departments(db: &impl ConnectionTrait) -> Result<HashMap<String, String>, ApiError> {
-    Ok(aid_item::Entity::find().all(db).await?.into_iter().map(|i| (i.code, i.department)).collect())
 }
 
 /// Whether holding `a` and `b` together is refused by the catalogue (either side may say so).
@@ -135,8 +137,8 @@ pub async fn flag(db: &impl ConnectionTrait, check: Check<'_>) -> Result<usize, 
     if check.people.is_empty() || check.items.is_empty() {
         return Ok(0);
     }
-    let ledger = of(db, check.people, check.today).await?;
-    let catalog = aid_item::Entity::find().all(db).await?;
+    let catalog = catalog(db).await?;
+    let ledger = of(db, &catalog, check.people, check.today).await?;
     let mut rows = Vec::new();
     for (index, entries) in &ledger {
         for entry in entries.iter().filter(|e| e.application_id != Some(check.application_id)) {
@@ -210,14 +212,13 @@ pub async fn flags_of(db: &impl ConnectionTrait, application_id: Uuid) -> Result
 }
 
 /// The pairs among one person's `entries` that must not be held together, and items held twice.
-pub async fn conflicts(db: &impl ConnectionTrait, entries: &[Entry]) -> Result<Vec<String>, ApiError> {
-    let catalog = aid_item::Entity::find().all(db).await?;
+pub fn conflicts(catalog: &[aid_item::Model], entries: &[Entry]) -> Vec<String> {
     let mut out = Vec::new();
     for (i, a) in entries.iter().enumerate() {
         for b in &entries[i + 1..] {
             let found = if a.item_code == b.item_code {
                 format!("{} x2", a.item_code)
-            } else if exclusive(&catalog, &a.item_code, &b.item_code) {
+            } else if exclusive(catalog, &a.item_code, &b.item_code) {
                 format!("{}+{}", a.item_code, b.item_code)
             } else {
                 continue;
@@ -227,5 +228,5 @@ pub async fn conflicts(db: &impl ConnectionTrait, entries: &[Entry]) -> Result<V
             }
         }
     }
-    Ok(out)
+    out
 }

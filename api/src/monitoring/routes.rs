@@ -268,9 +268,10 @@ pub async fn lookup_ledger(
     let id_number = IdNumber::parse(&body.0.id_number, today)
         .map_err(|err| ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![id_number_error(err)]))?;
     let index = state.pii.blind_index(ID_PURPOSE, id_number.expose());
-    let mut ledgers = ledger::of(&state.db, std::slice::from_ref(&index), today).await?;
+    let catalog = ledger::catalog(&state.db).await?;
+    let mut ledgers = ledger::of(&state.db, &catalog, std::slice::from_ref(&index), today).await?;
     let entries = ledgers.remove(&index).unwrap_or_default();
-    let conflicts = ledger::conflicts(&state.db, &entries).await?;
+    let conflicts = ledger::conflicts(&catalog, &entries);
     AuditEvent::new("ledger.read")
         .by(&caller.principal)
         .on("person", &index[..16.min(index.len())])

@@ -102,51 +102,35 @@ pub enum Params {
 impl Params {
     /// Checks `raw` for `kind`; every problem is a field error under `params.`.
     pub fn check(kind: RuleKind, raw: &Value) -> Result<Self, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let params = match kind {
+        let refused = |field: &str, zh: &'static str| vec![threshold(field, zh)];
+        match kind {
             RuleKind::MedicalExpenseMonth => {
                 let fen =
                     raw.get("threshold_yuan").and_then(Value::as_f64).filter(|y| y.is_finite()).map(|y| y * 100.0);
                 match fen.filter(|f| *f >= 1.0 && *f <= 1e10 && (f - f.round()).abs() < 1e-6) {
                     #[allow(clippy::cast_possible_truncation)]
-                    Some(f) => Self::MedicalExpenseMonth { threshold_fen: f.round() as i64 },
-                    None => {
-                        errors.push(threshold(
-                            "params.threshold_yuan",
-                            "自付医疗费用门槛应为 0.01 至 1 亿元之间的金额(元,最多两位小数)",
-                        ));
-                        Self::RecipientDeath
-                    }
+                    Some(f) => Ok(Self::MedicalExpenseMonth { threshold_fen: f.round() as i64 }),
+                    None => Err(refused(
+                        "params.threshold_yuan",
+                        "自付医疗费用门槛应为 0.01 至 1 亿元之间的金额(元,最多两位小数)",
+                    )),
                 }
             }
-            RuleKind::HospitalStaysMonth => match whole(raw, "min_stays", 1..=31, 1) {
-                Some(n) => Self::HospitalStaysMonth { min_stays: n },
-                None => {
-                    errors.push(threshold("params.min_stays", "每月住院次数门槛应为 1 至 31 之间的整数"));
-                    Self::RecipientDeath
-                }
-            },
-            RuleKind::DisabilityLivingAlone => match whole(raw, "max_grade", 1..=4, 4) {
-                Some(n) => Self::DisabilityLivingAlone { max_grade: n },
-                None => {
-                    errors.push(threshold("params.max_grade", "残疾等级应为 1 至 4 之间的整数(1 级最重)"));
-                    Self::RecipientDeath
-                }
-            },
-            RuleKind::RecipientDeath => Self::RecipientDeath,
-            RuleKind::CollegeWithoutGrant => {
-                let item = raw.get("grant_item").map_or(Some("education"), Value::as_str);
-                match item.filter(|i| crate::catalog::service::is_item_code(i)) {
-                    Some(item) => Self::CollegeWithoutGrant { grant_item: item.to_owned() },
-                    None => {
-                        errors.push(threshold("params.grant_item", "助学事项应为事项代码,如 education"));
-                        Self::RecipientDeath
-                    }
-                }
-            }
-            RuleKind::UnemployedInPool => Self::UnemployedInPool,
-        };
-        if errors.is_empty() { Ok(params) } else { Err(errors) }
+            RuleKind::HospitalStaysMonth => whole(raw, "min_stays", 1..=31, 1)
+                .map(|n| Self::HospitalStaysMonth { min_stays: n })
+                .ok_or_else(|| refused("params.min_stays", "每月住院次数门槛应为 1 至 31 之间的整数")),
+            RuleKind::DisabilityLivingAlone => whole(raw, "max_grade", 1..=4, 4)
+                .map(|n| Self::DisabilityLivingAlone { max_grade: n })
+                .ok_or_else(|| refused("params.max_grade", "残疾等级应为 1 至 4 之间的整数(1 级最重)")),
+            RuleKind::RecipientDeath => Ok(Self::RecipientDeath),
+            RuleKind::CollegeWithoutGrant => raw
+                .get("grant_item")
+                .map_or(Some("education"), Value::as_str)
+                .filter(|i| crate::catalog::service::is_item_code(i))
+                .map(|i| Self::CollegeWithoutGrant { grant_item: i.to_owned() })
+                .ok_or_else(|| refused("params.grant_item", "助学事项应为事项代码,如 education")),
+            RuleKind::UnemployedInPool => Ok(Self::UnemployedInPool),
+        }
     }
 
     /// As stored and shown.

@@ -31,21 +31,15 @@ pub struct Final<'a> {
 
 pub async fn record(txn: &DatabaseTransaction, settings: &Settings, done: Final<'_>) -> Result<(), ApiError> {
     let app = done.app;
-    let applicant = household_member::Entity::find()
-        .filter(household_member::Column::ApplicationId.eq(app.id))
-        .filter(household_member::Column::Relation.eq(Relation::Applicant.as_str()))
-        .one(txn)
-        .await?
+    let members =
+        household_member::Entity::find().filter(household_member::Column::ApplicationId.eq(app.id)).all(txn).await?;
+    let applicant = members
+        .iter()
+        .find(|m| m.relation == Relation::Applicant.as_str())
         .ok_or_else(|| ApiError::internal("a submitted application without its applicant"))?;
     match done.outcome {
         Outcome::Approved => {
-            let people: Vec<String> = household_member::Entity::find()
-                .filter(household_member::Column::ApplicationId.eq(app.id))
-                .all(txn)
-                .await?
-                .into_iter()
-                .map(|m| m.id_number_index)
-                .collect();
+            let people: Vec<String> = members.iter().map(|m| m.id_number_index.clone()).collect();
             let items = [done.item_code.to_owned()];
             let check = ledger::Check {
                 application_id: app.id,
