@@ -236,6 +236,8 @@ async fn department_files_raise_leads_for_the_right_township_which_visits_and_cl
         .await
         .unwrap();
     assert_eq!(visited["status"], "visited");
+    let wrong = json!({"outcome": "applied", "version": 3});
+    problem(app.post_json(&path("close"), Some(&helper_b), &wrong).await, 404, "NOT_FOUND").await;
     let closed = app
         .post_json(
             &path("close"),
@@ -246,6 +248,8 @@ async fn department_files_raise_leads_for_the_right_township_which_visits_and_cl
     assert_eq!(closed.status(), 200);
     let closed: Value = closed.json().await.unwrap();
     assert_eq!((closed["status"].as_str(), closed["outcome"].as_str()), (Some("closed"), Some("applied")));
+    problem(app.get_as(&format!("/api/v1/monitoring/leads/{id}"), Some(&reviewer_b)).await, 404, "NOT_FOUND").await;
+    problem(app.get_as(&format!("/api/v1/monitoring/leads/{id}"), None).await, 401, "UNAUTHENTICATED").await;
     let read = app.get_as(&format!("/api/v1/monitoring/leads/{id}"), Some(&supervisor)).await;
     assert_eq!(read.status(), 200);
     assert!(!app.audit_events("lead.read").await.is_empty(), "a staff read of a lead is audited");
@@ -280,6 +284,9 @@ async fn department_files_raise_leads_for_the_right_township_which_visits_and_cl
     assert!(qingshi["median_hours_to_visit"].as_f64().is_some());
     problem(app.get_as("/api/v1/monitoring/figures?month=2026-13", Some(&supervisor)).await, 422, "VALIDATION_FAILED")
         .await;
+    let figures_path = format!("/api/v1/monitoring/figures?month={this_month}");
+    problem(app.get_as(&figures_path, Some(&resident)).await, 403, "FORBIDDEN").await;
+    problem(app.get_as("/api/v1/monitoring/rules", None).await, 401, "UNAUTHENTICATED").await;
 
     // The pool: the 白鹤镇 person who gets nothing; a resident may not look.
     let nothing: Vec<Value> =
