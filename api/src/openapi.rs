@@ -113,3 +113,38 @@ fn document_common_errors(spec: &mut Spec) {
 pub fn spec_json() -> Result<String, serde_json::Error> {
     Ok(spec().to_pretty_json()? + "\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// Two Rust types with one schema name would leave the document with one of them, and a client
+    /// generated from it would send the other's values (as a decision's `outcome` once did).
+    #[test]
+    fn no_two_types_share_a_schema_name() {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for (name, schema) in routes::schema_entries() {
+            let json = serde_json::to_string(&schema).unwrap();
+            match seen.get(&name) {
+                Some(first) if *first != json => clashes.push(name),
+                Some(_) => {}
+                None => {
+                    seen.insert(name, json);
+                }
+            }
+        }
+        clashes.dedup();
+        assert!(clashes.is_empty(), "types that share a schema name (give one `#[schema(as = ..)]`): {clashes:?}");
+    }
+
+    #[test]
+    fn a_decision_documents_its_own_outcomes() {
+        let document = serde_json::to_value(spec()).unwrap();
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(schemas["DecisionOutcome"]["enum"], serde_json::json!(["approved", "rejected"]));
+        assert!(schemas.get("Outcome").is_none());
+    }
+}

@@ -5,8 +5,8 @@ use super::model::{AccountOut, PasswordChangeIn, StaffIn, StaffListQuery, StaffP
 use super::service;
 use crate::auth::principal::{AdminOnly, Authorized, Principal, StaffOnly};
 use crate::error::{ApiError, Problem};
-use crate::http::JsonBody;
 use crate::http::pagination::Page;
+use crate::http::{JsonBody, Query};
 use crate::regions::ScopedRegion;
 use crate::state::SharedState;
 
@@ -111,7 +111,7 @@ pub async fn update_staff(
 pub async fn list_region_staff(
     state: SharedState,
     scope: ScopedRegion,
-    query: web::Query<StaffListQuery>,
+    query: Query<StaffListQuery>,
 ) -> Result<web::Json<Page<AccountOut>>, ApiError> {
     Ok(web::Json(service::list_staff_in(&state.db, &scope.code, query.into_inner()).await?))
 }

@@ -2,6 +2,7 @@
 //! helper on their behalf, with members, documents and signed authorizations, then submitted.
 
 pub mod events;
+pub mod list;
 pub mod lookups;
 pub mod members;
 pub mod model;

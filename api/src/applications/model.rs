@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::status::{ItemStatus, Relation, Status};
 use crate::auth::role::{HelperKind, Role};
 use crate::catalog::model::DocumentType;
+use crate::error::ProblemField;
 pub use crate::precheck::model::HouseholdIn;
 
 /// A new application (a draft until submitted). The id is made by the phone: sending the same
@@ -101,6 +102,23 @@ pub struct MemberOut {
     pub age: u32,
     #[serde(flatten)]
     pub facts: MemberFactsOut,
+}
+
+/// The answer to a change of a draft's member, document or signature: the record, with the
+/// application's version after the change (send it as `version` with the next `PUT`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Changed<T> {
+    #[serde(flatten)]
+    pub record: T,
+    /// The application's version after this answer.
+    pub application_version: i32,
+}
+
+/// The answer to a removal from a draft.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemovedOut {
+    /// The application's version after the removal.
+    pub application_version: i32,
 }
 
 /// Who filled the application in.
@@ -219,13 +237,39 @@ pub struct ApplicationOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationSummaryOut {
     pub id: Uuid,
+    /// `JZ-2026-500199-000001`, from submit on.
     pub number: Option<String>,
     pub status: Status,
+    /// The status in words, e.g. `调查核实中`.
+    pub status_name: String,
     pub community_code: String,
+    /// e.g. `和平社区`.
+    pub community_name: String,
+    /// e.g. `青石街道`.
+    pub township_name: String,
+    /// Item codes, in catalog order.
     pub items: Vec<String>,
+    /// The items' names, in the order of `items`, e.g. `最低生活保障`.
+    pub item_names: Vec<String>,
+    /// The nearest legal deadline among the items still being decided.
+    pub next_due_date: Option<NaiveDate>,
     pub actor_role: Role,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// What a draft still lacks before it can be submitted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChecklistOut {
+    /// True when a submit would go through the completeness check now.
+    pub ready: bool,
+    pub status: Status,
+    pub version: i32,
+    /// Every missing piece, as `errors[]` of a submit's `APPLICATION_INCOMPLETE` would list it
+    /// (`MISSING_APPLICANT`, `MISSING_DOCUMENT`, `MISSING_SIGNATURE`, `ITEMS_EXCLUSIVE`, `REQUIRED`).
+    pub missing: Vec<ProblemField>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -3,16 +3,16 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::model::{
-    ApplicationIn, ApplicationListQuery, ApplicationOut, ApplicationSummaryOut, ApplicationUpdateIn, MemberIn,
-    MemberOut, RevealIn, RevealOut,
+    ApplicationIn, ApplicationListQuery, ApplicationOut, ApplicationSummaryOut, ApplicationUpdateIn, Changed,
+    ChecklistOut, MemberIn, MemberOut, RemovedOut, RevealIn, RevealOut,
 };
 use super::scoped::ScopedApplication;
-use super::{Lookups, members, service, submit, view};
+use super::{Lookups, list, members, service, submit, view};
 use crate::auth::principal::{Applicants, Authorized, Principal};
 use crate::auth::role::Role;
 use crate::error::{ApiError, Problem};
-use crate::http::JsonBody;
 use crate::http::pagination::Page;
+use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
 
 /// Start an application (a draft) for the caller (a resident) or, by a helper, for someone in the
@@ -55,9 +55,9 @@ pub async fn create_application(
 pub async fn list_applications(
     state: SharedState,
     caller: Principal,
-    query: web::Query<ApplicationListQuery>,
+    query: Query<ApplicationListQuery>,
 ) -> Result<web::Json<Page<ApplicationSummaryOut>>, ApiError> {
-    Ok(web::Json(service::list(&state.db, &caller, query.into_inner()).await?))
+    Ok(web::Json(list::list(&state.db, &caller, query.into_inner()).await?))
 }
 
 /// One application with its items, members (ID numbers masked), documents and authorizations.
@@ -135,6 +135,22 @@ pub async fn submit_application(
     Ok(web::Json(submit::submit(&state.db, &scope).await?))
 }
 
+/// What the draft still lacks, without submitting it: the same `errors[]` a submit would answer
+/// now, for the phone to show as a to-do list. Read-only.
+#[utoipa::path(
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The application")),
+    responses(
+        (status = 200, description = "Ready or not, and every missing piece", body = ChecklistOut),
+        (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/applications/{id}/checklist")]
+pub async fn get_checklist(state: SharedState, scope: ScopedApplication) -> Result<web::Json<ChecklistOut>, ApiError> {
+    Ok(web::Json(submit::checklist(&state.db, &scope).await?))
+}
+
 /// Add or replace a household member of a draft. The ID number is checked, stored encrypted and
 /// only ever returned masked.
 #[utoipa::path(
@@ -143,8 +159,8 @@ pub async fn submit_application(
     params(("id" = Uuid, Path, description = "The application"), ("member_id" = Uuid, Path, description = "Made by the phone")),
     request_body = MemberIn,
     responses(
-        (status = 201, description = "Added", body = MemberOut),
-        (status = 200, description = "Replaced", body = MemberOut),
+        (status = 201, description = "Added; `application_version` is the application's new version", body = Changed<MemberOut>),
+        (status = 200, description = "Replaced", body = Changed<MemberOut>),
         (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`)", body = Problem, content_type = "application/problem+json"),
@@ -161,7 +177,8 @@ pub async fn put_member(
     let txn = state.db.begin().await?;
     let put = members::put(&txn, &state.pii, &scope, path.1, body.0).await?;
     txn.commit().await?;
-    Ok(if put.created { HttpResponse::Created().json(put.member) } else { HttpResponse::Ok().json(put.member) })
+    let out = Changed { record: put.member, application_version: put.application.version };
+    Ok(if put.created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
 }
 
 /// Remove a household member from a draft.
@@ -170,7 +187,7 @@ pub async fn put_member(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The application"), ("member_id" = Uuid, Path, description = "The member")),
     responses(
-        (status = 204, description = "Removed"),
+        (status = 200, description = "Removed; the application's new version", body = RemovedOut),
         (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such member, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already, or the member signed an authorization", body = Problem, content_type = "application/problem+json"),
@@ -183,9 +200,9 @@ pub async fn delete_member(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let txn = state.db.begin().await?;
-    members::delete(&txn, &scope, path.1).await?;
+    let application = members::delete(&txn, &scope, path.1).await?;
     txn.commit().await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(HttpResponse::Ok().json(RemovedOut { application_version: application.version }))
 }
 
 /// The full ID number of a member, for a township reviewer or district supervisor of the region.

@@ -4,20 +4,18 @@ use chrono::Utc;
 use entity::{aid_item, application, application_item, service_point};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TryInsertResult,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TryInsertResult,
 };
 use serde_json::json;
 
 use super::lookups::Lookups;
-use super::model::{ApplicationIn, ApplicationListQuery, ApplicationSummaryOut, ApplicationUpdateIn};
+use super::model::{ApplicationIn, ApplicationUpdateIn};
 use super::scoped::ScopedApplication;
 use super::status::Status;
 use super::{events, validate};
 use crate::auth::principal::Principal;
 use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::http::pagination::{self, Page};
 use crate::precheck::service::check_amounts;
 use crate::regions::code::RegionCode;
 
@@ -210,7 +208,7 @@ pub async fn update(
     }
     let version = scope.application.version;
     if input.version.is_some_and(|read| read != version) {
-        return Err(changed_meanwhile());
+        return Err(changed_meanwhile(&scope.application));
     }
     let id = scope.application.id;
     let row = application::Model {
@@ -234,7 +232,8 @@ pub async fn update(
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
-        return Err(changed_meanwhile());
+        let now = application::Entity::find_by_id(id).one(db).await?;
+        return Err(changed_meanwhile(now.as_ref().unwrap_or(&row)));
     }
     application_item::Entity::delete_many()
         .filter(application_item::Column::ApplicationId.eq(id))
@@ -259,63 +258,15 @@ pub async fn touch(db: &impl ConnectionTrait, app: &application::Model) -> Resul
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }
 
-fn changed_meanwhile() -> ApiError {
-    ApiError::new(ErrorCode::Conflict).with_detail(Message::new(
-        "申请在您编辑期间已被修改,请刷新后再保存。",
-        "The draft was changed meanwhile; reload it and save again.",
-    ))
+/// 409 `VERSION_CONFLICT` with where the application stands now.
+fn changed_meanwhile(now: &application::Model) -> ApiError {
+    ApiError::version_conflict(
+        crate::reviews::machine::APPLICATION,
+        json!({ "status": now.status, "version": now.version }),
+    )
 }
 
-/// The caller's applications, newest first: residents their own, helpers what they filed and
-/// their community's, reviewers and supervisors the submitted ones of their region.
-pub async fn list(
-    db: &DatabaseConnection,
-    by: &Principal,
-    query: ApplicationListQuery,
-) -> Result<Page<ApplicationSummaryOut>, ApiError> {
-    let limit = pagination::limit(query.limit)?;
-    let mut select = application::Entity::find().filter(scope_condition(by));
-    if let Some(status) = query.status {
-        select = select.filter(application::Column::Status.eq(status.as_str()));
-    }
-    if let Some(cursor) = query.cursor.as_deref() {
-        let (at, id) = parse_cursor(cursor)?;
-        select = select.filter(
-            Condition::any()
-                .add(application::Column::CreatedAt.lt(at))
-                .add(Condition::all().add(application::Column::CreatedAt.eq(at)).add(application::Column::Id.lt(id))),
-        );
-    }
-    let rows = select
-        .order_by_desc(application::Column::CreatedAt)
-        .order_by_desc(application::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
-    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
-    let items = application_item::Entity::find()
-        .filter(application_item::Column::ApplicationId.is_in(ids))
-        .order_by_asc(application_item::Column::ItemCode)
-        .all(db)
-        .await?;
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        |row| format!("{}~{}", row.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), row.id),
-        |row| ApplicationSummaryOut {
-            items: items.iter().filter(|i| i.application_id == row.id).map(|i| i.item_code.clone()).collect(),
-            id: row.id,
-            number: row.number,
-            status: Status::parse(&row.status).unwrap_or(Status::Draft),
-            community_code: row.community_code,
-            actor_role: Role::parse(&row.actor_role).unwrap_or(Role::Resident),
-            created_at: row.created_at,
-            submitted_at: row.submitted_at,
-        },
-    ))
-}
-
-fn scope_condition(by: &Principal) -> Condition {
+pub(super) fn scope_condition(by: &Principal) -> Condition {
     let submitted = application::Column::Status.ne(Status::Draft.as_str());
     let in_region = |region: Option<&RegionCode>| match region {
         Some(code) => match code.as_str().len() {
@@ -339,7 +290,7 @@ fn scope_condition(by: &Principal) -> Condition {
     }
 }
 
-fn parse_cursor(raw: &str) -> Result<(chrono::DateTime<Utc>, uuid::Uuid), ApiError> {
+pub(super) fn parse_cursor(raw: &str) -> Result<(chrono::DateTime<Utc>, uuid::Uuid), ApiError> {
     let invalid = || {
         ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(
             "cursor",

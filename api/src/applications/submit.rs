@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::ApplicationOut;
+use super::model::{ApplicationOut, ChecklistOut};
 use super::scoped::ScopedApplication;
 use super::status::{ItemStatus, Relation, Status};
 use super::view::{self, Parts};
@@ -19,6 +19,24 @@ use crate::calendar;
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::monitoring::ledger;
+
+/// What a draft still lacks, without submitting it: the `errors[]` a submit would answer now.
+pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ChecklistOut, ApiError> {
+    let app = &scope.application;
+    let draft = app.status == Status::Draft.as_str();
+    let missing = if draft {
+        let parts = Parts::load(db, app.id).await?;
+        completeness(app, &parts, Utc::now().with_timezone(&cst()).date_naive())
+    } else {
+        Vec::new()
+    };
+    Ok(ChecklistOut {
+        ready: draft && missing.is_empty(),
+        status: Status::parse(&app.status).ok_or_else(|| ApiError::internal(format!("status {}", app.status)))?,
+        version: app.version,
+        missing: missing.iter().map(FieldError::localized).collect(),
+    })
+}
 
 /// China Standard Time: the date a submit counts on.
 const CST: i32 = 8 * 3600;

@@ -4,9 +4,9 @@ use uuid::Uuid;
 use super::model::{AuthorizationIn, AuthorizationTextOut, RevokeIn};
 use super::service;
 use crate::applications::ScopedApplication;
-use crate::applications::model::AuthorizationOut;
+use crate::applications::model::{AuthorizationOut, Changed};
 use crate::error::{ApiError, Problem};
-use crate::http::JsonBody;
+use crate::http::{JsonBody, public_json};
 use crate::state::SharedState;
 
 /// The current authorization text (授权书) with its version, hash and the data scopes it can
@@ -14,7 +14,7 @@ use crate::state::SharedState;
 #[utoipa::path(tag = "authorizations", responses((status = 200, description = "The text to show", body = AuthorizationTextOut)))]
 #[get("/api/v1/authorization-text")]
 pub async fn get_authorization_text() -> HttpResponse {
-    HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(service::current_text())
+    public_json(300, &service::current_text())
 }
 
 /// Sign the authorization, for oneself or, as guardian or delegate, for other members: the canvas
@@ -25,8 +25,8 @@ pub async fn get_authorization_text() -> HttpResponse {
     params(("id" = Uuid, Path, description = "The application")),
     request_body = AuthorizationIn,
     responses(
-        (status = 201, description = "Signed", body = AuthorizationOut),
-        (status = 200, description = "The same signature came before", body = AuthorizationOut),
+        (status = 201, description = "Signed; `application_version` is the application's new version", body = Changed<AuthorizationOut>),
+        (status = 200, description = "The same signature came before", body = Changed<AuthorizationOut>),
         (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for another signature", body = Problem, content_type = "application/problem+json"),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::model::{AuthorizationIn, AuthorizationTextOut, Capacity, RevokeIn, ScopeOut};
 use super::text::{self, CURRENT_TEXT, CURRENT_VERSION, SCOPES};
 use crate::applications::ScopedApplication;
-use crate::applications::model::AuthorizationOut;
+use crate::applications::model::{AuthorizationOut, Changed};
 use crate::applications::view::authorization_out;
 use crate::auth::role::Role;
 use crate::catalog::model::DocumentType;
@@ -32,12 +32,12 @@ pub fn current_text() -> AuthorizationTextOut {
     }
 }
 
-/// Stores a signature; `Ok((out, true))` when new.
+/// Stores a signature; `Ok((out, true))` when new. `out` carries the application's version.
 pub async fn sign(
     db: &(impl ConnectionTrait + TransactionTrait),
     scope: &ScopedApplication,
     input: AuthorizationIn,
-) -> Result<(AuthorizationOut, bool), ApiError> {
+) -> Result<(Changed<AuthorizationOut>, bool), ApiError> {
     scope.ensure_editable()?;
     let app = &scope.application;
     if let Some(existing) = authorization::Entity::find_by_id(input.id).one(db).await? {
@@ -48,7 +48,10 @@ pub async fn sign(
             && existing.covers == json!(input.covers)
             && existing.scope == json!(input.scope)
             && existing.text_hash == input.text_sha256;
-        return if same { Ok((authorization_out(existing), false)) } else { Err(ApiError::new(ErrorCode::Conflict)) };
+        if !same {
+            return Err(ApiError::new(ErrorCode::Conflict));
+        }
+        return Ok((Changed { record: authorization_out(existing), application_version: app.version }, false));
     }
     let members =
         household_member::Entity::find().filter(household_member::Column::ApplicationId.eq(app.id)).all(db).await?;
@@ -101,10 +104,10 @@ pub async fn sign(
     }
     .insert(&txn)
     .await?;
-    crate::applications::service::touch(&txn, app).await?;
+    let touched = crate::applications::service::touch(&txn, app).await?;
     crate::applications::record_event(&txn, scope, "authorization_signed", json!({"authorization_id": row.id})).await?;
     txn.commit().await?;
-    Ok((authorization_out(row), true))
+    Ok((Changed { record: authorization_out(row), application_version: touched.version }, true))
 }
 
 /// Everything wrong with the request except the image.

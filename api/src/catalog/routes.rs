@@ -4,7 +4,7 @@ use super::model::{AidItemIn, AidItemOut, CatalogOut};
 use super::service::{self, Saved};
 use crate::auth::principal::{AdminOnly, Authorized};
 use crate::error::{ApiError, Problem};
-use crate::http::JsonBody;
+use crate::http::{JsonBody, public_json};
 use crate::state::SharedState;
 
 /// The aid items one can apply for, with conditions, required documents, time limits and who
@@ -13,7 +13,7 @@ use crate::state::SharedState;
 #[get("/api/v1/catalog/items")]
 pub async fn list_aid_items(state: SharedState) -> Result<HttpResponse, ApiError> {
     let items = service::list(&state.db).await?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=60")).json(CatalogOut { items }))
+    Ok(public_json(60, &CatalogOut { items }))
 }
 
 /// One aid item. Public.
@@ -26,8 +26,8 @@ pub async fn list_aid_items(state: SharedState) -> Result<HttpResponse, ApiError
     ),
 )]
 #[get("/api/v1/catalog/items/{code}")]
-pub async fn get_aid_item(state: SharedState, code: web::Path<String>) -> Result<web::Json<AidItemOut>, ApiError> {
-    Ok(web::Json(service::get(&state.db, &code).await?))
+pub async fn get_aid_item(state: SharedState, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    Ok(public_json(60, &service::get(&state.db, &code).await?))
 }
 
 /// Create or replace an aid item (admin). Sending the same item again changes nothing.

@@ -13,9 +13,9 @@ use super::{figures, lists, payments, review, tasks};
 use crate::auth::principal::{Authorized, HelpersOnly, Principal, ResidentOnly};
 use crate::documents::routes::file_response;
 use crate::error::{ApiError, FieldError, Message, Problem};
-use crate::http::JsonBody;
 use crate::http::multipart::{self, Parts};
 use crate::http::pagination::Page;
+use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
 
 /// The caller's own check-in schedule: pending periods (with their windows) first, then the last
@@ -232,7 +232,7 @@ fn photo(file: Option<Vec<u8>>, errors: &mut Vec<FieldError>) -> Option<Vec<u8>>
 pub async fn list_periods(
     state: SharedState,
     principal: Principal,
-    query: web::Query<PeriodQuery>,
+    query: Query<PeriodQuery>,
 ) -> Result<web::Json<Page<StaffPeriodOut>>, ApiError> {
     Ok(web::Json(lists::periods(&state, &principal, &query).await?))
 }
@@ -253,7 +253,7 @@ pub async fn list_periods(
 pub async fn list_checkin_tasks(
     state: SharedState,
     principal: Principal,
-    query: web::Query<TaskQuery>,
+    query: Query<TaskQuery>,
 ) -> Result<web::Json<Vec<TaskOut>>, ApiError> {
     Ok(web::Json(tasks::list(&state, &principal, &query).await?))
 }
@@ -372,7 +372,7 @@ pub async fn resume_recipient(
 pub async fn list_checkin_samples(
     state: SharedState,
     principal: Principal,
-    query: web::Query<SampledQuery>,
+    query: Query<SampledQuery>,
 ) -> Result<web::Json<Vec<SampledCheckinOut>>, ApiError> {
     Ok(web::Json(review::sampled(&state, &principal, &query).await?))
 }
@@ -441,7 +441,7 @@ pub async fn get_checkin_selfie(
 pub async fn get_checkin_figures(
     state: SharedState,
     principal: Principal,
-    query: web::Query<CheckinMonthQuery>,
+    query: Query<CheckinMonthQuery>,
 ) -> Result<web::Json<CheckinFiguresOut>, ApiError> {
     Ok(web::Json(figures::monthly(&state, &principal, &query.month).await?))
 }

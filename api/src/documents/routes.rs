@@ -5,11 +5,11 @@ use uuid::Uuid;
 use super::model::{ContentQuery, ReuseIn, UploadForm, WalletOut};
 use super::service::{self, NewDocument};
 use crate::applications::ScopedApplication;
-use crate::applications::model::AttachmentOut;
+use crate::applications::model::{AttachmentOut, Changed, RemovedOut};
 use crate::auth::principal::{Authorized, ResidentOnly};
 use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, FieldError, Message, Problem};
-use crate::http::{JsonBody, multipart};
+use crate::http::{JsonBody, Query, multipart};
 use crate::state::SharedState;
 
 /// Upload a document photo (or PDF) to a draft, as `multipart/form-data` the way `wx.uploadFile`
@@ -33,8 +33,8 @@ use crate::state::SharedState;
     params(("id" = Uuid, Path, description = "The application")),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "Stored and attached", body = AttachmentOut),
-        (status = 200, description = "The same upload came before", body = AttachmentOut),
+        (status = 201, description = "Stored and attached; `application_version` is the application's new version", body = Changed<AttachmentOut>),
+        (status = 200, description = "The same upload came before", body = Changed<AttachmentOut>),
         (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for other bytes", body = Problem, content_type = "application/problem+json"),
@@ -56,8 +56,7 @@ pub async fn upload_document(
     let id = form.id.unwrap_or_else(Uuid::now_v7);
     let new = NewDocument::for_application(id, &scope.application, form.doc_type, form.file).await?;
     let doc = service::store(&state, &scope.principal, new).await?;
-    let (out, created) = service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?;
-    Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
+    attached(service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?)
 }
 
 /// Attach a document from the applicant's wallet (e.g. the ID photos of an earlier application)
@@ -68,8 +67,8 @@ pub async fn upload_document(
     params(("id" = Uuid, Path, description = "The application")),
     request_body = ReuseIn,
     responses(
-        (status = 201, description = "Attached", body = AttachmentOut),
-        (status = 200, description = "Attached before", body = AttachmentOut),
+        (status = 201, description = "Attached; `application_version` is the application's new version", body = Changed<AttachmentOut>),
+        (status = 200, description = "Attached before", body = Changed<AttachmentOut>),
         (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or the document is not in the applicant's wallet", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`)", body = Problem, content_type = "application/problem+json"),
@@ -82,8 +81,7 @@ pub async fn reuse_document(
     body: JsonBody<ReuseIn>,
 ) -> Result<HttpResponse, ApiError> {
     let doc = service::from_wallet(&state.db, &scope, body.0.document_id).await?;
-    let (out, created) = service::attach(&state.db, &scope, &doc, body.0.r#type, body.0.member_id).await?;
-    Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
+    attached(service::attach(&state.db, &scope, &doc, body.0.r#type, body.0.member_id).await?)
 }
 
 /// Take a document off a draft (it stays in the wallet).
@@ -92,7 +90,7 @@ pub async fn reuse_document(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The application"), ("document_id" = Uuid, Path, description = "The document")),
     responses(
-        (status = 204, description = "Detached"),
+        (status = 200, description = "Detached; the application's new version", body = RemovedOut),
         (status = 403, description = "Not the applicant's side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not attached, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`)", body = Problem, content_type = "application/problem+json"),
@@ -104,8 +102,8 @@ pub async fn detach_document(
     scope: ScopedApplication,
     path: actix_web::web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    service::detach(&state.db, &scope, path.1).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let application = service::detach(&state.db, &scope, path.1).await?;
+    Ok(HttpResponse::Ok().json(RemovedOut { application_version: application.version }))
 }
 
 /// The bytes of a document of the application (signatures included), or the 320 px thumbnail of
@@ -127,7 +125,7 @@ pub async fn get_document_content(
     state: SharedState,
     scope: ScopedApplication,
     path: actix_web::web::Path<(Uuid, Uuid)>,
-    query: actix_web::web::Query<ContentQuery>,
+    query: Query<ContentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let doc = service::attached(&state.db, &scope, path.1).await?;
     let (content_type, bytes) = service::content(&state.storage, &doc, query.size.unwrap_or_default()).await?;
@@ -151,7 +149,7 @@ pub async fn get_wallet_content(
     state: SharedState,
     caller: Authorized<ResidentOnly>,
     path: actix_web::web::Path<Uuid>,
-    query: actix_web::web::Query<ContentQuery>,
+    query: Query<ContentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let doc = service::owned(&state.db, caller.principal.account_id, path.into_inner()).await?;
     let (content_type, bytes) = service::content(&state.storage, &doc, query.size.unwrap_or_default()).await?;
@@ -224,4 +222,10 @@ async fn read_form(form: Multipart, max: usize) -> Result<Form, ApiError> {
         }
         _ => Err(ApiError::validation(errors)),
     }
+}
+
+/// 201 for a document attached by this request, 200 for one attached before.
+fn attached(attached: service::Attached) -> Result<HttpResponse, ApiError> {
+    let mut answer = if attached.created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    Ok(answer.json(attached.out))
 }

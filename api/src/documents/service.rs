@@ -14,7 +14,7 @@ use super::DOCUMENT_KINDS;
 use super::model::{ContentSize, WalletDocumentOut, WalletOut};
 use super::sniff::{self, FileKind};
 use crate::applications::ScopedApplication;
-use crate::applications::model::AttachmentOut;
+use crate::applications::model::{AttachmentOut, Changed};
 use crate::applications::service::touch;
 use crate::applications::view;
 use crate::auth::principal::Principal;
@@ -220,14 +220,15 @@ pub async fn attach(
     doc: &document::Model,
     doc_type: DocumentType,
     member_id: Option<Uuid>,
-) -> Result<(AttachmentOut, bool), ApiError> {
+) -> Result<Attached, ApiError> {
     scope.ensure_documents_welcome()?;
     let app = &scope.application;
     check_member(db, scope, member_id).await?;
     let type_name = type_name(doc_type);
     let existing = application_document::Entity::find_by_id((app.id, doc.id)).one(db).await?;
     if let Some(existing) = existing {
-        return Ok((attachment_out(existing, doc)?, false));
+        let out = Changed { record: attachment_out(existing, doc)?, application_version: app.version };
+        return Ok(Attached { out, created: false });
     }
     let txn = db.begin().await?;
     if matches!(doc_type, DocumentType::IdCardFront | DocumentType::IdCardBack) {
@@ -249,11 +250,18 @@ pub async fn attach(
     }
     .insert(&txn)
     .await?;
-    touch(&txn, app).await?;
+    let touched = touch(&txn, app).await?;
     txn.commit().await?;
     // Only photos have a perceptual hash (signatures and PDFs are stored as sent): no special case.
     super::flags::check(db, app, doc).await?;
-    Ok((attachment_out(row, doc)?, true))
+    let out = Changed { record: attachment_out(row, doc)?, application_version: touched.version };
+    Ok(Attached { out, created: true })
+}
+
+/// A document on a draft, and whether this request attached it.
+pub struct Attached {
+    pub out: Changed<AttachmentOut>,
+    pub created: bool,
 }
 
 /// The member a document is for must be one of the application's (checked before anything is stored).
@@ -288,7 +296,12 @@ pub async fn from_wallet(
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }
 
-pub async fn detach(db: &DatabaseConnection, scope: &ScopedApplication, document_id: Uuid) -> Result<(), ApiError> {
+/// Takes a document off a draft; the application as it is now.
+pub async fn detach(
+    db: &DatabaseConnection,
+    scope: &ScopedApplication,
+    document_id: Uuid,
+) -> Result<application::Model, ApiError> {
     scope.ensure_editable()?;
     let signed = entity::authorization::Entity::find()
         .filter(entity::authorization::Column::SignatureDocumentId.eq(document_id))
@@ -305,9 +318,9 @@ pub async fn detach(db: &DatabaseConnection, scope: &ScopedApplication, document
     if removed.rows_affected == 0 {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
-    touch(&txn, &scope.application).await?;
+    let touched = touch(&txn, &scope.application).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(touched)
 }
 
 /// A document attached to the application.

@@ -464,8 +464,8 @@ impl ErrorCode {
                 "The application's current state does not allow this step; reload it to see where it stands.",
             ),
             Self::VersionConflict => (
-                "该申请刚被其他人员更新,请刷新后核对最新内容再操作。",
-                "Someone else changed this application just now; reload it, check, and try again.",
+                "该记录刚被其他人员更新,请刷新后核对最新内容再操作。",
+                "Someone else changed this record just now; reload it, check, and try again.",
             ),
             Self::DataExchangeUnavailable => (
                 "经济状况核对服务暂时无响应,申请状态未改变,请稍后重试。",

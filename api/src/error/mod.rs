@@ -118,6 +118,18 @@ impl ApiError {
         Self::new(ErrorCode::ServiceUnavailable).with_retry_after(5).with_source(source)
     }
 
+    /// 409 `VERSION_CONFLICT` about one record, named in the detail (`("该线索", "The lead")`),
+    /// with the record's current state.
+    pub fn version_conflict(record: (&str, &str), current: serde_json::Value) -> Self {
+        let (zh, en) = record;
+        Self::new(ErrorCode::VersionConflict)
+            .with_detail(Message::new(
+                format!("{zh}刚被其他人员更新,请刷新后核对最新内容再操作。"),
+                format!("{en} was changed by someone else just now; reload it, check, and try again."),
+            ))
+            .with_current(current)
+    }
+
     /// A 422 listing every invalid field at once.
     pub fn validation(errors: Vec<FieldError>) -> Self {
         Self::new(ErrorCode::ValidationFailed).with_errors(errors)
@@ -180,16 +192,7 @@ impl ApiError {
             code: self.0.code,
             request_id,
             current: self.0.current.clone(),
-            errors: self
-                .0
-                .errors
-                .iter()
-                .map(|e| ProblemField {
-                    field: e.field.clone(),
-                    code: e.code.to_string(),
-                    message: e.message.pick(lang).to_owned(),
-                })
-                .collect(),
+            errors: self.0.errors.iter().map(|e| e.in_language(lang)).collect(),
         }
     }
 }
@@ -288,6 +291,22 @@ pub struct Problem {
     pub current: Option<serde_json::Value>,
     /// The invalid fields, each with its own code and message (422 only; otherwise empty).
     pub errors: Vec<ProblemField>,
+}
+
+impl FieldError {
+    /// The field as a problem shows it, in `lang`.
+    fn in_language(&self, lang: Lang) -> ProblemField {
+        ProblemField {
+            field: self.field.clone(),
+            code: self.code.to_string(),
+            message: self.message.pick(lang).to_owned(),
+        }
+    }
+
+    /// The field as a problem shows it, in the language of the request being served.
+    pub fn localized(&self) -> ProblemField {
+        self.in_language(crate::http::context::current().lang)
+    }
 }
 
 /// One invalid field in a problem.

@@ -63,7 +63,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+        // A body cut off after an unknown or wrong field is met fails on the field first: the
+        // whole body decides, so a phone on a failing link hears that it did not arrive whole.
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() || !is_whole_json(bytes) {
             return ApiError::new(ErrorCode::MalformedJson);
         }
         ApiError::validation(vec![field_error(&path, &inner)])
@@ -72,8 +74,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// True when the bytes are one well-formed JSON value (read on the error path only).
+fn is_whole_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+}
+
 /// Turns serde's message into a field path, a stable code and a message for people.
-fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
+pub(crate) fn field_error(path: &str, err: &impl std::fmt::Display) -> FieldError {
     let text = err.to_string();
     let text = text.split(" at line ").next().unwrap_or_default();
     let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
@@ -132,6 +139,9 @@ mod tests {
         assert_eq!(field_of("{\"members\": [").0, ErrorCode::MalformedJson);
         assert_eq!(field_of("").0, ErrorCode::MalformedJson);
         assert_eq!(field_of(r#"{"members":[]} trailing"#).0, ErrorCode::MalformedJson);
+        // Cut off after a field the type refuses: the cut, not the field, is what went wrong.
+        assert_eq!(field_of(r#"{"broken": "#).0, ErrorCode::MalformedJson);
+        assert_eq!(field_of(r#"{"members":[{"name":"张三","age":"x"}"#).0, ErrorCode::MalformedJson);
     }
 
     #[test]

@@ -7,15 +7,18 @@ pub mod idempotency;
 pub mod json;
 pub mod multipart;
 pub mod pagination;
+pub mod query;
 
 #[cfg(test)]
 mod proptests;
 
 use std::net::IpAddr;
 
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
 
 pub use json::JsonBody;
+pub use query::Query;
 
 use crate::error::{ApiError, ErrorCode};
 
@@ -31,6 +34,12 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig, body_limit_bytes: usiz
             web::QueryConfig::default()
                 .error_handler(|err, _| ApiError::new(ErrorCode::InvalidQuery).with_source(err.to_string()).into()),
         );
+}
+
+/// A public answer that phones and proxies may keep for `seconds` (the catalog, the region tree,
+/// the authorization text); every other answer is `no-store`.
+pub fn public_json(seconds: u32, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Ok().insert_header(("Cache-Control", format!("public, max-age={seconds}"))).json(body)
 }
 
 /// The client's address: the TCP peer, or the first `X-Forwarded-For` hop behind a trusted proxy.

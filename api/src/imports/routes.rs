@@ -8,6 +8,7 @@ use super::rows::{Format, Kind};
 use super::service::{self, Report};
 use crate::auth::principal::{Authorized, DistrictOnly};
 use crate::error::{ApiError, ErrorCode, Message, Problem};
+use crate::http::Query;
 use crate::state::SharedState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,7 +46,7 @@ pub struct ImportQuery {
 pub async fn import_file(
     state: SharedState,
     caller: Authorized<DistrictOnly>,
-    query: web::Query<ImportQuery>,
+    query: Query<ImportQuery>,
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let dir = state.settings.data_dir.0.join("imports");

@@ -109,7 +109,12 @@ async fn audit(
 }
 
 fn stale(row: &lead::Model, version: i32) -> Result<(), ApiError> {
-    if row.version == version { Ok(()) } else { Err(ApiError::new(ErrorCode::VersionConflict)) }
+    if row.version == version { Ok(()) } else { Err(conflict(row.version)) }
+}
+
+/// 409 `VERSION_CONFLICT` naming the lead.
+fn conflict(version: i32) -> ApiError {
+    ApiError::version_conflict(("该预警线索", "The lead"), serde_json::json!({ "version": version }))
 }
 
 fn wrong_step(zh: &'static str) -> ApiError {
@@ -130,7 +135,8 @@ async fn save(
         update = update.col_expr(column, value);
     }
     if update.exec(db).await?.rows_affected == 0 {
-        return Err(ApiError::new(ErrorCode::VersionConflict));
+        let now = lead::Entity::find_by_id(row.id).one(db).await?;
+        return Err(conflict(now.map_or(row.version, |now| now.version)));
     }
     lead::Entity::find_by_id(row.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }

@@ -10,7 +10,7 @@ use crate::applications::members::{ID_PURPOSE, id_number_error};
 use crate::audit::AuditEvent;
 use crate::auth::principal::{Authorized, DistrictOnly, Overseers, Principal};
 use crate::error::{ApiError, ErrorCode, Problem};
-use crate::http::JsonBody;
+use crate::http::{JsonBody, Query};
 use crate::pii::id_number::IdNumber;
 use crate::state::SharedState;
 
@@ -77,7 +77,7 @@ pub async fn list_rules(
 pub async fn list_leads(
     state: SharedState,
     principal: Principal,
-    query: web::Query<LeadQuery>,
+    query: Query<LeadQuery>,
 ) -> Result<web::Json<Vec<LeadOut>>, ApiError> {
     Ok(web::Json(leads::list(&state.db, &principal, &query).await?))
 }
@@ -201,7 +201,7 @@ pub async fn close_lead(
 pub async fn list_subjects(
     state: SharedState,
     principal: Principal,
-    query: web::Query<SubjectQuery>,
+    query: Query<SubjectQuery>,
 ) -> Result<web::Json<Vec<SubjectOut>>, ApiError> {
     Ok(web::Json(pool::list(&state.db, &principal, &query).await?))
 }
@@ -223,7 +223,7 @@ pub async fn list_subjects(
 pub async fn lead_figures(
     state: SharedState,
     principal: Principal,
-    query: web::Query<LeadMonthQuery>,
+    query: Query<LeadMonthQuery>,
 ) -> Result<web::Json<LeadFiguresMonthOut>, ApiError> {
     Ok(web::Json(figures::monthly(&state.db, &principal, &query.month).await?))
 }

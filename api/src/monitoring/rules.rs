@@ -252,7 +252,7 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
     let row = match existing {
         Some(old) => {
             if input.version.is_some_and(|v| v != old.version) {
-                return Err(ApiError::new(ErrorCode::VersionConflict));
+                return Err(conflict(old.version));
             }
             let updated = warning_rule::Entity::update_many()
                 .col_expr(warning_rule::Column::Name, Expr::value(name.clone()))
@@ -268,7 +268,8 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
                 .exec(db)
                 .await?;
             if updated.rows_affected == 0 {
-                return Err(ApiError::new(ErrorCode::VersionConflict));
+                let now = warning_rule::Entity::find_by_id(old.id).one(db).await?;
+                return Err(conflict(now.map_or(old.version, |now| now.version)));
             }
             warning_rule::Model {
                 name,
@@ -304,7 +305,7 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
                 .await?;
             if !matches!(inserted, sea_orm::TryInsertResult::Inserted(1)) {
                 // Created at this very moment by someone else.
-                return Err(ApiError::new(ErrorCode::VersionConflict));
+                return Err(conflict(1));
             }
             row
         }
@@ -322,6 +323,11 @@ pub async fn list(db: &impl ConnectionTrait, by: &Principal) -> Result<Vec<RuleO
         _ => false,
     };
     Ok(rows.into_iter().filter(|r| mine(&r.region_code)).map(RuleOut::from).collect())
+}
+
+/// 409 `VERSION_CONFLICT` naming the warning rule.
+fn conflict(version: i32) -> ApiError {
+    ApiError::version_conflict(("该预警规则", "The warning rule"), serde_json::json!({ "version": version }))
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use super::model::{RegionIn, RegionListQuery, RegionOut, RegionTreeOut, RegionTr
 use super::service::{self, Created};
 use crate::auth::principal::{AdminOnly, Authorized};
 use crate::error::{ApiError, ErrorCode, Problem};
-use crate::http::JsonBody;
 use crate::http::pagination::Page;
+use crate::http::{JsonBody, Query, public_json};
 use crate::state::SharedState;
 
 /// Create a region (admin). The level and parent follow from the code; the parent must exist.
@@ -50,7 +50,7 @@ pub async fn create_region(
 pub async fn list_regions(
     state: SharedState,
     _caller: Authorized<AdminOnly>,
-    query: web::Query<RegionListQuery>,
+    query: Query<RegionListQuery>,
 ) -> Result<web::Json<Page<RegionOut>>, ApiError> {
     Ok(web::Json(service::list(&state.db, query.into_inner()).await?))
 }
@@ -66,11 +66,11 @@ pub async fn list_regions(
     ),
 )]
 #[get("/api/v1/regions/tree")]
-pub async fn get_region_tree(state: SharedState, query: web::Query<RegionTreeQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn get_region_tree(state: SharedState, query: Query<RegionTreeQuery>) -> Result<HttpResponse, ApiError> {
     let root = match query.into_inner().root {
         Some(raw) => Some(RegionCode::parse(&raw).map_err(|_| ApiError::new(ErrorCode::NotFound))?),
         None => None,
     };
     let tree = service::tree(&state.db, &state.cache, root.as_ref()).await?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=60")).json(tree))
+    Ok(public_json(60, &tree))
 }

@@ -105,8 +105,11 @@ pub fn invalid(current: Status, version: i32) -> ApiError {
 
 /// 409 `VERSION_CONFLICT`: the version sent is not the record's.
 pub fn stale(current: serde_json::Value) -> ApiError {
-    ApiError::new(ErrorCode::VersionConflict).with_current(current)
+    ApiError::version_conflict(APPLICATION, current)
 }
+
+/// How a conflict names an application.
+pub const APPLICATION: (&str, &str) = ("该申请", "The application");
 
 /// Checks the application version the client sent.
 pub fn ensure_version(scope: &ScopedApplication, sent: i32) -> Result<(), ApiError> {

@@ -45,8 +45,10 @@ pub struct WithdrawIn {
     pub reason: Option<String>,
 }
 
+/// What the township decides for an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = DecisionOutcome)]
 pub enum Outcome {
     Approved,
     Rejected,

@@ -7,7 +7,7 @@ use super::model::{
 use super::{deadlines, figures, samples, tickets};
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, Problem};
-use crate::http::JsonBody;
+use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
 
 /// Items near (75% of the time used) or past their legal deadline: the district supervisor's
@@ -27,7 +27,7 @@ use crate::state::SharedState;
 pub async fn list_deadlines(
     state: SharedState,
     principal: Principal,
-    query: web::Query<DeadlineQuery>,
+    query: Query<DeadlineQuery>,
 ) -> Result<web::Json<Vec<DeadlineItemOut>>, ApiError> {
     Ok(web::Json(deadlines::list(&state, &principal, &query).await?))
 }
@@ -49,7 +49,7 @@ pub async fn list_deadlines(
 pub async fn list_tickets(
     state: SharedState,
     principal: Principal,
-    query: web::Query<TicketQuery>,
+    query: Query<TicketQuery>,
 ) -> Result<web::Json<Vec<TicketOut>>, ApiError> {
     Ok(web::Json(tickets::list(&state, &principal, &query).await?))
 }
@@ -96,7 +96,7 @@ pub async fn close_ticket(
 pub async fn get_figures(
     state: SharedState,
     principal: Principal,
-    query: web::Query<MonthQuery>,
+    query: Query<MonthQuery>,
 ) -> Result<web::Json<FiguresOut>, ApiError> {
     Ok(web::Json(figures::monthly(&state, &principal, &query.month).await?))
 }
@@ -139,7 +139,7 @@ pub async fn draw_samples(
 pub async fn list_samples(
     state: SharedState,
     principal: Principal,
-    query: web::Query<MonthQuery>,
+    query: Query<MonthQuery>,
 ) -> Result<web::Json<Vec<SampleOut>>, ApiError> {
     Ok(web::Json(samples::list(&state, &principal, &query.month).await?))
 }

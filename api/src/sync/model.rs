@@ -99,8 +99,10 @@ pub struct PushIn {
     pub ops: Vec<OpIn>,
 }
 
+/// How the server answered one pushed operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = OpOutcome)]
 pub enum Outcome {
     Applied,
     Duplicate,

@@ -7,7 +7,7 @@ use super::model::{
 use super::{conflicts, pull, push};
 use crate::auth::principal::{Authorized, HelpersOnly, Principal};
 use crate::error::{ApiError, Problem};
-use crate::http::JsonBody;
+use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
 
 /// Push operations made offline (a helper's phone), up to 500 per batch, each answered:
@@ -60,7 +60,7 @@ pub async fn sync_push(
 pub async fn sync_pull(
     state: SharedState,
     caller: Authorized<HelpersOnly>,
-    query: web::Query<PullQuery>,
+    query: Query<PullQuery>,
 ) -> Result<web::Json<PullOut>, ApiError> {
     Ok(web::Json(pull::pull(&state, &caller.principal, &query).await?))
 }
@@ -81,7 +81,7 @@ pub async fn sync_pull(
 pub async fn sync_status(
     state: SharedState,
     caller: Authorized<HelpersOnly>,
-    query: web::Query<StatusQuery>,
+    query: Query<StatusQuery>,
 ) -> Result<web::Json<StatusOut>, ApiError> {
     Ok(web::Json(push::status(&state, &caller.principal, query.device_id).await?))
 }
@@ -101,7 +101,7 @@ pub async fn sync_status(
 pub async fn list_sync_conflicts(
     state: SharedState,
     principal: Principal,
-    query: web::Query<ConflictQuery>,
+    query: Query<ConflictQuery>,
 ) -> Result<web::Json<Vec<ConflictOut>>, ApiError> {
     Ok(web::Json(conflicts::list(&state, &principal, &query).await?))
 }

@@ -22,12 +22,16 @@ async fn anyone_reads_the_thirteen_item_bundle() {
     let five: Vec<&str> =
         items.iter().filter(|i| i["group"] == "five_in_one").map(|i| i["code"].as_str().unwrap()).collect();
     assert_eq!(five, ["dibao", "tekun", "dibao_edge", "temporary", "illness_poverty"]);
-    let tekun: Value = app.get("/api/v1/catalog/items/tekun").await.json().await.unwrap();
+    let response = app.get("/api/v1/catalog/items/tekun").await;
+    assert_eq!(response.headers()["cache-control"], "public, max-age=60", "an item is as public as the list");
+    let tekun: Value = response.json().await.unwrap();
     assert_eq!(tekun["excludes"], json!(["dibao"]), "低保 and 特困 exclude each other");
     assert_eq!(tekun["required_documents"][1], json!({"type": "id_card_back", "name": "身份证国徽面"}));
     let temporary: Value = app.get("/api/v1/catalog/items/temporary").await.json().await.unwrap();
     assert!(temporary["amount_rule"].as_str().unwrap().contains("2000元"));
-    problem(app.get("/api/v1/catalog/items/nothing").await, 404, "NOT_FOUND").await;
+    let missing = app.get("/api/v1/catalog/items/nothing").await;
+    assert_eq!(missing.headers()["cache-control"], "no-store", "a 404 is not kept");
+    problem(missing, 404, "NOT_FOUND").await;
     problem(app.get("/api/v1/catalog/items/a%00b").await, 404, "NOT_FOUND").await;
 }
 

@@ -44,3 +44,39 @@ async fn responses_carry_protective_headers() {
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert_eq!(response.headers()["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn a_body_cut_off_in_the_middle_is_malformed_json_whatever_its_keys() {
+    let app = TestApp::spawn().await;
+    for cut in [r#"{"broken": "#, r#"{"household_size": 3, "monthly_income_fen": "#] {
+        let response = app
+            .client
+            .post(app.url("/api/v1/precheck"))
+            .header("Content-Type", "application/json")
+            .body(cut)
+            .send()
+            .await
+            .unwrap();
+        let body = problem(response, 400, "MALFORMED_JSON").await;
+        assert_eq!(body["errors"], serde_json::json!([]), "{cut}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_query_parameter_is_named_with_what_it_takes() {
+    let app = TestApp::spawn().await;
+    let body = problem(app.get("/api/v1/regions/tree?root=500199&depth=2").await, 400, "INVALID_QUERY").await;
+    assert_eq!(body["errors"][0]["field"], "depth");
+    assert_eq!(body["errors"][0]["code"], "UNKNOWN_FIELD");
+    app.seed_demo().await;
+    let admin = app.token("demo-admin").await;
+    for (query, field) in [("limit=many", "limit"), ("level=planet", "level")] {
+        let response = app.get_as(&format!("/api/v1/regions?{query}"), Some(&admin)).await;
+        let body = problem(response, 400, "INVALID_QUERY").await;
+        assert_eq!(
+            (body["errors"][0]["field"].as_str(), body["errors"][0]["code"].as_str()),
+            (Some(field), Some("INVALID_VALUE"))
+        );
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("请"), "a message that says what to do");
+    }
+}

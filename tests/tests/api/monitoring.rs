@@ -78,12 +78,14 @@ async fn department_files_raise_leads_for_the_right_township_which_visits_and_cl
     problem(app.put_json("/api/v1/monitoring/rules/big_medical", None, &medical).await, 401, "UNAUTHENTICATED").await;
     let stale = json!({"name": "大额自付医疗费用", "kind": "medical_expense_month", "params": {"threshold_yuan": 5000},
                        "level": "red", "deadline_days": 7, "version": 7});
-    problem(
+    let conflict = problem(
         app.put_json("/api/v1/monitoring/rules/big_medical", Some(&supervisor), &stale).await,
         409,
         "VERSION_CONFLICT",
     )
     .await;
+    assert!(conflict["detail"].as_str().unwrap_or_default().starts_with("该预警规则"), "{conflict}");
+    assert_eq!(conflict["current"]["version"], 1, "{conflict}");
     put_rule(
         &app,
         &supervisor,
@@ -205,12 +207,14 @@ async fn department_files_raise_leads_for_the_right_township_which_visits_and_cl
         .await
         .unwrap();
     assert_eq!((assigned["status"].as_str(), assigned["version"].as_i64()), (Some("assigned"), Some(2)), "{assigned}");
-    problem(
+    let conflict = problem(
         app.post_json(&path("assign"), Some(&reviewer), &json!({"helper_id": helper_id, "version": 1})).await,
         409,
         "VERSION_CONFLICT",
     )
     .await;
+    assert!(conflict["detail"].as_str().unwrap_or_default().starts_with("该预警线索"), "{conflict}");
+    assert_eq!(conflict["current"]["version"], 2, "{conflict}");
     assert_eq!(leads(&app, &helper, "").await.len(), 1);
     problem(
         app.post_json(&path("visit"), Some(&helper_b), &json!({"note": "走访", "version": 2})).await,
