@@ -159,6 +159,7 @@ fn serve(state: SharedState, listener: TcpListener) -> std::io::Result<Server> {
             )
             .wrap(from_fn(request_context))
     })
+    .on_connect(http::connection::on_connect)
     .listen(listener)?
     .shutdown_timeout(server_settings.shutdown_timeout_secs);
     if server_settings.workers > 0 {
