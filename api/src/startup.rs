@@ -75,7 +75,7 @@ impl Application {
             db::migrate(&db).await?;
         }
         let cache = Cache::from_settings(&settings.redis)?;
-        let tokens = TokenService::from_settings(&settings.auth)?;
+        let tokens = TokenService::from_settings(&settings.auth, &settings.data_dir.0)?;
         let login = ResidentLogin::from_settings(&settings.wechat)?;
         let lockout = Lockout::new(cache.clone(), &settings.auth);
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
