@@ -74,7 +74,7 @@ impl Application {
         if settings.database.migrate_on_start {
             db::migrate(&db).await?;
         }
-        let cache = Cache::from_settings(&settings.redis)?;
+        let cache = Cache::from_settings(&settings.redis)?.with_copies(&[crate::progress::cache::KEY_PREFIX]);
         let tokens = TokenService::from_settings(&settings.auth, &settings.data_dir.0)?;
         let login = ResidentLogin::from_settings(&settings.wechat)?;
         let lockout = Lockout::new(cache.clone(), &settings.auth);
