@@ -23,6 +23,7 @@ pub mod imaging;
 pub mod imports;
 pub mod infra;
 pub mod jobs;
+pub mod local_key;
 pub mod monitoring;
 pub mod notifications;
 pub mod openapi;

@@ -74,14 +74,19 @@ impl Application {
         if settings.database.migrate_on_start {
             db::migrate(&db).await?;
         }
-        let cache = Cache::from_settings(&settings.redis)?;
-        let tokens = TokenService::from_settings(&settings.auth)?;
+        let cache = Cache::from_settings(&settings.redis)?.with_copies(&[crate::progress::cache::KEY_PREFIX]);
+        let tokens = TokenService::from_settings(&settings.auth, &settings.data_dir.0)?;
         let login = ResidentLogin::from_settings(&settings.wechat)?;
         let lockout = Lockout::new(cache.clone(), &settings.auth);
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
         let storage = Storage::from_settings(&settings)?;
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
         let photos = crate::documents::photos::Photos::from_settings(&settings.imaging)?;
+        tracing::info!(
+            jpeg = crate::imaging::JPEG_PATH,
+            "photos are decoded and encoded by {}",
+            crate::imaging::JPEG_PATH
+        );
         let limiter = RateLimiter::new(cache.clone());
         let snapshots = crate::progress::batch::SnapshotReader::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
@@ -159,6 +164,7 @@ fn serve(state: SharedState, listener: TcpListener) -> std::io::Result<Server> {
             )
             .wrap(from_fn(request_context))
     })
+    .on_connect(http::connection::on_connect)
     .listen(listener)?
     .shutdown_timeout(server_settings.shutdown_timeout_secs);
     if server_settings.workers > 0 {

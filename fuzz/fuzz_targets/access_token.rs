@@ -13,7 +13,7 @@ fn service() -> &'static TokenService {
     SERVICE.get_or_init(|| {
         let settings =
             AuthSettings { jwt_keys: Some("fuzz:0123456789abcdef0123456789abcdef".into()), ..AuthSettings::default() };
-        TokenService::from_settings(&settings).expect("valid key")
+        TokenService::from_settings(&settings, std::path::Path::new("/nonexistent")).expect("valid key")
     })
 }
 

@@ -95,11 +95,24 @@ impl TestApp {
 
     /// The server on the embedded SQLite default in a temporary data directory, without Redis.
     pub async fn spawn_sqlite() -> Self {
+        Self::spawn_sqlite_with(|_| {}).await
+    }
+
+    /// Like `spawn_sqlite`, after `customize` has changed the settings.
+    pub async fn spawn_sqlite_with(customize: impl FnOnce(&mut Settings)) -> Self {
         let dir = TempDir::new();
         let mut settings = base_settings();
         settings.data_dir.0 = dir.path.clone();
         settings.redis.url = None;
+        customize(&mut settings);
         Self::start(settings, None, Some(dir)).await
+    }
+
+    /// A second server built from this one's settings (the same database, data directory and
+    /// Redis prefix), as after a restart. This one keeps its database and directory alive, so it
+    /// must outlive the second.
+    pub async fn restart(&self) -> TestApp {
+        Self::start(Settings::clone(&self.state.settings), None, None).await
     }
 
     async fn start(mut settings: Settings, database: Option<TestDatabase>, data_dir: Option<TempDir>) -> Self {

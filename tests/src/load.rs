@@ -27,13 +27,24 @@ pub struct Target {
 /// GETs the targets on `addr` over `connections` connections for `duration`, connection `i`
 /// always sending `targets[i % targets.len()]` (a user polling their own record).
 pub async fn run(addr: SocketAddr, targets: &[Target], connections: usize, duration: Duration) -> LoadReport {
-    let requests: Vec<Vec<u8>> = targets
-        .iter()
-        .map(|t| {
-            let auth = t.token.as_ref().map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-            format!("GET {} HTTP/1.1\r\nHost: {addr}\r\n{auth}Accept: application/json\r\n\r\n", t.path).into_bytes()
-        })
-        .collect();
+    let requests: Vec<Vec<u8>> = targets.iter().map(|t| request(addr, t, "")).collect();
+    run_requests(addr, requests, connections, duration).await
+}
+
+/// The bytes of a GET of `target`, with `extra` header lines (each ending in `\r\n`).
+pub fn request(addr: SocketAddr, target: &Target, extra: &str) -> Vec<u8> {
+    let auth = target.token.as_ref().map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    format!("GET {} HTTP/1.1\r\nHost: {addr}\r\n{auth}Accept: application/json\r\n{extra}\r\n", target.path)
+        .into_bytes()
+}
+
+/// Sends ready-made requests, as [`run`] does; connection `i` sends `requests[i % len]`.
+pub async fn run_requests(
+    addr: SocketAddr,
+    requests: Vec<Vec<u8>>,
+    connections: usize,
+    duration: Duration,
+) -> LoadReport {
     let started = Instant::now();
     let deadline = started + duration;
     let workers: Vec<_> = (0..connections)
@@ -96,32 +107,60 @@ async fn connection(addr: SocketAddr, request: &[u8], deadline: Instant) -> (Vec
     (latencies, errors)
 }
 
-/// Sends the request and reads one whole response; its status, or none when the connection broke.
+/// Sends the request and reads one whole response (with a `Content-Length` or chunked); its
+/// status, or none when the connection broke.
 async fn exchange(conn: &mut TcpStream, request: &[u8], buffer: &mut Vec<u8>) -> Option<u16> {
     conn.write_all(request).await.ok()?;
     buffer.clear();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let read = conn.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
+    let end = loop {
+        read_more(conn, buffer).await?;
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
         }
-        buffer.extend_from_slice(&chunk[..read]);
-        let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
-        let head = std::str::from_utf8(&buffer[..end]).ok()?;
-        let status: u16 = head.split(' ').nth(1)?.parse().ok()?;
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")))
-            .and_then(|(_, v)| v.trim().parse().ok())
-            .unwrap_or(0);
-        while buffer.len() < end + 4 + length {
-            let read = conn.read(&mut chunk).await.ok()?;
-            if read == 0 {
-                return None;
+    };
+    let head = std::str::from_utf8(&buffer[..end]).ok()?.to_owned();
+    let status: u16 = head.split(' ').nth(1)?.parse().ok()?;
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)))
+            .map(|(_, v)| v.trim().to_ascii_lowercase())
+    };
+    let mut body_at = end + 4;
+    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        // Each chunk: its size in hex, CRLF, the bytes, CRLF; a size of 0 ends the body.
+        loop {
+            let line_end = loop {
+                if let Some(at) = buffer[body_at..].windows(2).position(|w| w == b"\r\n") {
+                    break body_at + at;
+                }
+                read_more(conn, buffer).await?;
+            };
+            let size_text = std::str::from_utf8(&buffer[body_at..line_end]).ok()?;
+            let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+            body_at = line_end + 2 + size + 2;
+            while buffer.len() < body_at {
+                read_more(conn, buffer).await?;
             }
-            buffer.extend_from_slice(&chunk[..read]);
+            if size == 0 {
+                return Some(status);
+            }
         }
-        return Some(status);
     }
+    let length: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    body_at += length;
+    while buffer.len() < body_at {
+        read_more(conn, buffer).await?;
+    }
+    Some(status)
+}
+
+/// Appends what the connection has; none when it closed or broke.
+async fn read_more(conn: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = [0u8; 16 * 1024];
+    let read = conn.read(&mut chunk).await.ok()?;
+    if read == 0 {
+        return None;
+    }
+    buffer.extend_from_slice(&chunk[..read]);
+    Some(())
 }

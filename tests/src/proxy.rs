@@ -48,10 +48,16 @@ impl TcpProxy {
         }
     }
 
-    /// Listens again on the same port.
+    /// Listens again on the same port (once the aborted listener has let it go).
     pub async fn restore(&self) {
-        let listener = TcpListener::bind(self.addr).await.expect("rebind proxy");
-        self.accept_on(listener);
+        for _ in 0..100 {
+            if let Ok(listener) = TcpListener::bind(self.addr).await {
+                self.accept_on(listener);
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("cannot listen on {} again", self.addr);
     }
 }
 

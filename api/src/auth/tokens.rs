@@ -5,10 +5,16 @@
 //! `kid` that signed it, so keys can be rotated: the first configured key signs, all of them verify.
 //! Refresh tokens are opaque random strings stored hashed, never JWTs, so one can never pass as an
 //! access token.
+//!
+//! Without `auth.jwt_keys` (a bare `cargo run`) the key is made once and kept in
+//! `<data_dir>/jwt-key` (mode 0600), so a restart does not sign everyone out; several nodes must
+//! share a configured key.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -20,6 +26,7 @@ use crate::config::AuthSettings;
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 const ALGORITHM: Algorithm = Algorithm::HS256;
 const MIN_SECRET_BYTES: usize = 32;
+const LOCAL_KEY_FILE: &str = "jwt-key";
 
 /// What an access token says about its bearer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +60,8 @@ pub enum TokenConfigError {
         "JIUZHU__AUTH__JWT_KEYS must be `kid:secret[,kid:secret...]` with distinct kids and secrets of at least {MIN_SECRET_BYTES} bytes: {0}"
     )]
     Keys(&'static str),
+    #[error("cannot read or create the local token key file {path}: {source}. Set JIUZHU__AUTH__JWT_KEYS.")]
+    LocalFile { path: String, source: std::io::Error },
 }
 
 /// Signs and verifies access tokens with the configured keys.
@@ -67,17 +76,11 @@ pub struct TokenService {
 }
 
 impl TokenService {
-    pub fn from_settings(settings: &AuthSettings) -> Result<Self, TokenConfigError> {
+    /// The configured keys, or the local key kept in `data_dir` when none is configured.
+    pub fn from_settings(settings: &AuthSettings, data_dir: &Path) -> Result<Self, TokenConfigError> {
         let keys = match &settings.jwt_keys {
             Some(keys) => parse_keys(keys.expose_secret())?,
-            None => {
-                tracing::warn!(
-                    "JIUZHU__AUTH__JWT_KEYS is not set: signing tokens with a random key made at start-up. Tokens will \
-                     not survive a restart and will not be accepted by other nodes; set the key in production."
-                );
-                let secret: Vec<u8> = [Uuid::new_v4(), Uuid::new_v4()].iter().flat_map(|u| *u.as_bytes()).collect();
-                vec![("ephemeral".to_owned(), secret)]
-            }
+            None => local_key(data_dir)?,
         };
         let (signing_kid, signing_secret) = keys.first().cloned().ok_or(TokenConfigError::Keys("no key"))?;
         // `Validation::new` allows exactly this one algorithm.
@@ -140,6 +143,23 @@ impl TokenService {
     }
 }
 
+/// The key kept in `<data_dir>/jwt-key`, made on first use (`local:<48 random bytes, base64>`).
+fn local_key(data_dir: &Path) -> Result<Vec<(String, Vec<u8>)>, TokenConfigError> {
+    let path = data_dir.join(LOCAL_KEY_FILE);
+    let local_error = |source| TokenConfigError::LocalFile { path: path.display().to_string(), source };
+    let text = crate::local_key::read_or_create(&path, || {
+        let secret = crate::local_key::random_bytes(48)?;
+        Ok(format!("local:{}\n", base64::engine::general_purpose::STANDARD.encode(secret)))
+    })
+    .map_err(local_error)?;
+    tracing::warn!(
+        path = %path.display(),
+        "JIUZHU__AUTH__JWT_KEYS is not set: tokens are signed with a key kept in a local file. Fine for one \
+         machine; production and several nodes must set JIUZHU__AUTH__JWT_KEYS."
+    );
+    parse_keys(text.trim())
+}
+
 fn parse_keys(raw: &str) -> Result<Vec<(String, Vec<u8>)>, TokenConfigError> {
     let mut keys: Vec<(String, Vec<u8>)> = Vec::new();
     for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
@@ -175,7 +195,7 @@ mod tests {
 
     fn service(keys: &str) -> TokenService {
         let settings = AuthSettings { jwt_keys: Some(keys.into()), ..AuthSettings::default() };
-        TokenService::from_settings(&settings).unwrap()
+        TokenService::from_settings(&settings, Path::new("/nonexistent")).unwrap()
     }
 
     fn sign(header: &Header, claims: &serde_json::Value, secret: &[u8]) -> String {
@@ -266,10 +286,25 @@ mod tests {
     }
 
     #[test]
+    fn without_configured_keys_the_local_key_survives_a_restart() {
+        let dir = std::env::temp_dir().join(format!("jiuzhu-jwt-{}", Uuid::new_v4().simple()));
+        let before = TokenService::from_settings(&AuthSettings::default(), &dir).unwrap();
+        let token = before.issue_access(Uuid::nil(), "resident", None).unwrap();
+        let after = TokenService::from_settings(&AuthSettings::default(), &dir).unwrap();
+        assert!(after.verify_access(&token).is_ok(), "the same key after a restart");
+        let elsewhere = std::env::temp_dir().join(format!("jiuzhu-jwt-{}", Uuid::new_v4().simple()));
+        assert!(
+            TokenService::from_settings(&AuthSettings::default(), &elsewhere).unwrap().verify_access(&token).is_err()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&elsewhere).unwrap();
+    }
+
+    #[test]
     fn weak_or_malformed_keys_stop_start_up() {
         for keys in ["", "k1", "k1:short", &format!("{K1},{K1}")] {
             let settings = AuthSettings { jwt_keys: Some(keys.into()), ..AuthSettings::default() };
-            assert!(TokenService::from_settings(&settings).is_err(), "{keys:?}");
+            assert!(TokenService::from_settings(&settings, Path::new("/nonexistent")).is_err(), "{keys:?}");
         }
     }
 }

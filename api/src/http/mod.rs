@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every endpoint: request context, `Idempotency-Key`, the JSON
 //! extractor, extractor error handlers and the answers for unknown routes.
 
+pub mod connection;
 pub mod context;
 pub mod fallback;
 pub mod idempotency;

@@ -8,9 +8,18 @@
 //! `REDIS_URL` it is an in-process map: correct for one node only, and the server says so.
 //!
 //! Keys are given without the configured prefix and must never contain personal data.
+//!
+//! Some keys hold copies of database state (`with_copies` names their prefixes, e.g. progress
+//! answers). A Redis that was away may come back older than the database: restarted from a dump
+//! taken before entries were deleted, or having missed deletes while this node could not reach
+//! it. So a copy is served only while the connection it is read on is the one whose copies were
+//! last dropped: each read asks `CLIENT ID` in the same round trip, and a new connection (at
+//! start, after a restart or a reconnect) or a failed call since means every copy is dropped
+//! (`SCAN` + `UNLINK`) before one is served again. Readers meanwhile get a miss and go to the
+//! database.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -78,8 +87,21 @@ impl Cache {
                 pause: Duration::from_millis(settings.retry_after_failure_ms),
                 epoch: Instant::now(),
                 paused_until_ms: AtomicU64::new(0),
+                copies: Vec::new(),
+                verified_client: AtomicI64::new(UNVERIFIED),
+                dropping: tokio::sync::Mutex::new(()),
             })),
         })
+    }
+
+    /// Declares the keys starting with one of `prefixes` copies of database state: served only
+    /// when known current (see the module docs). Call before the store is cloned.
+    #[must_use]
+    pub fn with_copies(mut self, prefixes: &[&str]) -> Self {
+        if let Some(Backend::Redis(store)) = Arc::get_mut(&mut self.backend) {
+            store.copies = prefixes.iter().map(|p| (*p).to_owned()).collect();
+        }
+        self
     }
 
     /// The in-process store, for a single node without Redis.
@@ -108,6 +130,7 @@ impl Cache {
 
     pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
         match &*self.backend {
+            Backend::Redis(store) if store.is_copy(key) => store.get_copy(key).await,
             Backend::Redis(store) => {
                 let cmd = redis::cmd("GET").arg(store.key(key)).to_owned();
                 store.run(false, |mut c| async move { cmd.query_async(&mut c).await }).await
@@ -203,7 +226,16 @@ struct RedisStore {
     pause: Duration,
     epoch: Instant,
     paused_until_ms: AtomicU64,
+    /// Prefixes of the keys that are copies of database state.
+    copies: Vec<String>,
+    /// The `CLIENT ID` of the connection whose copies were last dropped, or `UNVERIFIED`.
+    verified_client: AtomicI64,
+    /// One drop of the copies at a time.
+    dropping: tokio::sync::Mutex<()>,
 }
+
+/// No connection is known current (at start, and after any failed call).
+const UNVERIFIED: i64 = -1;
 
 impl RedisStore {
     fn key(&self, key: &str) -> String {
@@ -229,12 +261,78 @@ impl RedisStore {
             Ok(Err(err)) => err.to_string(),
             Err(_) => "timed out".to_owned(),
         };
+        // Deletes may have been lost: copies wait for the next drop.
+        self.verified_client.store(UNVERIFIED, Ordering::Relaxed);
         let until = self.now_ms().saturating_add(u64::try_from(self.pause.as_millis()).unwrap_or(0));
         if self.paused_until_ms.swap(until, Ordering::Relaxed) <= self.now_ms() {
             tracing::warn!(error = %error, "Redis call failed; using the fallback path for {:?}", self.pause);
         }
         Err(CacheError::Unavailable(error))
     }
+}
+
+impl RedisStore {
+    fn is_copy(&self, key: &str) -> bool {
+        self.copies.iter().any(|prefix| key.starts_with(prefix.as_str()))
+    }
+
+    /// A copy, when the connection is known current; else the copies are dropped and it is a miss.
+    async fn get_copy(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
+        let mut pipe = redis::pipe();
+        pipe.cmd("CLIENT").arg("ID").cmd("GET").arg(self.key(key));
+        let (client, value): (i64, Option<Vec<u8>>) =
+            self.run(false, |mut c| async move { pipe.query_async(&mut c).await }).await?;
+        if client == self.verified_client.load(Ordering::Relaxed) {
+            return Ok(value);
+        }
+        self.drop_copies(client).await?;
+        Ok(None)
+    }
+
+    /// Deletes every copy, then trusts connection `client`. Several nodes may do it at once.
+    async fn drop_copies(&self, client: i64) -> Result<(), CacheError> {
+        let _one_at_a_time = self.dropping.lock().await;
+        if client == self.verified_client.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let mut dropped = 0;
+        for prefix in &self.copies {
+            dropped += self.unlink_matching(&format!("{}{}*", glob_escape(&self.prefix), glob_escape(prefix))).await?;
+        }
+        self.verified_client.store(client, Ordering::Relaxed);
+        tracing::info!(dropped, "a new Redis connection: cached copies dropped, they refill from the database");
+        Ok(())
+    }
+
+    /// Deletes the keys matching `pattern`, a batch per `SCAN` step; how many.
+    async fn unlink_matching(&self, pattern: &str) -> Result<usize, CacheError> {
+        let (mut cursor, mut count) = (0u64, 0);
+        loop {
+            let scan = redis::cmd("SCAN").arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000).to_owned();
+            let (next, keys): (u64, Vec<Vec<u8>>) =
+                self.run(false, |mut c| async move { scan.query_async(&mut c).await }).await?;
+            if !keys.is_empty() {
+                count += keys.len();
+                let unlink = redis::cmd("UNLINK").arg(keys).to_owned();
+                self.run(false, |mut c| async move { unlink.query_async::<u64>(&mut c).await }).await?;
+            }
+            if next == 0 {
+                return Ok(count);
+            }
+            cursor = next;
+        }
+    }
+}
+
+/// `text` with the glob characters of `SCAN MATCH` escaped.
+fn glob_escape(text: &str) -> String {
+    text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
 }
 
 /// The in-process store: a map with expiry, swept as it grows.

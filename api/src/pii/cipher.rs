@@ -89,20 +89,16 @@ impl PiiCipher {
     fn local(data_dir: &Path) -> Result<Self, PiiConfigError> {
         let path = data_dir.join(LOCAL_KEY_FILE);
         let local_error = |source| PiiConfigError::LocalFile { path: path.display().to_string(), source };
-        if !path.exists() {
-            std::fs::create_dir_all(data_dir).map_err(local_error)?;
-            let mut bytes = [0u8; 2 * KEY_BYTES];
-            getrandom::fill(&mut bytes).map_err(|e| local_error(std::io::Error::other(e.to_string())))?;
-            let text =
-                format!("local:{}\n{}\n", STANDARD.encode(&bytes[..KEY_BYTES]), STANDARD.encode(&bytes[KEY_BYTES..]));
-            write_private(&path, &text).map_err(local_error)?;
-        }
+        let text = crate::local_key::read_or_create(&path, || {
+            let bytes = crate::local_key::random_bytes(2 * KEY_BYTES)?;
+            Ok(format!("local:{}\n{}\n", STANDARD.encode(&bytes[..KEY_BYTES]), STANDARD.encode(&bytes[KEY_BYTES..])))
+        })
+        .map_err(local_error)?;
         tracing::warn!(
             path = %path.display(),
             "JIUZHU__PII__KEYS is not set: personal data is encrypted with keys kept in a local file. \
              Fine for one machine; production and several nodes must set JIUZHU__PII__KEYS and JIUZHU__PII__INDEX_KEY."
         );
-        let text = std::fs::read_to_string(&path).map_err(local_error)?;
         let mut lines = text.lines();
         let (keys, index) = (lines.next().unwrap_or_default(), lines.next().unwrap_or_default());
         Self::from_text(keys, index)
@@ -187,19 +183,6 @@ fn decode_key(text: &str) -> Result<Vec<u8>, PiiConfigError> {
         return Err(PiiConfigError::Keys("a key is not 32 bytes"));
     }
     Ok(bytes)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 #[cfg(test)]

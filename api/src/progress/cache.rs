@@ -6,7 +6,9 @@
 //! When Redis is down the answer comes from PostgreSQL, the same bytes. A change made while Redis
 //! is down cannot delete the old entry: its key goes to `cache_repairs` in PostgreSQL, and the
 //! repair job deletes it once Redis answers again (entries also expire after
-//! `review.progress_cache_secs`). Keys hold the application id only.
+//! `review.progress_cache_secs`). Entries are copies (`Cache::with_copies`): a Redis that comes
+//! back, or restarts from an older dump, serves none until they were all dropped, so the old
+//! status is never answered in the meantime. Keys hold the application id only.
 
 use std::time::Duration;
 
@@ -44,8 +46,11 @@ impl Access {
     }
 }
 
+/// The prefix of every progress key: copies of database state (`Cache::with_copies`).
+pub const KEY_PREFIX: &str = "progress:";
+
 pub fn key(application_id: Uuid) -> String {
-    format!("progress:{}", application_id.simple())
+    format!("{KEY_PREFIX}{}", application_id.simple())
 }
 
 /// The cached entry, when Redis has one and answers.

@@ -67,6 +67,42 @@ async fn progress_is_the_same_from_redis_and_from_the_database_and_survives_an_o
 }
 
 #[tokio::test]
+async fn after_redis_restarts_from_an_older_dump_progress_never_answers_the_old_status() {
+    let proxy = TcpProxy::start(redis_addr()).await;
+    let url = format!("redis://{}/0", proxy.addr);
+    let app = TestApp::spawn_with(|s| {
+        s.redis.url = Some(url.into());
+        s.redis.retry_after_failure_ms = 0;
+    })
+    .await;
+    app.seed_demo().await;
+    let (id, resident) = app.submitted("dump", 8, &["dibao"]).await;
+    let reviewer = app.token("demo-reviewer").await;
+    let key = format!("progress:{}", id.replace('-', ""));
+    assert_eq!(app.progress_ok(&resident, &id).await["status"], "submitted");
+    let dumped = app.state.cache.get(&key).await.unwrap().expect("the cached answer, as a dump keeps it");
+    assert_eq!(app.step_ok(&reviewer, &id, "accept", json!({})).await["status"], "accepted");
+
+    // Redis restarts from the dump taken before the change: the old answer is back, under a new
+    // connection, and nothing is left for the repair job (the change's delete went through).
+    app.state.cache.set(&key, &dumped, Duration::from_secs(300)).await.unwrap();
+    proxy.cut();
+    proxy.restore().await;
+    for _ in 0..100 {
+        if app.state.cache.ping().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.state.cache.ping().await.expect("Redis answers again");
+    use sea_orm::EntityTrait;
+    assert!(entity::cache_repair::Entity::find().all(&app.state.db).await.unwrap().is_empty());
+    assert_eq!(app.progress_ok(&resident, &id).await["status"], "accepted", "not the old status from the dump");
+    assert_eq!(app.progress_ok(&resident, &id).await["status"], "accepted", "and from the refilled cache");
+    assert!(app.state.cache.get(&key).await.unwrap().is_some(), "the cache is in use again");
+}
+
+#[tokio::test]
 async fn the_public_status_query_answers_the_status_only_and_is_rate_limited() {
     let app = TestApp::spawn_with(|s| {
         s.review.public_query_per_number = 3;

@@ -66,3 +66,19 @@ async fn a_helper_pulls_what_changed_on_the_embedded_default() {
     assert_eq!(changes.len(), 1, "{next}");
     assert_eq!(changes[0]["application"]["members"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn without_configured_keys_a_restart_keeps_everyone_signed_in() {
+    let app = TestApp::spawn_sqlite_with(|s| s.auth.jwt_keys = None).await;
+    app.seed_demo().await;
+    let token = app.token("demo-reviewer").await;
+    let restarted = app.restart().await;
+    let staff = restarted.get_as("/api/v1/regions/500199001/staff", Some(&token)).await;
+    assert_eq!(staff.status(), 200, "a token signed before the restart still works");
+    let key_file = app.state.settings.data_dir.0.join("jwt-key");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600, "only the owner reads it");
+    let another = TestApp::spawn_sqlite_with(|s| s.auth.jwt_keys = None).await;
+    let elsewhere = another.get_as("/api/v1/regions/500199001/staff", Some(&token)).await;
+    tests::problem(elsewhere, 401, "UNAUTHENTICATED").await;
+}
