@@ -149,7 +149,7 @@ pub fn demo_staff(password: &str) -> Vec<StaffIn> {
 }
 
 /// Creates the demo district (regions, one account per role and helper kind, the 13-item catalog and
-/// its pre-check rules). Safe to run
+/// its pre-check rules, a 低保 recipient whose check-in is open now). Safe to run
 /// again: what exists is left alone. Without `password` a random one is made and reported.
 pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<SeedReport, CliError> {
     let conn = open(settings).await?;
@@ -179,6 +179,9 @@ pub async fn seed_demo(settings: &Settings, password: Option<String>) -> Result<
         }
         accounts::create_staff(&conn, None, input).await?;
         report.created.push(username);
+    }
+    if crate::demo::recipient_due_now(&conn, settings).await? {
+        report.created.push(format!("recipient {} (check-in open now)", crate::demo::RECIPIENT_CODE));
     }
     Ok(report)
 }

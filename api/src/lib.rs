@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod checkins;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod health;

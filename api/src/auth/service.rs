@@ -7,7 +7,9 @@ use std::time::Duration;
 use chrono::Utc;
 use entity::account::{self, Column};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,8 +23,25 @@ use crate::state::AppState;
 /// A resident signs in with a `wx.login` code; the first sign-in creates the account.
 pub async fn sign_in_resident(state: &AppState, code: &str) -> Result<TokenOut, ApiError> {
     let identity = state.login.identify(code).await?;
+    let row = resident_account(&state.db, &identity.openid, identity.unionid.clone()).await?;
+    if row.role != Role::Resident.as_str() {
+        return Err(ApiError::internal("a WeChat openid belongs to a staff account"));
+    }
+    if !row.active {
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    let unionid = identity.unionid.or_else(|| row.wechat_unionid.clone());
+    start_session(state, row, "wechat", unionid).await
+}
+
+/// The resident account of a WeChat openid, made on first sight. Insert-or-nothing, then read:
+/// two first sign-ins at once still make one account.
+pub async fn resident_account(
+    db: &impl ConnectionTrait,
+    openid: &str,
+    unionid: Option<String>,
+) -> Result<account::Model, ApiError> {
     let now = Utc::now();
-    // Insert-or-nothing, then read: two first sign-ins at once still make one account.
     account::Entity::insert(account::ActiveModel {
         id: Set(Uuid::now_v7()),
         role: Set(Role::Resident.as_str().to_owned()),
@@ -32,29 +51,21 @@ pub async fn sign_in_resident(state: &AppState, code: &str) -> Result<TokenOut, 
         organisation: Set(None),
         username: Set(None),
         password_hash: Set(None),
-        wechat_openid: Set(Some(identity.openid.clone())),
-        wechat_unionid: Set(identity.unionid.clone()),
+        wechat_openid: Set(Some(openid.to_owned())),
+        wechat_unionid: Set(unionid),
         active: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
         last_sign_in_at: Set(None),
     })
     .on_conflict(OnConflict::column(Column::WechatOpenid).do_nothing().to_owned())
-    .exec_without_returning(&state.db)
+    .exec_without_returning(db)
     .await?;
-    let row = account::Entity::find()
-        .filter(Column::WechatOpenid.eq(identity.openid.as_str()))
-        .one(&state.db)
+    account::Entity::find()
+        .filter(Column::WechatOpenid.eq(openid))
+        .one(db)
         .await?
-        .ok_or_else(|| ApiError::internal("resident account vanished after insert"))?;
-    if row.role != Role::Resident.as_str() {
-        return Err(ApiError::internal("a WeChat openid belongs to a staff account"));
-    }
-    if !row.active {
-        return Err(ApiError::new(ErrorCode::AccountDisabled));
-    }
-    let unionid = identity.unionid.or_else(|| row.wechat_unionid.clone());
-    start_session(state, row, "wechat", unionid).await
+        .ok_or_else(|| ApiError::internal("resident account vanished after insert"))
 }
 
 /// A member of staff signs in with username and password. Wrong username and wrong password get

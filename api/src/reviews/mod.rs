@@ -7,7 +7,7 @@ pub mod decide;
 pub mod investigation;
 pub mod machine;
 pub mod model;
-mod outcomes;
+pub mod outcomes;
 pub mod routes;
 mod service;
 

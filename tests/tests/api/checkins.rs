@@ -504,3 +504,23 @@ async fn with_redis_down_challenges_are_kept_in_the_database_and_still_work_once
     let read = json_of(app.get_as(&path, Some(&reviewer)).await, 200).await;
     assert_eq!((read["status"].as_str(), read["item_code"].as_str()), (Some("active"), Some("dibao")));
 }
+
+#[tokio::test]
+async fn the_demo_data_has_a_recipient_whose_check_in_is_open_now() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    assert!(api::demo::recipient_due_now(&app.state.db, &app.state.settings).await.unwrap());
+    assert!(
+        !api::demo::recipient_due_now(&app.state.db, &app.state.settings).await.unwrap(),
+        "seeding again adds nothing"
+    );
+
+    // `dev:laozhang` is the openid `dev_laozhang`; the fake WeChat answers it for this code.
+    let answer = json!({ "openid": "dev_laozhang", "session_key": "c2Vzc2lvbi1rZXk=" });
+    app.mock_wechat("laozhang-code", ResponseTemplate::new(200).set_body_string(answer.to_string())).await;
+    let signed_in: Value = app.post_wechat_sign_in("laozhang-code").await.json().await.unwrap();
+    let token = signed_in["access_token"].as_str().unwrap();
+    let mine: Value = app.get_as("/api/v1/checkins/mine", Some(token)).await.json().await.unwrap();
+    assert!(mine.to_string().contains("dibao"), "{mine}");
+    assert_eq!(app.challenge(token).await.status(), 200, "the check-in window is open today: {mine}");
+}
