@@ -267,12 +267,14 @@ fn changed_meanwhile() -> ApiError {
 }
 
 /// The caller's applications, newest first: residents their own, helpers what they filed and
-/// their community's, reviewers and supervisors the submitted ones of their region.
+/// their community's, reviewers and supervisors the submitted ones of their region; administrators
+/// are refused (not case work).
 pub async fn list(
     db: &DatabaseConnection,
     by: &Principal,
     query: ApplicationListQuery,
 ) -> Result<Page<ApplicationSummaryOut>, ApiError> {
+    by.ensure_case_worker()?;
     let limit = pagination::limit(query.limit)?;
     let mut select = application::Entity::find().filter(scope_condition(by));
     if let Some(status) = query.status {
@@ -335,7 +337,7 @@ fn scope_condition(by: &Principal) -> Condition {
         Role::TownshipReviewer | Role::DistrictSupervisor => {
             Condition::all().add(submitted).add(in_region(by.region.as_ref()))
         }
-        Role::Admin => Condition::all().add(submitted),
+        Role::Admin => Condition::all().add(application::Column::Id.is_null()),
     }
 }
 

@@ -185,9 +185,10 @@ async fn supervision_is_for_supervisors_and_reviewers_only() {
         format!("/api/v1/supervision/samples?month={month}"),
     ] {
         problem(app.get_as(&path, None).await, 401, "UNAUTHENTICATED").await;
-        for token in [&resident, &helper, &admin] {
+        for token in [&resident, &helper] {
             problem(app.get_as(&path, Some(token)).await, 403, "FORBIDDEN").await;
         }
+        problem(app.get_as(&path, Some(&admin)).await, 403, "ADMIN_NOT_CASE_WORKER").await;
     }
     problem(app.post_json("/api/v1/supervision/samples", None, &json!({"month": month})).await, 401, "UNAUTHENTICATED")
         .await;
