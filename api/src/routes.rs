@@ -68,6 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(supervision::routes::list_deadlines)
         .service(supervision::routes::list_tickets)
         .service(supervision::routes::close_ticket)
+        .service(supervision::routes::answer_ticket)
         .service(supervision::routes::get_figures)
         .service(supervision::routes::draw_samples)
         .service(supervision::routes::list_samples)

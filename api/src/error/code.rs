@@ -127,6 +127,8 @@ pub enum ErrorCode {
     IdempotencyKeyInFlight,
     /// A department import file that cannot be read as a table (its bytes, its header).
     ImportFileInvalid,
+    /// The district closes this supervision ticket; the township answers it (`…/answer`).
+    TicketClosedByDistrict,
     /// Platform administrators run the platform, not cases: no case files, leads, selfies or ledgers.
     AdminNotCaseWorker,
 }
@@ -186,7 +188,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::AdminNotCaseWorker => StatusCode::FORBIDDEN,
+            Self::TicketClosedByDistrict | Self::AdminNotCaseWorker => StatusCode::FORBIDDEN,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -254,6 +256,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
             Self::ImportFileInvalid => "IMPORT_FILE_INVALID",
+            Self::TicketClosedByDistrict => "TICKET_CLOSED_BY_DISTRICT",
             Self::AdminNotCaseWorker => "ADMIN_NOT_CASE_WORKER",
         }
     }
@@ -319,6 +322,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => ("请求编号已被使用", "Idempotency key reused"),
             Self::IdempotencyKeyInFlight => ("相同请求正在处理", "Idempotency key in flight"),
             Self::ImportFileInvalid => ("导入文件无法读取", "Import file invalid"),
+            Self::TicketClosedByDistrict => ("此事项由区县关闭", "Closed by the district"),
             Self::AdminNotCaseWorker => ("管理员不办理个案", "Administrators do not handle cases"),
         };
         Text { zh, en }
@@ -540,6 +544,10 @@ impl ErrorCode {
                 "文件无法按表格读取:请按模板导出 UTF-8 或 GBK 编码的 CSV(或 JSON Lines)后重新导入。",
                 "The file cannot be read as a table: export a UTF-8 or GBK CSV (or JSON lines) from the template and import again.",
             ),
+            Self::TicketClosedByDistrict => (
+                "此督办事项由区县复核后关闭,乡镇不能自行关闭。请提交说明(POST …/answer),写明核实情况,区县看过后关闭。",
+                "The district closes this ticket after its review. Send your explanation (POST …/answer); the district reads it and closes the ticket.",
+            ),
             Self::AdminNotCaseWorker => (
                 "平台管理员负责区划、账号、救助目录和服务点,不查看个人的申请、线索、照片或救助台账。请由所属乡镇或区县工作人员办理。",
                 "Platform administrators run regions, accounts, the catalogue and service points; they do not see people's applications, leads, photos or ledgers. Ask the township or district staff.",
@@ -567,7 +575,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 59] = [
+    pub const ALL: [Self; 60] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -626,6 +634,7 @@ impl ErrorCode {
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInFlight,
         Self::ImportFileInvalid,
+        Self::TicketClosedByDistrict,
         Self::AdminNotCaseWorker,
     ];
 }

@@ -27,6 +27,7 @@ async fn each_role_reaches_exactly_what_it_should() {
     let price_subsidy = json!({"name": "价格临时补贴", "department": "发展和改革委员会", "conditions": "困难群众",
         "required_documents": ["id_card_front"], "time_limit_working_days": 10, "approval_level": "district"});
     let rule = json!({"name": "矩阵规则", "kind": "recipient_death", "params": {}, "level": "red", "deadline_days": 7});
+    let answer_path = format!("/api/v1/supervision/tickets/{}/answer", uuid::Uuid::now_v7());
     // (method, path, body, expected status per role in ROLES order)
     let matrix: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200, 200, 200, 200]),
@@ -72,6 +73,7 @@ async fn each_role_reaches_exactly_what_it_should() {
         ),
         (Method::GET, "/api/v1/checkins/tasks?status=open".into(), None, [401, 403, 200, 200, 200, 200, 403]),
         (Method::GET, "/api/v1/supervision/tickets".into(), None, [401, 403, 403, 403, 200, 200, 403]),
+        (Method::POST, answer_path, Some(json!({"explanation": "已核实"})), [401, 403, 403, 403, 404, 403, 403]),
         (Method::GET, "/api/v1/me/documents".into(), None, [401, 200, 403, 403, 403, 403, 403]),
         (Method::GET, "/api/v1/authorization-text".into(), None, [200, 200, 200, 200, 200, 200, 200]),
         (Method::GET, "/api/v1/precheck/rules/500199001001".into(), None, [200, 200, 200, 200, 200, 200, 200]),
