@@ -106,5 +106,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(monitoring::routes::list_subjects)
         .service(monitoring::routes::lead_figures)
         .service(monitoring::routes::dashboard)
-        .service(monitoring::routes::lookup_ledger);
+        .service(monitoring::routes::lookup_ledger)
+        .service(monitoring::routes::list_ledger_lookups);
 }

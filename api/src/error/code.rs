@@ -129,6 +129,9 @@ pub enum ErrorCode {
     ImportFileInvalid,
     /// The district closes this supervision ticket; the township answers it (`…/answer`).
     TicketClosedByDistrict,
+    /// No application, aid or monitoring entry of this person in the caller's region, and no
+    /// stated reason: the same answer as for an unknown ID number.
+    PersonNotInReach,
     /// Platform administrators run the platform, not cases: no case files, leads, selfies or ledgers.
     AdminNotCaseWorker,
 }
@@ -189,6 +192,7 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TicketClosedByDistrict | Self::AdminNotCaseWorker => StatusCode::FORBIDDEN,
+            Self::PersonNotInReach => StatusCode::NOT_FOUND,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -257,6 +261,7 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
             Self::ImportFileInvalid => "IMPORT_FILE_INVALID",
             Self::TicketClosedByDistrict => "TICKET_CLOSED_BY_DISTRICT",
+            Self::PersonNotInReach => "PERSON_NOT_IN_REACH",
             Self::AdminNotCaseWorker => "ADMIN_NOT_CASE_WORKER",
         }
     }
@@ -323,6 +328,7 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight => ("相同请求正在处理", "Idempotency key in flight"),
             Self::ImportFileInvalid => ("导入文件无法读取", "Import file invalid"),
             Self::TicketClosedByDistrict => ("此事项由区县关闭", "Closed by the district"),
+            Self::PersonNotInReach => ("辖区内未找到此人", "No such person in your region"),
             Self::AdminNotCaseWorker => ("管理员不办理个案", "Administrators do not handle cases"),
         };
         Text { zh, en }
@@ -548,6 +554,10 @@ impl ErrorCode {
                 "此督办事项由区县复核后关闭,乡镇不能自行关闭。请提交说明(POST …/answer),写明核实情况,区县看过后关闭。",
                 "The district closes this ticket after its review. Send your explanation (POST …/answer); the district reads it and closes the ticket.",
             ),
+            Self::PersonNotInReach => (
+                "您辖区内没有此人的申请、救助或监测记录。确因工作需要查询,请在 reason 中写明查询事由后重新查询;查询将被记录并报区县。",
+                "No application, aid or monitoring entry of this person in your region. If your work needs it, state the reason in `reason` and ask again; the look-up is recorded and shown to the district.",
+            ),
             Self::AdminNotCaseWorker => (
                 "平台管理员负责区划、账号、救助目录和服务点,不查看个人的申请、线索、照片或救助台账。请由所属乡镇或区县工作人员办理。",
                 "Platform administrators run regions, accounts, the catalogue and service points; they do not see people's applications, leads, photos or ledgers. Ask the township or district staff.",
@@ -575,7 +585,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 60] = [
+    pub const ALL: [Self; 61] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -635,6 +645,7 @@ impl ErrorCode {
         Self::IdempotencyKeyInFlight,
         Self::ImportFileInvalid,
         Self::TicketClosedByDistrict,
+        Self::PersonNotInReach,
         Self::AdminNotCaseWorker,
     ];
 }
