@@ -132,6 +132,8 @@ pub enum ErrorCode {
     /// No application, aid or monitoring entry of this person in the caller's region, and no
     /// stated reason: the same answer as for an unknown ID number.
     PersonNotInReach,
+    /// A check-in photo is for the township reviewer and for a helper with an open visit task for the person.
+    SelfieRestricted,
     /// Platform administrators run the platform, not cases: no case files, leads, selfies or ledgers.
     AdminNotCaseWorker,
 }
@@ -191,7 +193,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TicketClosedByDistrict | Self::AdminNotCaseWorker => StatusCode::FORBIDDEN,
+            Self::TicketClosedByDistrict | Self::SelfieRestricted | Self::AdminNotCaseWorker => StatusCode::FORBIDDEN,
             Self::PersonNotInReach => StatusCode::NOT_FOUND,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
@@ -262,6 +264,7 @@ impl ErrorCode {
             Self::ImportFileInvalid => "IMPORT_FILE_INVALID",
             Self::TicketClosedByDistrict => "TICKET_CLOSED_BY_DISTRICT",
             Self::PersonNotInReach => "PERSON_NOT_IN_REACH",
+            Self::SelfieRestricted => "SELFIE_RESTRICTED",
             Self::AdminNotCaseWorker => "ADMIN_NOT_CASE_WORKER",
         }
     }
@@ -329,6 +332,7 @@ impl ErrorCode {
             Self::ImportFileInvalid => ("导入文件无法读取", "Import file invalid"),
             Self::TicketClosedByDistrict => ("此事项由区县关闭", "Closed by the district"),
             Self::PersonNotInReach => ("辖区内未找到此人", "No such person in your region"),
+            Self::SelfieRestricted => ("无权查看核验照片", "Check-in photo restricted"),
             Self::AdminNotCaseWorker => ("管理员不办理个案", "Administrators do not handle cases"),
         };
         Text { zh, en }
@@ -558,6 +562,10 @@ impl ErrorCode {
                 "您辖区内没有此人的申请、救助或监测记录。确因工作需要查询,请在 reason 中写明查询事由后重新查询;查询将被记录并报区县。",
                 "No application, aid or monitoring entry of this person in your region. If your work needs it, state the reason in `reason` and ask again; the look-up is recorded and shown to the district.",
             ),
+            Self::SelfieRestricted => (
+                "核验照片属于敏感个人信息,只有乡镇审核人员和正在承担此人入户核查任务的社区工作人员可以查看。",
+                "Check-in photos are sensitive: only the township reviewer and a helper with an open home-visit task for this person may see them.",
+            ),
             Self::AdminNotCaseWorker => (
                 "平台管理员负责区划、账号、救助目录和服务点,不查看个人的申请、线索、照片或救助台账。请由所属乡镇或区县工作人员办理。",
                 "Platform administrators run regions, accounts, the catalogue and service points; they do not see people's applications, leads, photos or ledgers. Ask the township or district staff.",
@@ -585,7 +593,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 61] = [
+    pub const ALL: [Self; 62] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -646,6 +654,7 @@ impl ErrorCode {
         Self::ImportFileInvalid,
         Self::TicketClosedByDistrict,
         Self::PersonNotInReach,
+        Self::SelfieRestricted,
         Self::AdminNotCaseWorker,
     ];
 }
