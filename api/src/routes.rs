@@ -87,6 +87,7 @@ endpoints![
     supervision::routes::list_deadlines,
     supervision::routes::list_tickets,
     supervision::routes::close_ticket,
+    supervision::routes::answer_ticket,
     supervision::routes::get_figures,
     supervision::routes::draw_samples,
     supervision::routes::list_samples,
@@ -125,4 +126,5 @@ endpoints![
     monitoring::routes::lead_figures,
     monitoring::routes::dashboard,
     monitoring::routes::lookup_ledger,
+    monitoring::routes::list_ledger_lookups,
 ];

@@ -22,6 +22,10 @@ pub struct Model {
     pub closed_by: Option<Uuid>,
     pub outcome: Option<String>,
     pub details: Json,
+    /// The township's explanation on a ticket the district closes, the latest one given.
+    pub answer: Option<String>,
+    pub answered_at: Option<DateTimeUtc>,
+    pub answered_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

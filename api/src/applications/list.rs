@@ -17,12 +17,14 @@ use crate::error::ApiError;
 use crate::http::pagination::{self, Page};
 
 /// The caller's applications, newest first: residents their own, helpers what they filed and
-/// their community's, reviewers and supervisors the submitted ones of their region.
+/// their community's, reviewers and supervisors the submitted ones of their region; administrators
+/// are refused (not case work).
 pub async fn list(
     db: &DatabaseConnection,
     by: &Principal,
     query: ApplicationListQuery,
 ) -> Result<Page<ApplicationSummaryOut>, ApiError> {
+    by.ensure_case_worker()?;
     let limit = pagination::limit(query.limit)?;
     let mut select = application::Entity::find().filter(scope_condition(by));
     if let Some(status) = query.status {

@@ -44,12 +44,15 @@ pub async fn create_application(
 }
 
 /// The caller's applications, newest first: a resident's own; a helper's filed ones and their
-/// community's; the submitted ones of a reviewer's or supervisor's region.
+/// community's; the submitted ones of a reviewer's or supervisor's region. Not for administrators.
 #[utoipa::path(
     tag = "applications",
     security(("bearer" = [])),
     params(ApplicationListQuery),
-    responses((status = 200, description = "One page", body = Page<ApplicationSummaryOut>)),
+    responses(
+        (status = 200, description = "One page", body = Page<ApplicationSummaryOut>),
+        (status = 403, description = "A platform administrator (`ADMIN_NOT_CASE_WORKER`): not case work", body = Problem, content_type = "application/problem+json"),
+    ),
 )]
 #[get("/api/v1/applications")]
 pub async fn list_applications(
@@ -68,6 +71,7 @@ pub async fn list_applications(
     params(("id" = Uuid, Path, description = "The application")),
     responses(
         (status = 200, description = "The application", body = ApplicationOut),
+        (status = 403, description = "A platform administrator (`ADMIN_NOT_CASE_WORKER`): not case work", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or not the caller's to see", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -77,7 +81,7 @@ pub async fn get_application(
     scope: ScopedApplication,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
     scope.audit_staff_read(&state.db, "application.read", ("application", scope.application.id)).await?;
-    let reviewer = matches!(scope.principal.role, Role::TownshipReviewer | Role::DistrictSupervisor | Role::Admin);
+    let reviewer = matches!(scope.principal.role, Role::TownshipReviewer | Role::DistrictSupervisor);
     let id = scope.application.id;
     let mut out = view::load(&state.db, scope.application).await?;
     if reviewer {

@@ -1,6 +1,7 @@
 //! `ScopedApplication`: the application named by the `{id}` path segment, loaded and checked
 //! against the caller before the handler runs. Whoever may not see it gets 404, never a hint that
-//! it exists: another resident, a helper of another community, staff of another township.
+//! it exists: another resident, a helper of another community, staff of another township. A
+//! platform administrator is refused before anything is read (403 `ADMIN_NOT_CASE_WORKER`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -26,7 +27,7 @@ pub struct ScopedApplication {
 
 /// Whether `principal` may see `app`: residents their own (as applicant or as the one who filled
 /// it in), helpers their community's and what they filed, reviewers and supervisors submitted
-/// ones in their region, admins submitted ones.
+/// ones in their region; administrators none.
 pub fn may_read(principal: &Principal, app: &application::Model) -> bool {
     may_read_facts(principal, app.subject_account_id, app.actor_account_id, &app.community_code, &app.status)
 }
@@ -41,10 +42,10 @@ pub fn may_read_facts(
 ) -> bool {
     let submitted = status != Status::Draft.as_str();
     match principal.role {
+        Role::Admin => false,
         Role::Resident => subject == Some(principal.account_id) || actor == principal.account_id,
         Role::Helper => actor == principal.account_id || covers(principal, community),
         Role::TownshipReviewer | Role::DistrictSupervisor => submitted && covers(principal, community),
-        Role::Admin => submitted,
     }
 }
 
@@ -138,6 +139,7 @@ impl FromRequest for ScopedApplication {
         let raw = req.match_info().get("id").unwrap_or_default().to_owned();
         Box::pin(async move {
             let principal = caller?;
+            principal.ensure_case_worker()?;
             let state = state.ok_or_else(|| ApiError::internal("application state is not registered"))?;
             let id = Uuid::parse_str(&raw).map_err(|_| ApiError::new(ErrorCode::NotFound))?;
             let application = application::Entity::find_by_id(id)

@@ -286,7 +286,7 @@ pub(super) fn scope_condition(by: &Principal) -> Condition {
         Role::TownshipReviewer | Role::DistrictSupervisor => {
             Condition::all().add(submitted).add(in_region(by.region.as_ref()))
         }
-        Role::Admin => Condition::all().add(submitted),
+        Role::Admin => Condition::all().add(application::Column::Id.is_null()),
     }
 }
 

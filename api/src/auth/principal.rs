@@ -31,8 +31,9 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Whether the caller may act on things in `region`: an admin anywhere, staff inside their own
-    /// region, residents nowhere by region (they reach their own records by ownership).
+    /// Whether the caller may act on things in `region`: an admin anywhere (for platform work:
+    /// staff lists, service points), staff inside their own region, residents nowhere by region
+    /// (they reach their own records by ownership). Case data asks `ensure_case_worker` as well.
     pub fn covers(&self, region: &RegionCode) -> bool {
         match self.role {
             Role::Admin => true,
@@ -44,6 +45,13 @@ impl Principal {
     /// `covers`, as a 403 for the caller.
     pub fn ensure_covers(&self, region: &RegionCode) -> Result<(), ApiError> {
         if self.covers(region) { Ok(()) } else { Err(ApiError::new(ErrorCode::Forbidden)) }
+    }
+
+    /// Refuses platform administrators: they run regions, staff, the catalogue and service points,
+    /// and are not case workers, so they read no one's case file, lead, selfie or ledger (403
+    /// `ADMIN_NOT_CASE_WORKER`).
+    pub fn ensure_case_worker(&self) -> Result<(), ApiError> {
+        if self.role == Role::Admin { Err(ApiError::new(ErrorCode::AdminNotCaseWorker)) } else { Ok(()) }
     }
 
     pub(crate) fn from_request_sync(req: &HttpRequest) -> Result<Self, ApiError> {
@@ -110,9 +118,12 @@ pub struct ResidentOnly;
 pub struct Applicants;
 /// Community helpers only (home visits).
 pub struct HelpersOnly;
-/// The district's supervisors (and administrators): department data, district figures.
+/// The district's supervisors: the district's warning rules.
 pub struct DistrictOnly;
-/// Township reviewers and district supervisors (and administrators): warning rules, the ledger.
+/// Who loads other departments' files: district supervisors and platform administrators (a data
+/// feed; the report names no one).
+pub struct Importers;
+/// Township reviewers and district supervisors: warning rules, the ledger.
 pub struct Overseers;
 
 impl Policy for StaffOnly {
@@ -125,10 +136,13 @@ impl Policy for Applicants {
     const ROLES: &'static [Role] = &[Role::Resident, Role::Helper];
 }
 impl Policy for DistrictOnly {
+    const ROLES: &'static [Role] = &[Role::DistrictSupervisor];
+}
+impl Policy for Importers {
     const ROLES: &'static [Role] = &[Role::DistrictSupervisor, Role::Admin];
 }
 impl Policy for Overseers {
-    const ROLES: &'static [Role] = &[Role::TownshipReviewer, Role::DistrictSupervisor, Role::Admin];
+    const ROLES: &'static [Role] = &[Role::TownshipReviewer, Role::DistrictSupervisor];
 }
 impl Policy for HelpersOnly {
     const ROLES: &'static [Role] = &[Role::Helper];
@@ -137,7 +151,8 @@ impl Policy for ResidentOnly {
     const ROLES: &'static [Role] = &[Role::Resident];
 }
 
-/// A signed-in caller whose role policy `P` allows; 401 without a valid token, 403 for another role.
+/// A signed-in caller whose role policy `P` allows; 401 without a valid token, 403 for another role
+/// (`ADMIN_NOT_CASE_WORKER` for an administrator: every policy that leaves them out is case work).
 #[derive(Debug)]
 pub struct Authorized<P: Policy> {
     pub principal: Principal,
@@ -147,10 +162,10 @@ pub struct Authorized<P: Policy> {
 impl<P: Policy> Authorized<P> {
     pub fn check(principal: Principal) -> Result<Self, ApiError> {
         if P::ROLES.contains(&principal.role) {
-            Ok(Self { principal, _policy: PhantomData })
-        } else {
-            Err(ApiError::new(ErrorCode::Forbidden))
+            return Ok(Self { principal, _policy: PhantomData });
         }
+        principal.ensure_case_worker()?;
+        Err(ApiError::new(ErrorCode::Forbidden))
     }
 }
 
@@ -196,5 +211,19 @@ mod tests {
         assert!(Authorized::<StaffOnly>::check(principal(Role::Resident, None)).is_err());
         assert!(Authorized::<StaffOnly>::check(principal(Role::Helper, Some("500116001001"))).is_ok());
         assert!(Authorized::<ResidentOnly>::check(principal(Role::Helper, Some("500116001001"))).is_err());
+    }
+
+    #[test]
+    fn an_admin_is_refused_case_work_by_name() {
+        let admin = principal(Role::Admin, None);
+        let refused = |err: ApiError| err.code();
+        assert_eq!(admin.ensure_case_worker().map_err(refused), Err(ErrorCode::AdminNotCaseWorker));
+        assert_eq!(
+            Authorized::<Overseers>::check(admin.clone()).map_err(refused).err(),
+            Some(ErrorCode::AdminNotCaseWorker)
+        );
+        assert!(Authorized::<Importers>::check(admin).is_ok());
+        let resident = principal(Role::Resident, None);
+        assert_eq!(Authorized::<Overseers>::check(resident).map_err(refused).err(), Some(ErrorCode::Forbidden));
     }
 }

@@ -24,6 +24,7 @@ pub mod payments;
 pub mod review;
 pub mod routes;
 pub mod scope;
+pub mod selfies;
 pub mod service;
 pub mod tasks;
 pub mod verifier;

@@ -62,7 +62,7 @@ fn reviewers(principal: &Principal) -> Result<Reach, ApiError> {
     }
 }
 
-async fn reachable(state: &AppState, principal: &Principal, id: Uuid) -> Result<checkin::Model, ApiError> {
+pub(super) async fn reachable(state: &AppState, principal: &Principal, id: Uuid) -> Result<checkin::Model, ApiError> {
     let reach = Reach::of(principal)?;
     checkin::Entity::find_by_id(id)
         .one(&state.db)
@@ -124,22 +124,4 @@ pub async fn decide(
         .into_iter()
         .find(|c| c.id == id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
-/// The selfie of a check-in, for staff in reach (audited). Gone after the retention period.
-pub async fn selfie(state: &AppState, principal: &Principal, id: Uuid) -> Result<Vec<u8>, ApiError> {
-    let row = reachable(state, principal, id).await?;
-    let key = row.selfie_key.ok_or_else(|| {
-        ApiError::new(ErrorCode::NotFound).with_detail(Message::new(
-            "该核验照片已按保存期限删除。",
-            "This check-in photo was deleted at the end of its retention period.",
-        ))
-    })?;
-    AuditEvent::new("checkin.selfie.read")
-        .by(principal)
-        .on("checkin", row.id)
-        .in_region(Some(&row.township_code))
-        .record(&state.db)
-        .await?;
-    Ok(state.storage.get(&key).await?)
 }

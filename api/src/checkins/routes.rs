@@ -9,7 +9,7 @@ use super::model::{
     SuspendIn, TaskOut, TaskQuery,
 };
 use super::service::{self, AssistedInput, RemoteInput};
-use super::{figures, lists, payments, review, tasks};
+use super::{figures, lists, payments, review, selfies, tasks};
 use crate::auth::principal::{Authorized, HelpersOnly, Principal, ResidentOnly};
 use crate::documents::routes::file_response;
 use crate::error::{ApiError, FieldError, Message, Problem};
@@ -402,7 +402,8 @@ pub async fn review_checkin(
     Ok(web::Json(review::decide(&state, &principal, id.into_inner(), body.0).await?))
 }
 
-/// The photo of a check-in (staff in reach; audited), while it is kept.
+/// The photo of a check-in, while it is kept: for the township reviewer of its township and for a
+/// helper of the person's community while a home visit for them is open. Audited.
 #[utoipa::path(
     tag = "checkins",
     security(("bearer" = [])),
@@ -410,7 +411,7 @@ pub async fn review_checkin(
     responses(
         (status = 200, description = "The JPEG", content_type = "image/jpeg", body = Vec<u8>),
         (status = 400, description = "Not a check-in id (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a helper, reviewer or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a helper or reviewer (`FORBIDDEN`; `ADMIN_NOT_CASE_WORKER` for an administrator), or staff of the region who do not decide on this check-in: the district, a helper without an open visit for the person (`SELFIE_RESTRICTED`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such check-in in reach, or its photo was purged after the retention period", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -420,7 +421,7 @@ pub async fn get_checkin_selfie(
     principal: Principal,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = review::selfie(&state, &principal, id.into_inner()).await?;
+    let bytes = selfies::selfie(&state, &principal, id.into_inner()).await?;
     Ok(file_response("image/jpeg".to_owned(), bytes))
 }
 

@@ -17,6 +17,7 @@ pub enum Reach {
 
 impl Reach {
     pub fn of(principal: &Principal) -> Result<Self, ApiError> {
+        principal.ensure_case_worker()?;
         let region = principal.region.as_ref().map(|r| r.as_str().to_owned());
         match (principal.role, region) {
             (Role::Helper, Some(code)) => Ok(Self::Community(code)),

@@ -117,6 +117,7 @@ pub async fn detach_document(
     responses(
         (status = 200, description = "The file: `image/jpeg` for photos, `image/png` for signatures, `application/pdf`", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 400, description = "An unknown `size`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A platform administrator (`ADMIN_NOT_CASE_WORKER`): not case work", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not attached, not the caller's, or no thumbnail (not a photo)", body = Problem, content_type = "application/problem+json"),
     ),
 )]

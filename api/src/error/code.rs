@@ -127,6 +127,15 @@ pub enum ErrorCode {
     IdempotencyKeyInFlight,
     /// A department import file that cannot be read as a table (its bytes, its header).
     ImportFileInvalid,
+    /// The district closes this supervision ticket; the township answers it (`…/answer`).
+    TicketClosedByDistrict,
+    /// No application, aid or monitoring entry of this person in the caller's region, and no
+    /// stated reason: the same answer as for an unknown ID number.
+    PersonNotInReach,
+    /// A check-in photo is for the township reviewer and for a helper with an open visit task for the person.
+    SelfieRestricted,
+    /// Platform administrators run the platform, not cases: no case files, leads, selfies or ledgers.
+    AdminNotCaseWorker,
 }
 
 /// Text in the two languages the API speaks.
@@ -184,6 +193,8 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TicketClosedByDistrict | Self::SelfieRestricted | Self::AdminNotCaseWorker => StatusCode::FORBIDDEN,
+            Self::PersonNotInReach => StatusCode::NOT_FOUND,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -251,6 +262,10 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
             Self::ImportFileInvalid => "IMPORT_FILE_INVALID",
+            Self::TicketClosedByDistrict => "TICKET_CLOSED_BY_DISTRICT",
+            Self::PersonNotInReach => "PERSON_NOT_IN_REACH",
+            Self::SelfieRestricted => "SELFIE_RESTRICTED",
+            Self::AdminNotCaseWorker => "ADMIN_NOT_CASE_WORKER",
         }
     }
 
@@ -315,6 +330,10 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => ("请求编号已被使用", "Idempotency key reused"),
             Self::IdempotencyKeyInFlight => ("相同请求正在处理", "Idempotency key in flight"),
             Self::ImportFileInvalid => ("导入文件无法读取", "Import file invalid"),
+            Self::TicketClosedByDistrict => ("此事项由区县关闭", "Closed by the district"),
+            Self::PersonNotInReach => ("辖区内未找到此人", "No such person in your region"),
+            Self::SelfieRestricted => ("无权查看核验照片", "Check-in photo restricted"),
+            Self::AdminNotCaseWorker => ("管理员不办理个案", "Administrators do not handle cases"),
         };
         Text { zh, en }
     }
@@ -535,6 +554,22 @@ impl ErrorCode {
                 "文件无法按表格读取:请按模板导出 UTF-8 或 GBK 编码的 CSV(或 JSON Lines)后重新导入。",
                 "The file cannot be read as a table: export a UTF-8 or GBK CSV (or JSON lines) from the template and import again.",
             ),
+            Self::TicketClosedByDistrict => (
+                "此督办事项由区县复核后关闭,乡镇不能自行关闭。请提交说明(POST …/answer),写明核实情况,区县看过后关闭。",
+                "The district closes this ticket after its review. Send your explanation (POST …/answer); the district reads it and closes the ticket.",
+            ),
+            Self::PersonNotInReach => (
+                "您辖区内没有此人的申请、救助或监测记录。确因工作需要查询,请在 reason 中写明查询事由后重新查询;查询将被记录并报区县。",
+                "No application, aid or monitoring entry of this person in your region. If your work needs it, state the reason in `reason` and ask again; the look-up is recorded and shown to the district.",
+            ),
+            Self::SelfieRestricted => (
+                "核验照片属于敏感个人信息,只有乡镇审核人员和正在承担此人入户核查任务的社区工作人员可以查看。",
+                "Check-in photos are sensitive: only the township reviewer and a helper with an open home-visit task for this person may see them.",
+            ),
+            Self::AdminNotCaseWorker => (
+                "平台管理员负责区划、账号、救助目录和服务点,不查看个人的申请、线索、照片或救助台账。请由所属乡镇或区县工作人员办理。",
+                "Platform administrators run regions, accounts, the catalogue and service points; they do not see people's applications, leads, photos or ledgers. Ask the township or district staff.",
+            ),
         };
         Text { zh, en }
     }
@@ -558,7 +593,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 58] = [
+    pub const ALL: [Self; 62] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -617,6 +652,10 @@ impl ErrorCode {
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInFlight,
         Self::ImportFileInvalid,
+        Self::TicketClosedByDistrict,
+        Self::PersonNotInReach,
+        Self::SelfieRestricted,
+        Self::AdminNotCaseWorker,
     ];
 }
 

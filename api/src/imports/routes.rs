@@ -6,7 +6,7 @@ use utoipa::IntoParams;
 
 use super::rows::{Format, Kind};
 use super::service::{self, Report};
-use crate::auth::principal::{Authorized, DistrictOnly};
+use crate::auth::principal::{Authorized, Importers};
 use crate::error::{ApiError, ErrorCode, Message, Problem};
 use crate::http::Query;
 use crate::state::SharedState;
@@ -23,7 +23,8 @@ pub struct ImportQuery {
     pub format: Format,
 }
 
-/// Import a department's monthly file (district supervisors). The body is the file as it is:
+/// Import a department's monthly file (district supervisors; administrators as a data feed, the
+/// report names no one). The body is the file as it is:
 /// UTF-8 or GBK, CSV or JSON lines. Each record is checked; a bad one is reported with its line,
 /// field and reason and the rest are imported. The same file again answers the first report and
 /// changes nothing; a record another file brought already is counted as a duplicate. People are
@@ -37,7 +38,7 @@ pub struct ImportQuery {
         (status = 200, description = "Imported, or imported before (`repeated`)", body = Report),
         (status = 400, description = "An unknown `kind` or `format`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a district supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a district supervisor or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 4 GiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a table: not UTF-8 or GBK text, or a needed column missing (`IMPORT_FILE_INVALID`, what to fix in `detail`)", body = Problem, content_type = "application/problem+json"),
     ),
@@ -45,7 +46,7 @@ pub struct ImportQuery {
 #[post("/api/v1/imports")]
 pub async fn import_file(
     state: SharedState,
-    caller: Authorized<DistrictOnly>,
+    caller: Authorized<Importers>,
     query: Query<ImportQuery>,
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {

@@ -21,12 +21,12 @@ use crate::error::{ApiError, ErrorCode, FieldError, Message};
 /// Leads shown in one list (newest first).
 const LIST_LIMIT: u64 = 1000;
 
-/// Which leads a caller may see: an admin all, a district supervisor their district's, a township
-/// reviewer their township's, a helper those assigned to them. Residents none.
+/// Which leads a caller may see: a district supervisor their district's, a township reviewer their
+/// township's, a helper those assigned to them. Residents none; administrators none (not case work).
 fn visible(by: &Principal) -> Result<Condition, ApiError> {
+    by.ensure_case_worker()?;
     let region = by.region.as_ref().map(|r| r.as_str().to_owned());
     Ok(match (by.role, region) {
-        (Role::Admin, _) => Condition::all(),
         (Role::DistrictSupervisor, Some(code)) => Condition::all().add(lead::Column::DistrictCode.eq(code)),
         (Role::TownshipReviewer, Some(code)) => Condition::all().add(lead::Column::TownshipCode.eq(code)),
         (Role::Helper, _) => Condition::all().add(lead::Column::AssignedTo.eq(by.account_id)),
@@ -34,10 +34,9 @@ fn visible(by: &Principal) -> Result<Condition, ApiError> {
     })
 }
 
-/// Whether the caller runs the lead's township (its reviewer, the district above it, an admin).
+/// Whether the caller runs the lead's township (its reviewer, the district above it).
 fn manages(by: &Principal, lead: &lead::Model) -> bool {
     match (by.role, by.region.as_ref()) {
-        (Role::Admin, _) => true,
         (Role::DistrictSupervisor | Role::TownshipReviewer, Some(own)) => lead.township_code.starts_with(own.as_str()),
         _ => false,
     }

@@ -8,6 +8,7 @@ pub mod figures;
 pub mod groups;
 pub mod leads;
 pub mod ledger;
+pub mod lookup;
 pub mod model;
 pub mod people;
 pub mod pool;

@@ -263,6 +263,25 @@ pub struct SubjectQuery {
 pub struct LedgerLookupIn {
     #[schema(example = "500101199001011234")]
     pub id_number: String,
+    /// Why the caller looks up a person beyond their reach (no application, aid or pool entry in
+    /// their township or district): 2 to 500 characters, audited and shown to the district.
+    #[schema(min_length = 2, max_length = 500, example = "申请人称曾在其他区县领取低保,核实是否仍在领取")]
+    pub reason: Option<String>,
+}
+
+/// A look-up beyond the caller's reach, as the district sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerLookupOut {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    pub actor_role: String,
+    /// The region of the one who looked (their township, or the district).
+    pub region_code: String,
+    pub reason: String,
+    pub id_number_masked: String,
+    /// How many ledger entries the answer held.
+    pub entries: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -3,15 +3,12 @@ use uuid::Uuid;
 
 use super::model::{
     AssignLeadIn, CloseLeadIn, DashboardOut, LeadFiguresMonthOut, LeadMonthQuery, LeadOut, LeadQuery, LedgerLookupIn,
-    LedgerOut, RuleIn, RuleOut, SubjectOut, SubjectQuery, VisitLeadIn,
+    LedgerLookupOut, LedgerOut, RuleIn, RuleOut, SubjectOut, SubjectQuery, VisitLeadIn,
 };
-use super::{figures, leads, ledger, pool, rules};
-use crate::applications::members::{ID_PURPOSE, id_number_error};
-use crate::audit::AuditEvent;
+use super::{figures, leads, lookup, pool, rules};
 use crate::auth::principal::{Authorized, DistrictOnly, Overseers, Principal};
-use crate::error::{ApiError, ErrorCode, Problem};
+use crate::error::{ApiError, Problem};
 use crate::http::{JsonBody, Query};
-use crate::pii::id_number::IdNumber;
 use crate::state::SharedState;
 
 /// Create or change the warning rule `code` of the caller's district (or of one of its townships:
@@ -245,7 +242,10 @@ pub async fn dashboard(state: SharedState, principal: Principal) -> Result<web::
 }
 
 /// One person's ledger: everything they receive from any department, with the pairs that must not
-/// be held together. The ID number goes in the body, never the URL; the read is audited.
+/// be held together. The ID number goes in the body, never the URL; the read is audited. A person
+/// beyond the caller's reach (no submitted application, aid or pool entry in their township or
+/// district) is looked up only with a `reason`, which the district sees (`GET /ledger/lookups`);
+/// without one the answer is the same 404 as for an unknown number.
 #[utoipa::path(
     tag = "monitoring",
     security(("bearer" = [])),
@@ -254,8 +254,9 @@ pub async fn dashboard(state: SharedState, principal: Principal) -> Result<web::
         (status = 200, description = "The ledger (empty when the person gets nothing)", body = LedgerOut),
         (status = 400, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a reviewer or supervisor", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a valid ID number (`errors` says what is wrong)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a reviewer or supervisor (`ADMIN_NOT_CASE_WORKER` for an administrator)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No one of that number in the caller's reach and no `reason` given (`PERSON_NOT_IN_REACH`, also for an unknown number)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a valid ID number, or a reason of fewer than 2 or more than 500 characters (`errors` says what is wrong)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/api/v1/ledger/lookup")]
@@ -264,24 +265,24 @@ pub async fn lookup_ledger(
     caller: Authorized<Overseers>,
     body: JsonBody<LedgerLookupIn>,
 ) -> Result<web::Json<LedgerOut>, ApiError> {
-    let today = crate::calendar::today();
-    let id_number = IdNumber::parse(&body.0.id_number, today)
-        .map_err(|err| ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![id_number_error(err)]))?;
-    let index = state.pii.blind_index(ID_PURPOSE, id_number.expose());
-    let catalog = ledger::catalog(&state.db).await?;
-    let mut ledgers = ledger::of(&state.db, &catalog, std::slice::from_ref(&index), today).await?;
-    let entries = ledgers.remove(&index).unwrap_or_default();
-    let conflicts = ledger::conflicts(&catalog, &entries);
-    AuditEvent::new("ledger.read")
-        .by(&caller.principal)
-        .on("person", &index[..16.min(index.len())])
-        .in_region(caller.principal.region.as_ref().map(|r| r.as_str().to_owned()))
-        .details(serde_json::json!({ "entries": entries.len() }))
-        .record(&state.db)
-        .await?;
-    Ok(web::Json(LedgerOut {
-        id_number_masked: id_number.masked(),
-        entries: entries.into_iter().map(Into::into).collect(),
-        conflicts,
-    }))
+    Ok(web::Json(lookup::lookup(&state, &caller.principal, body.0).await?))
+}
+
+/// The ledger look-ups made with a stated reason beyond reach in the caller's district (district
+/// supervisors): who, when, why and about whom (masked), newest first, at most 500.
+#[utoipa::path(
+    tag = "monitoring",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The look-ups", body = Vec<LedgerLookupOut>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a district supervisor (`ADMIN_NOT_CASE_WORKER` for an administrator)", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/api/v1/ledger/lookups")]
+pub async fn list_ledger_lookups(
+    state: SharedState,
+    caller: Authorized<DistrictOnly>,
+) -> Result<web::Json<Vec<LedgerLookupOut>>, ApiError> {
+    Ok(web::Json(lookup::reasons(&state.db, &caller.principal).await?))
 }

@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use super::model::{RuleIn, RuleOut};
 use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::regions::code::RegionCode;
 
@@ -208,15 +207,10 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
         },
         None => by.region.clone(),
     };
-    if let Some(region) = &region {
-        by.ensure_covers(region)?;
-    } else if errors.is_empty() {
-        // An administrator without a region must say where the rule applies.
-        errors.push(FieldError::new(
-            "region_code",
-            "REQUIRED",
-            Message::new("请填写规则适用的区县或乡镇街道代码", "Give the region the rule applies in"),
-        ));
+    match &region {
+        Some(region) => by.ensure_covers(region)?,
+        // Only district supervisors, who have a region, write rules.
+        None => return Err(ApiError::new(ErrorCode::Forbidden)),
     }
     let name = input.name.trim().to_owned();
     if name.chars().count() < 2 || name.chars().count() > 100 || name.chars().any(char::is_control) {
@@ -314,13 +308,11 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
 }
 
 /// The rules that apply in the caller's region: those of its district and townships for a district
-/// supervisor, those of the district and the township for a township reviewer; all for an admin.
+/// supervisor, those of the district and the township for a township reviewer.
 pub async fn list(db: &impl ConnectionTrait, by: &Principal) -> Result<Vec<RuleOut>, ApiError> {
     let rows = warning_rule::Entity::find().order_by_asc(warning_rule::Column::CreatedAt).all(db).await?;
-    let mine = |code: &str| match (by.role, by.region.as_ref()) {
-        (Role::Admin, _) => true,
-        (_, Some(own)) => code.starts_with(own.as_str()) || own.as_str().starts_with(code),
-        _ => false,
+    let mine = |code: &str| {
+        by.region.as_ref().is_some_and(|own| code.starts_with(own.as_str()) || own.as_str().starts_with(code))
     };
     Ok(rows.into_iter().filter(|r| mine(&r.region_code)).map(RuleOut::from).collect())
 }

@@ -18,6 +18,7 @@ use crate::state::SharedState;
     responses(
         (status = 200, description = "The progress", body = ProgressOut),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A platform administrator (`ADMIN_NOT_CASE_WORKER`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or not the caller's to see", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -27,6 +28,7 @@ pub async fn get_progress(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    principal.ensure_case_worker()?;
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::new(crate::error::ErrorCode::NotFound))?;
     let body = service::for_reader(&state, &principal, id).await?;
     Ok(HttpResponse::Ok()

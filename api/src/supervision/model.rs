@@ -21,8 +21,29 @@ pub struct TicketOut {
     pub due_date: Option<NaiveDate>,
     pub closed_at: Option<DateTime<Utc>>,
     pub outcome: Option<String>,
+    /// Whether the district closes it (every kind but `materials_overdue`); the township answers.
+    pub closed_by_district: bool,
+    /// The township's explanation, once it answered.
+    pub answer: Option<TicketAnswerOut>,
     #[schema(value_type = Object)]
     pub details: Value,
+}
+
+/// The township's explanation on a ticket the district closes (the latest one given).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketAnswerOut {
+    pub explanation: String,
+    pub answered_at: Option<DateTime<Utc>>,
+    /// The township reviewer who answered.
+    pub answered_by: Option<Uuid>,
+}
+
+/// The township's explanation: what it checked, why it decided so, what it did about the delay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerTicketIn {
+    #[schema(min_length = 2, max_length = 500, example = "受灾情况经村委会核实,补交的收入证明与申报一致")]
+    pub explanation: String,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -2,9 +2,10 @@ use actix_web::{get, post, web};
 use uuid::Uuid;
 
 use super::model::{
-    CloseTicketIn, DeadlineItemOut, DeadlineQuery, FiguresOut, MonthQuery, SampleIn, SampleOut, TicketOut, TicketQuery,
+    AnswerTicketIn, CloseTicketIn, DeadlineItemOut, DeadlineQuery, FiguresOut, MonthQuery, SampleIn, SampleOut,
+    TicketOut, TicketQuery,
 };
-use super::{deadlines, figures, samples, tickets};
+use super::{answers, deadlines, figures, samples, tickets};
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, Problem};
 use crate::http::{JsonBody, Query};
@@ -55,6 +56,8 @@ pub async fn list_tickets(
 }
 
 /// Close a ticket with what was found. Closing an emergency re-review clears the case's flag.
+/// The district closes every kind but `materials_overdue`; a township reviewer closes only
+/// `materials_overdue` and answers the others (`…/answer`).
 #[utoipa::path(
     tag = "supervision",
     security(("bearer" = [])),
@@ -63,7 +66,7 @@ pub async fn list_tickets(
     responses(
         (status = 200, description = "Closed", body = TicketOut),
         (status = 400, description = "Not a ticket id (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a supervisor or reviewer", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a supervisor or reviewer (`FORBIDDEN`; `ADMIN_NOT_CASE_WORKER` for an administrator), or a township closing a ticket the district closes (`TICKET_CLOSED_BY_DISTRICT`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's area", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Closed already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An outcome of fewer than 2 characters", body = Problem, content_type = "application/problem+json"),
@@ -77,6 +80,32 @@ pub async fn close_ticket(
     body: JsonBody<CloseTicketIn>,
 ) -> Result<web::Json<TicketOut>, ApiError> {
     Ok(web::Json(tickets::close(&state, &principal, id.into_inner(), body.0).await?))
+}
+
+/// The township's explanation on a ticket of its township, for the district to read before it
+/// closes the ticket. A later answer replaces the shown one; each is audited.
+#[utoipa::path(
+    tag = "supervision",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The ticket")),
+    request_body = AnswerTicketIn,
+    responses(
+        (status = 200, description = "Answered: the ticket with `answer`", body = TicketOut),
+        (status = 400, description = "Not a ticket id (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the ticket's township reviewer (the district reads answers, it does not give them; `ADMIN_NOT_CASE_WORKER` for an administrator)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's area", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An explanation of fewer than 2 or more than 500 characters", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/api/v1/supervision/tickets/{id}/answer")]
+pub async fn answer_ticket(
+    state: SharedState,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    body: JsonBody<AnswerTicketIn>,
+) -> Result<web::Json<TicketOut>, ApiError> {
+    Ok(web::Json(answers::answer(&state, &principal, id.into_inner(), body.0).await?))
 }
 
 /// A month's figures per township: applications, decisions, average and p90 processing time in

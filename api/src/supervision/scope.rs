@@ -1,5 +1,5 @@
 //! Whose supervision data a caller sees: a district supervisor their district, a township
-//! reviewer their township. Everyone else is refused.
+//! reviewer their township. Everyone else is refused (an administrator by name: not case work).
 
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::SimpleExpr;
@@ -16,6 +16,7 @@ pub enum Area {
 
 impl Area {
     pub fn of(principal: &Principal) -> Result<Self, ApiError> {
+        principal.ensure_case_worker()?;
         let region = principal.region.as_ref().map(|r| r.as_str().to_owned());
         match (principal.role, region) {
             (Role::DistrictSupervisor, Some(code)) => Ok(Self::District(code)),

@@ -1,5 +1,7 @@
 //! Supervision tickets: one per kind and item (a unique key, so a job on several nodes opens each
-//! once), listed for the district and township, closed with an outcome.
+//! once), listed for the district and township, closed with an outcome. Nobody closes the
+//! oversight of their own decisions: the district closes every kind but `materials_overdue`, which
+//! the township follows up itself; the township answers the others (`answers`).
 
 use chrono::{NaiveDate, Utc};
 use entity::{application, supervision_ticket};
@@ -8,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::model::{CloseTicketIn, TicketOut, TicketQuery};
+use super::model::{CloseTicketIn, TicketAnswerOut, TicketOut, TicketQuery};
 use super::scope::Area;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode};
@@ -29,6 +31,13 @@ pub const MATERIALS_OVERDUE: &str = "materials_overdue";
 
 pub const KINDS: [&str; 6] =
     [OVERDUE, DISTRICT_CONFIRMATION, REJECTION_REVIEW, SAMPLE_REVIEW, EMERGENCY_RE_REVIEW, MATERIALS_OVERDUE];
+
+/// Whether a ticket of `kind` is the district's to close: it oversees the township's own decision
+/// (an emergency approval, a rejection, a sampled decision, a proposal) or its delay. Only the
+/// applicant's late materials are the township's to follow up and close.
+pub fn closed_by_district(kind: &str) -> bool {
+    kind != MATERIALS_OVERDUE
+}
 
 /// Opens a ticket unless one of this kind is already there for the item; true when opened.
 pub async fn open(
@@ -53,6 +62,9 @@ pub async fn open(
         closed_by: Set(None),
         outcome: Set(None),
         details: Set(details),
+        answer: Set(None),
+        answered_at: Set(None),
+        answered_by: Set(None),
     };
     let inserted = supervision_ticket::Entity::insert(row)
         .on_conflict_do_nothing_on([
@@ -103,7 +115,26 @@ pub async fn list(state: &AppState, principal: &Principal, query: &TicketQuery) 
     ticket_outs(state, rows).await
 }
 
-/// Closes a ticket with its outcome; closing an emergency re-review clears the case's flag.
+/// The ticket `id` if it lies in `area` (404 otherwise).
+pub(super) async fn in_area(state: &AppState, area: &Area, id: Uuid) -> Result<supervision_ticket::Model, ApiError> {
+    supervision_ticket::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|t| area.covers_township(&t.township_code))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// 409 with the status unless the ticket is still open.
+pub(super) fn ensure_open(ticket: &supervision_ticket::Model) -> Result<(), ApiError> {
+    if ticket.status == "open" {
+        return Ok(());
+    }
+    Err(ApiError::new(ErrorCode::Conflict).with_current(serde_json::json!({ "status": ticket.status })))
+}
+
+/// Closes a ticket with its outcome; closing an emergency re-review clears the case's flag. A
+/// township closes only what is its own to follow up (`closed_by_district`); the rest is 403
+/// `TICKET_CLOSED_BY_DISTRICT`, and it answers them instead.
 pub async fn close(
     state: &AppState,
     principal: &Principal,
@@ -111,15 +142,12 @@ pub async fn close(
     input: CloseTicketIn,
 ) -> Result<TicketOut, ApiError> {
     let area = Area::of(principal)?;
-    let outcome = crate::reviews::note("outcome", Some(&input.outcome), 2)?.unwrap_or_default();
-    let ticket = supervision_ticket::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .filter(|t| area.covers_township(&t.township_code))
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    if ticket.status != "open" {
-        return Err(ApiError::new(ErrorCode::Conflict).with_current(serde_json::json!({ "status": ticket.status })));
+    let ticket = in_area(state, &area, id).await?;
+    if matches!(area, Area::Township(_)) && closed_by_district(&ticket.kind) {
+        return Err(ApiError::new(ErrorCode::TicketClosedByDistrict));
     }
+    let outcome = crate::reviews::note("outcome", Some(&input.outcome), 2)?.unwrap_or_default();
+    ensure_open(&ticket)?;
     let txn = state.db.begin().await?;
     close_kind(&txn, &ticket.kind, ticket.application_id, &ticket.item_code, principal, &outcome).await?;
     if ticket.kind == EMERGENCY_RE_REVIEW {
@@ -133,6 +161,11 @@ pub async fn close(
     }
     txn.commit().await?;
     crate::progress::cache::invalidate(&state.cache, &state.db, ticket.application_id).await;
+    reload(state, id).await
+}
+
+/// The ticket as it is now, for the answer to a change.
+pub(super) async fn reload(state: &AppState, id: Uuid) -> Result<TicketOut, ApiError> {
     let row = supervision_ticket::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -155,6 +188,7 @@ async fn ticket_outs(state: &AppState, rows: Vec<supervision_ticket::Model>) -> 
         .map(|t| TicketOut {
             number: numbers.iter().find(|(id, _)| *id == t.application_id).and_then(|(_, n)| n.clone()),
             id: t.id,
+            closed_by_district: closed_by_district(&t.kind),
             kind: t.kind,
             application_id: t.application_id,
             item_code: (!t.item_code.is_empty()).then_some(t.item_code),
@@ -164,6 +198,11 @@ async fn ticket_outs(state: &AppState, rows: Vec<supervision_ticket::Model>) -> 
             due_date: t.due_date,
             closed_at: t.closed_at,
             outcome: t.outcome,
+            answer: t.answer.map(|explanation| TicketAnswerOut {
+                explanation,
+                answered_at: t.answered_at,
+                answered_by: t.answered_by,
+            }),
             details: t.details,
         })
         .collect())

@@ -435,6 +435,17 @@ async fn low_assurance_passes_are_sampled_reminders_go_out_and_old_selfies_are_p
     let other = app.token("demo-reviewer-2").await;
     problem(app.get_as(&format!("/api/v1/checkins/{id}/selfie"), Some(&other)).await, 404, "NOT_FOUND").await;
     problem(app.get_as(&format!("/api/v1/checkins/{id}/selfie"), Some(&resident)).await, 403, "FORBIDDEN").await;
+    // A selfie is biometric: staff of the region who do not decide on this check-in do not see it
+    // — the district, a helper of the community with no visit to make — and an admin never.
+    let selfie_path = format!("/api/v1/checkins/{id}/selfie");
+    let supervisor = app.token("demo-supervisor").await;
+    for token in [&helper, &supervisor] {
+        let body = problem(app.get_as(&selfie_path, Some(token)).await, 403, "SELFIE_RESTRICTED").await;
+        assert!(body["detail"].as_str().unwrap().contains("入户核查"), "{body}");
+    }
+    let admin = app.token("demo-admin").await;
+    problem(app.get_as(&selfie_path, Some(&admin)).await, 403, "ADMIN_NOT_CASE_WORKER").await;
+    assert_eq!(app.audit_events("checkin.selfie.read").await.len(), 1, "refusals read nothing");
     // In doubt: a visit for the community.
     let review = format!("/api/v1/checkins/{id}/review");
     problem(app.post_json(&review, Some(&helper), &json!({"verdict": "doubtful"})).await, 403, "FORBIDDEN").await;
@@ -450,6 +461,11 @@ async fn low_assurance_passes_are_sampled_reminders_go_out_and_old_selfies_are_p
         .await;
     let tasks = json_of(app.get_as("/api/v1/checkins/tasks?status=open", Some(&helper)).await, 200).await;
     assert_eq!(tasks[0]["kind"], "doubtful");
+    // The helpers who must now recognise the person at the door see the photo (audited); a
+    // helper of another community does not find it.
+    assert_eq!(app.get_as(&selfie_path, Some(&helper)).await.status(), 200);
+    assert_eq!(app.audit_events("checkin.selfie.read").await.len(), 2);
+    problem(app.get_as(&selfie_path, Some(&app.token("demo-helper-b").await)).await, 404, "NOT_FOUND").await;
 
     // Lists by state: the helper's community only.
     let done = json_of(app.get_as("/api/v1/checkins/periods?state=done", Some(&helper)).await, 200).await;

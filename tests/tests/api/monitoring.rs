@@ -387,3 +387,57 @@ async fn aid_another_department_pays_is_flagged_at_submit_and_at_decision() {
     .await;
     assert_eq!(body["errors"][0]["field"], "id_number");
 }
+
+async fn lookup(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.post_json("/api/v1/ledger/lookup", Some(token), &body).await
+}
+
+#[tokio::test]
+async fn a_ledger_lookup_beyond_reach_needs_a_reason_that_the_district_sees() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let reviewer = app.token("demo-reviewer").await;
+    let other_township = app.token("demo-reviewer-2").await;
+    let supervisor = app.token("demo-supervisor").await;
+    app.submitted("reach", 3, &["dibao"]).await;
+    let (applicant, unknown) = (id_number("19500317", 7), id_number("19700101", 9));
+
+    // The applicant's own township reads her ledger; the district too.
+    assert_eq!(lookup(&app, &reviewer, json!({"id_number": applicant})).await.status(), 200);
+    assert_eq!(lookup(&app, &supervisor, json!({"id_number": applicant})).await.status(), 200);
+    // Another township gets exactly the answer an unknown number gets: no oracle.
+    let beyond =
+        problem(lookup(&app, &other_township, json!({"id_number": applicant})).await, 404, "PERSON_NOT_IN_REACH").await;
+    let nobody =
+        problem(lookup(&app, &other_township, json!({"id_number": unknown})).await, 404, "PERSON_NOT_IN_REACH").await;
+    assert_eq!((&beyond["title"], &beyond["detail"]), (&nobody["title"], &nobody["detail"]));
+    assert!(beyond["detail"].as_str().unwrap().contains("事由"), "it says how to ask with a reason");
+    problem(lookup(&app, &reviewer, json!({"id_number": unknown})).await, 404, "PERSON_NOT_IN_REACH").await;
+    let blank = json!({"id_number": applicant, "reason": " "});
+    let body = problem(lookup(&app, &other_township, blank).await, 422, "VALIDATION_FAILED").await;
+    assert_eq!(body["errors"][0]["field"], "reason");
+
+    // With a stated reason the look-up is answered, audited and shown to the district.
+    let reason = "申请人称曾在青石街道领取低保,核实是否仍在领取";
+    let answered = lookup(&app, &other_township, json!({"id_number": applicant, "reason": reason})).await;
+    assert_eq!(answered.status(), 200);
+    let seen = app.get_as("/api/v1/ledger/lookups", Some(&supervisor)).await;
+    assert_eq!(seen.status(), 200);
+    let seen: Vec<Value> = seen.json().await.unwrap();
+    assert_eq!(seen.len(), 1, "look-ups in reach are the township's own work: {seen:?}");
+    assert_eq!(seen[0]["reason"], reason);
+    assert_eq!(seen[0]["actor_name"], "白鹤镇审核员");
+    assert_eq!(seen[0]["region_code"], "500199002");
+    assert!(!seen[0].to_string().contains(&applicant), "the number is masked");
+
+    // The wrong people: townships and helpers do not list the district's look-ups, an admin
+    // neither looks up nor lists.
+    let admin = app.token("demo-admin").await;
+    for token in [&reviewer, &app.token("demo-social-worker").await] {
+        problem(app.get_as("/api/v1/ledger/lookups", Some(token)).await, 403, "FORBIDDEN").await;
+    }
+    problem(app.get_as("/api/v1/ledger/lookups", None).await, 401, "UNAUTHENTICATED").await;
+    problem(app.get_as("/api/v1/ledger/lookups", Some(&admin)).await, 403, "ADMIN_NOT_CASE_WORKER").await;
+    let with_reason = json!({"id_number": applicant, "reason": reason});
+    problem(lookup(&app, &admin, with_reason).await, 403, "ADMIN_NOT_CASE_WORKER").await;
+}

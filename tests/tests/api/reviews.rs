@@ -361,14 +361,39 @@ async fn the_emergency_path_approves_first_and_reviews_when_the_materials_arrive
     let tickets: Value =
         app.get_as("/api/v1/supervision/tickets?kind=emergency_re_review", Some(&reviewer)).await.json().await.unwrap();
     let ticket = tickets[0]["id"].as_str().unwrap().to_owned();
-    let closed = app
-        .post_json(
-            &format!("/api/v1/supervision/tickets/{ticket}/close"),
-            Some(&reviewer),
-            &json!({"outcome": "材料核实无误"}),
-        )
-        .await;
-    assert_eq!(closed.status(), 200);
+    assert_eq!(tickets[0]["closed_by_district"], true);
+
+    // The re-review of the township's own emergency approval is the district's: the township
+    // answers it, cannot close it, and so cannot close the case before the district looked.
+    let close = format!("/api/v1/supervision/tickets/{ticket}/close");
+    let outcome = json!({"outcome": "材料核实无误"});
+    let refused =
+        problem(app.post_json(&close, Some(&reviewer), &outcome).await, 403, "TICKET_CLOSED_BY_DISTRICT").await;
+    assert!(refused["detail"].as_str().unwrap().contains("提交说明"), "{refused}");
+    let version = app.application(&reviewer, &id).await["version"].clone();
+    problem(app.step(&reviewer, &id, "close", &json!({"version": version})).await, 409, "INVALID_TRANSITION").await;
+    let answer = format!("/api/v1/supervision/tickets/{ticket}/answer");
+    let explanation = json!({"explanation": "火灾经村委会核实,补交的收入证明与申报一致"});
+    problem(app.post_json(&answer, Some(&reviewer), &json!({"explanation": ""})).await, 422, "VALIDATION_FAILED").await;
+    let other_township = app.token("demo-reviewer-2").await;
+    problem(app.post_json(&answer, Some(&other_township), &explanation).await, 404, "NOT_FOUND").await;
+    problem(app.post_json(&answer, Some(&resident), &explanation).await, 403, "FORBIDDEN").await;
+    let answered: Value = app.post_json(&answer, Some(&reviewer), &explanation).await.json().await.unwrap();
+    assert_eq!(answered["status"], "open");
+    assert_eq!(answered["answer"]["explanation"], explanation["explanation"]);
+    assert_eq!(app.audit_events("supervision.ticket.answered").await.len(), 1);
+
+    let supervisor = app.token("demo-supervisor").await;
+    problem(app.post_json(&answer, Some(&supervisor), &explanation).await, 403, "FORBIDDEN").await;
+    let seen: Value = app
+        .get_as("/api/v1/supervision/tickets?kind=emergency_re_review", Some(&supervisor))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen[0]["answer"]["explanation"], explanation["explanation"], "the district reads the answer");
+    assert_eq!(app.post_json(&close, Some(&supervisor), &outcome).await.status(), 200);
+    problem(app.post_json(&answer, Some(&reviewer), &explanation).await, 409, "CONFLICT").await;
     assert_eq!(app.step_ok(&reviewer, &id, "close", json!({})).await["status"], "closed");
 }
 

@@ -26,6 +26,8 @@ async fn each_role_reaches_exactly_what_it_should() {
     let qr_token = point["token"].as_str().unwrap().to_owned();
     let price_subsidy = json!({"name": "价格临时补贴", "department": "发展和改革委员会", "conditions": "困难群众",
         "required_documents": ["id_card_front"], "time_limit_working_days": 10, "approval_level": "district"});
+    let rule = json!({"name": "矩阵规则", "kind": "recipient_death", "params": {}, "level": "red", "deadline_days": 7});
+    let answer_path = format!("/api/v1/supervision/tickets/{}/answer", uuid::Uuid::now_v7());
     // (method, path, body, expected status per role in ROLES order)
     let matrix: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200, 200, 200, 200]),
@@ -51,7 +53,28 @@ async fn each_role_reaches_exactly_what_it_should() {
             Some(price_subsidy),
             [401, 403, 403, 403, 403, 403, 200],
         ),
-        (Method::GET, "/api/v1/applications".into(), None, [401, 200, 200, 200, 200, 200, 200]),
+        // Case data is for case workers: an admin runs the platform and reads no one's file.
+        (Method::GET, "/api/v1/applications".into(), None, [401, 200, 200, 200, 200, 200, 403]),
+        (
+            Method::GET,
+            format!("/api/v1/applications/{}", uuid::Uuid::now_v7()),
+            None,
+            [401, 404, 404, 404, 404, 404, 403],
+        ),
+        (Method::GET, "/api/v1/monitoring/leads".into(), None, [401, 403, 200, 200, 200, 200, 403]),
+        (Method::GET, "/api/v1/monitoring/rules".into(), None, [401, 403, 403, 403, 200, 200, 403]),
+        (Method::PUT, "/api/v1/monitoring/rules/matrix_rule".into(), Some(rule), [401, 403, 403, 403, 403, 200, 403]),
+        (Method::GET, "/api/v1/monitoring/subjects".into(), None, [401, 403, 403, 403, 200, 200, 403]),
+        (
+            Method::POST,
+            "/api/v1/ledger/lookup".into(),
+            Some(json!({"id_number": tests::id_number("19700101", 9)})),
+            [401, 403, 403, 403, 404, 404, 403],
+        ),
+        (Method::GET, "/api/v1/ledger/lookups".into(), None, [401, 403, 403, 403, 403, 200, 403]),
+        (Method::GET, "/api/v1/checkins/tasks?status=open".into(), None, [401, 403, 200, 200, 200, 200, 403]),
+        (Method::GET, "/api/v1/supervision/tickets".into(), None, [401, 403, 403, 403, 200, 200, 403]),
+        (Method::POST, answer_path, Some(json!({"explanation": "已核实"})), [401, 403, 403, 403, 404, 403, 403]),
         (Method::GET, "/api/v1/me/documents".into(), None, [401, 200, 403, 403, 403, 403, 403]),
         (Method::GET, "/api/v1/authorization-text".into(), None, [200, 200, 200, 200, 200, 200, 200]),
         (Method::GET, "/api/v1/precheck/rules/500199001001".into(), None, [200, 200, 200, 200, 200, 200, 200]),
@@ -104,6 +127,7 @@ async fn each_role_reaches_exactly_what_it_should() {
         let status = app.post_json(&revoke, tokens[i].as_deref(), &json!({})).await.status().as_u16();
         assert_eq!(status, [401, 403, 403, 403, 403, 403, 200][i], "POST {revoke} as {role}");
     }
-    // Refusals are problems with the stable code.
+    // Refusals are problems with the stable code; an admin's says it is not case work.
     problem(app.get_as("/api/v1/regions", tokens[1].as_deref()).await, 403, "FORBIDDEN").await;
+    problem(app.get_as("/api/v1/applications", Some(&admin_token)).await, 403, "ADMIN_NOT_CASE_WORKER").await;
 }

@@ -62,6 +62,18 @@ async fn deadlines_warn_at_three_quarters_and_overdue_items_reach_the_district()
     assert_eq!(tickets.as_array().unwrap().len(), 1);
     assert_eq!(tickets[0]["application_id"], id.as_str());
     assert_eq!(app.progress_ok(&resident, &id).await["items"][0]["sla_state"], "overdue");
+    // The township's own delay is the district's to close; the township explains it.
+    let overdue = format!("/api/v1/supervision/tickets/{}", tickets[0]["id"].as_str().unwrap());
+    let outcome = json!({"outcome": "已督促办理"});
+    problem(
+        app.post_json(&format!("{overdue}/close"), Some(&reviewer), &outcome).await,
+        403,
+        "TICKET_CLOSED_BY_DISTRICT",
+    )
+    .await;
+    let why = json!({"explanation": "入户调查因申请人住院推迟"});
+    assert_eq!(app.post_json(&format!("{overdue}/answer"), Some(&reviewer), &why).await.status(), 200);
+    assert_eq!(app.post_json(&format!("{overdue}/close"), Some(&supervisor), &outcome).await.status(), 200);
 
     // An application waiting for the applicant's materials is paused: never overdue.
     let (paused, _) = app.submitted("zheng", 10, &["dibao"]).await;
@@ -168,6 +180,11 @@ async fn monthly_figures_and_a_reproducible_ten_percent_sample() {
         app.get_as("/api/v1/supervision/tickets?kind=sample_review", Some(&supervisor)).await.json().await.unwrap();
     assert_eq!(tickets.as_array().unwrap().len(), 1);
     assert_eq!(tickets[0]["application_id"], json!(chosen[0]));
+    // Nobody closes the oversight of their own decision: the sample is the district's to close.
+    let close = format!("/api/v1/supervision/tickets/{}/close", tickets[0]["id"].as_str().unwrap());
+    let outcome = json!({"outcome": "回访核实无误"});
+    problem(app.post_json(&close, Some(&reviewer), &outcome).await, 403, "TICKET_CLOSED_BY_DISTRICT").await;
+    assert_eq!(app.post_json(&close, Some(&supervisor), &outcome).await.status(), 200);
 }
 
 #[tokio::test]
@@ -185,14 +202,19 @@ async fn supervision_is_for_supervisors_and_reviewers_only() {
         format!("/api/v1/supervision/samples?month={month}"),
     ] {
         problem(app.get_as(&path, None).await, 401, "UNAUTHENTICATED").await;
-        for token in [&resident, &helper, &admin] {
+        for token in [&resident, &helper] {
             problem(app.get_as(&path, Some(token)).await, 403, "FORBIDDEN").await;
         }
+        problem(app.get_as(&path, Some(&admin)).await, 403, "ADMIN_NOT_CASE_WORKER").await;
     }
     problem(app.post_json("/api/v1/supervision/samples", None, &json!({"month": month})).await, 401, "UNAUTHENTICATED")
         .await;
     let close = format!("/api/v1/supervision/tickets/{}/close", uuid::Uuid::now_v7());
     problem(app.post_json(&close, Some(&resident), &json!({"outcome": "看过了"})).await, 403, "FORBIDDEN").await;
+    let answer = format!("/api/v1/supervision/tickets/{}/answer", uuid::Uuid::now_v7());
+    let why = json!({"explanation": "已核实"});
+    problem(app.post_json(&answer, None, &why).await, 401, "UNAUTHENTICATED").await;
+    problem(app.post_json(&answer, Some(&helper), &why).await, 403, "FORBIDDEN").await;
     // The review reads and the district's step refuse the anonymous and the applicant alike.
     let investigations = format!("/api/v1/applications/{id}/investigations");
     problem(app.get_as(&investigations, None).await, 401, "UNAUTHENTICATED").await;

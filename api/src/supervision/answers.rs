@@ -1,0 +1,60 @@
+//! The township's answer to a ticket the district closes: its explanation (what it checked, why
+//! it decided so, what it did about the delay), kept on the ticket for the district to read
+//! before closing it. A later answer replaces the shown one; every answer stays in the audit log.
+
+use chrono::Utc;
+use entity::supervision_ticket;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::model::{AnswerTicketIn, TicketOut};
+use super::scope::Area;
+use super::tickets;
+use crate::audit::AuditEvent;
+use crate::auth::principal::Principal;
+use crate::error::{ApiError, ErrorCode, Message};
+use crate::state::AppState;
+
+/// Records the township's explanation on an open ticket of its township; the district does not
+/// answer its own tickets (403).
+pub async fn answer(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    input: AnswerTicketIn,
+) -> Result<TicketOut, ApiError> {
+    let area = Area::of(principal)?;
+    if !matches!(area, Area::Township(_)) {
+        return Err(ApiError::new(ErrorCode::Forbidden).with_detail(Message::new(
+            "说明由被督办的乡镇提交;区县请查看说明后关闭事项。",
+            "The township answers a ticket; the district reads the answer and closes it.",
+        )));
+    }
+    let ticket = tickets::in_area(state, &area, id).await?;
+    let explanation = crate::reviews::note("explanation", Some(&input.explanation), 2)?.unwrap_or_default();
+    tickets::ensure_open(&ticket)?;
+    let txn = state.db.begin().await?;
+    let updated = supervision_ticket::Entity::update_many()
+        .col_expr(supervision_ticket::Column::Answer, Expr::value(Some(explanation.clone())))
+        .col_expr(supervision_ticket::Column::AnsweredAt, Expr::value(Some(Utc::now())))
+        .col_expr(supervision_ticket::Column::AnsweredBy, Expr::value(Some(principal.account_id)))
+        .filter(supervision_ticket::Column::Id.eq(id))
+        .filter(supervision_ticket::Column::Status.eq("open"))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        // Closed by the district between the read and this write.
+        return Err(ApiError::new(ErrorCode::Conflict).with_current(json!({ "status": "closed" })));
+    }
+    AuditEvent::new("supervision.ticket.answered")
+        .by(principal)
+        .on("supervision_ticket", id)
+        .in_region(Some(&ticket.township_code))
+        .details(json!({ "kind": ticket.kind, "application_id": ticket.application_id, "explanation": explanation }))
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    tickets::reload(state, id).await
+}
