@@ -24,6 +24,7 @@ mod m20261205_000003_idempotency_keys;
 mod m20261206_000001_sync_touch_plpgsql;
 mod m20261207_000001_imports;
 mod m20261208_000001_monitoring;
+mod m20261209_000001_refresh_replay;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_sync_touch_plpgsql::Migration),
             Box::new(m20261207_000001_imports::Migration),
             Box::new(m20261208_000001_monitoring::Migration),
+            Box::new(m20261209_000001_refresh_replay::Migration),
         ]
     }
 }
