@@ -127,6 +127,8 @@ pub enum ErrorCode {
     IdempotencyKeyInFlight,
     /// A department import file that cannot be read as a table (its bytes, its header).
     ImportFileInvalid,
+    /// A request header is missing or has the wrong form; the detail names it and what it takes.
+    InvalidHeader,
 }
 
 /// Text in the two languages the API speaks.
@@ -184,6 +186,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidHeader => StatusCode::BAD_REQUEST,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -251,6 +254,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
             Self::ImportFileInvalid => "IMPORT_FILE_INVALID",
+            Self::InvalidHeader => "INVALID_HEADER",
         }
     }
 
@@ -315,6 +319,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => ("请求编号已被使用", "Idempotency key reused"),
             Self::IdempotencyKeyInFlight => ("相同请求正在处理", "Idempotency key in flight"),
             Self::ImportFileInvalid => ("导入文件无法读取", "Import file invalid"),
+            Self::InvalidHeader => ("请求头有误", "Invalid header"),
         };
         Text { zh, en }
     }
@@ -535,6 +540,10 @@ impl ErrorCode {
                 "文件无法按表格读取:请按模板导出 UTF-8 或 GBK 编码的 CSV(或 JSON Lines)后重新导入。",
                 "The file cannot be read as a table: export a UTF-8 or GBK CSV (or JSON lines) from the template and import again.",
             ),
+            Self::InvalidHeader => (
+                "请求头缺失或格式不对:请按说明中该请求头的格式重新发送。",
+                "A request header is missing or malformed; send it in the form the detail gives.",
+            ),
         };
         Text { zh, en }
     }
@@ -558,7 +567,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 58] = [
+    pub const ALL: [Self; 59] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -617,6 +626,7 @@ impl ErrorCode {
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInFlight,
         Self::ImportFileInvalid,
+        Self::InvalidHeader,
     ];
 }
 

@@ -164,7 +164,7 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
         .send()
         .await
         .unwrap();
-    let body = problem(no_offset, 400, "BAD_REQUEST").await;
+    let body = problem(no_offset, 400, "INVALID_HEADER").await;
     assert_eq!(body["errors"][0]["field"], "Upload-Offset");
     let no_override = app
         .client
@@ -176,7 +176,7 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
         .send()
         .await
         .unwrap();
-    problem(no_override, 400, "BAD_REQUEST").await;
+    problem(no_override, 400, "INVALID_HEADER").await;
     let no_checksum = app
         .client
         .post(app.url("/api/v1/uploads"))
@@ -185,7 +185,7 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
         .send()
         .await
         .unwrap();
-    let body = problem(no_checksum, 400, "BAD_REQUEST").await;
+    let body = problem(no_checksum, 400, "INVALID_HEADER").await;
     assert_eq!(body["errors"][0]["field"], "Upload-Checksum");
     let huge = app
         .client
@@ -199,6 +199,44 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
     problem(huge, 413, "PAYLOAD_TOO_LARGE").await;
     // The same id for another file.
     problem(create(&app, &helper, small, b"other").await, 409, "CONFLICT").await;
+}
+
+/// Creates an upload declaring `header` as its `Upload-Checksum`.
+async fn create_with_checksum(app: &TestApp, token: &str, id: Uuid, bytes: &[u8], header: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(token)
+        .header("Upload-Length", bytes.len().to_string())
+        .header("Upload-Checksum", header)
+        .header("Upload-Metadata", format!("id {}", STANDARD.encode(id.to_string())))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_checksum_may_be_hex_as_wechat_gives_it_and_a_bad_one_says_what_it_takes() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let bytes = photo();
+    let hex: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02X}")).collect();
+    let id = Uuid::now_v7();
+    let created = create_with_checksum(&app, &helper, id, &bytes, &format!("sha256 {hex}")).await;
+    assert_eq!(created.status(), 201);
+    // The same file declared in base64 is the same upload (a retried creation).
+    assert_eq!(create(&app, &helper, id, &bytes).await.status(), 200);
+    assert_eq!(patch(&app, &helper, id, 0, &bytes).await.status(), 204);
+    let whole = app.client.head(app.url(&format!("/api/v1/uploads/{id}"))).bearer_auth(&helper).send().await.unwrap();
+    assert_eq!(whole.headers()["upload-offset"].to_str().unwrap(), bytes.len().to_string(), "complete");
+
+    for bad in ["sha256 not-a-digest", "md5 0cc175b9c0f1b6a831c399e269772661", &format!("sha256 {}", &hex[2..])] {
+        let refused = create_with_checksum(&app, &helper, Uuid::now_v7(), &bytes, bad).await;
+        let body = problem(refused, 400, "INVALID_HEADER").await;
+        assert_eq!(body["errors"][0]["field"], "Upload-Checksum", "{bad}");
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.contains("Upload-Checksum") && detail.contains("十六进制"), "{detail}");
+    }
 }
 
 #[tokio::test]
