@@ -25,6 +25,7 @@ mod m20261206_000001_sync_touch_plpgsql;
 mod m20261207_000001_imports;
 mod m20261208_000001_monitoring;
 mod m20261209_000001_refresh_replay;
+mod m20261209_000002_sync_waiting;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_imports::Migration),
             Box::new(m20261208_000001_monitoring::Migration),
             Box::new(m20261209_000001_refresh_replay::Migration),
+            Box::new(m20261209_000002_sync_waiting::Migration),
         ]
     }
 }

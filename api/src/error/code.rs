@@ -129,6 +129,8 @@ pub enum ErrorCode {
     ImportFileInvalid,
     /// A request header is missing or has the wrong form; the detail names it and what it takes.
     InvalidHeader,
+    /// A pushed op names an upload that was never created, has expired, or is another account's.
+    UploadNotFound,
 }
 
 /// Text in the two languages the API speaks.
@@ -185,7 +187,7 @@ impl ErrorCode {
             Self::UploadChecksumMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
-            Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::ImportFileInvalid | Self::UploadNotFound => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InvalidHeader => StatusCode::BAD_REQUEST,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
@@ -255,6 +257,7 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
             Self::ImportFileInvalid => "IMPORT_FILE_INVALID",
             Self::InvalidHeader => "INVALID_HEADER",
+            Self::UploadNotFound => "UPLOAD_NOT_FOUND",
         }
     }
 
@@ -320,6 +323,7 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight => ("相同请求正在处理", "Idempotency key in flight"),
             Self::ImportFileInvalid => ("导入文件无法读取", "Import file invalid"),
             Self::InvalidHeader => ("请求头有误", "Invalid header"),
+            Self::UploadNotFound => ("找不到该上传", "Upload not found"),
         };
         Text { zh, en }
     }
@@ -544,6 +548,10 @@ impl ErrorCode {
                 "请求头缺失或格式不对:请按说明中该请求头的格式重新发送。",
                 "A request header is missing or malformed; send it in the form the detail gives.",
             ),
+            Self::UploadNotFound => (
+                "该操作引用的照片上传不存在(未创建、已过期被清理或不属于本账号):请重新拍摄或选择照片,新建上传传完后,再用新的操作提交。",
+                "The upload this op names does not exist (never created, expired, or another account's): take the photo again, upload it anew, then push a new op.",
+            ),
         };
         Text { zh, en }
     }
@@ -567,7 +575,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 59] = [
+    pub const ALL: [Self; 60] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -627,6 +635,7 @@ impl ErrorCode {
         Self::IdempotencyKeyInFlight,
         Self::ImportFileInvalid,
         Self::InvalidHeader,
+        Self::UploadNotFound,
     ];
 }
 

@@ -20,7 +20,8 @@ pub enum EntityKind {
     Member,
     /// A document photo: `create` links a finished resumable upload to the application as a
     /// document whose id is `entity_id` (data: `application_id`, `upload_id`, `type`, optional
-    /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole.
+    /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole, and
+    /// `rejected` (`UPLOAD_NOT_FOUND`) if there is no such upload of the caller's.
     Document,
     /// The signed authorization for the economic check: `create` (data: the body of `POST
     /// /api/v1/applications/{id}/authorizations` without `id`, plus `application_id`); its
@@ -129,14 +130,20 @@ pub struct OpResult {
     /// Field problems of a `rejected` op: `field`, `code`, `message`.
     #[schema(value_type = Option<Vec<Object>>)]
     pub errors: Option<Value>,
-    /// For a gap: the sequence number the server expects next.
+    /// For a gap (`SEQUENCE_GAP`), or after an op the server could not apply (`RETRY_LATER`): the
+    /// sequence number to send first.
     pub expected_seq: Option<i64>,
+    /// For `WAITING_FOR_EARLIER_OP`: the op (waiting for its upload) that this one waits behind,
+    /// because both name the same record.
+    pub waiting_for: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PushOut {
     pub device_id: Uuid,
-    /// The highest sequence number applied (answered for good) from this device.
+    /// Every op of this device up to this sequence number is answered for good. Ops past it may be
+    /// answered too (those after an op that waits, on other records): resend every op not
+    /// answered for good; those answered come back `duplicate`.
     pub applied_seq: i64,
     pub results: Vec<OpResult>,
 }

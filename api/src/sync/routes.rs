@@ -14,11 +14,14 @@ use crate::state::SharedState;
 /// `applied` (with the new version), `duplicate` (seen before: the first answer, in `original`),
 /// `conflict` (the record changed on the server since `base_version`: kept in the conflict queue;
 /// or `OP_ID_REUSED`: the same op id with other content, nothing overwritten), `rejected` (a
-/// stable `code` and field `errors`: do not retry) or `retry_later` (a gap in the sequence,
-/// `SEQUENCE_GAP` with `expected_seq`; a photo whose upload is not whole, `UPLOAD_NOT_FINISHED`;
-/// or the server could not apply it now, `RETRY_LATER`). Ops are applied in
-/// `seq` order; one bad op does not block the rest; workflow fields are never set by a push
-/// (a `withdraw` op is the online withdraw step, with its checks).
+/// stable `code` and field `errors`, e.g. `UPLOAD_NOT_FOUND` for an upload that was never
+/// created: do not retry) or `retry_later` (a gap in the sequence, `SEQUENCE_GAP` with
+/// `expected_seq`, and every op after it; a photo whose upload is not whole,
+/// `UPLOAD_NOT_FINISHED`, and the later ops naming one of its records, `WAITING_FOR_EARLIER_OP`
+/// with `waiting_for`, while the other ops go on; or the server could not apply it now,
+/// `RETRY_LATER`, and every op after it). Ops are applied in `seq` order; one bad op does not
+/// block the rest; workflow fields are never set by a push (a `withdraw` op is the online
+/// withdraw step, with its checks). Resend every op not answered for good, in `seq` order.
 #[utoipa::path(
     tag = "sync",
     security(("bearer" = [])),
