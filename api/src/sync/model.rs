@@ -153,14 +153,23 @@ pub struct PushOut {
 #[into_params(parameter_in = Query)]
 pub struct StatusQuery {
     pub device_id: Uuid,
+    /// List the answers kept for this device's ops numbered above this (default: `applied_seq`).
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
 }
 
-/// Where a device stands: what to resend after a lost answer.
+/// Where a device stands: what it missed after a lost answer, and what to resend.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusOut {
     pub device_id: Uuid,
-    /// The highest sequence number answered for good; resend from the next one.
+    /// Every op up to this sequence number is answered for good.
     pub applied_seq: i64,
+    /// The answers kept for the ops numbered above `after`, in sequence order, at most 500, each
+    /// as first given. An op past `applied_seq` that is not listed was not answered for good:
+    /// resend it.
+    pub results: Vec<OpResult>,
+    /// More answers wait: ask again with `after` set to the last listed `seq`.
+    pub more: bool,
     /// Conflicts of this account waiting to be resolved.
     pub open_conflicts: u64,
 }

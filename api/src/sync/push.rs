@@ -17,12 +17,15 @@ use std::collections::HashMap;
 use chrono::Utc;
 use entity::{sync_conflict, sync_device, sync_op};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::apply::{self, Applied, Device, Failure};
-use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut};
+use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut, StatusQuery};
 use super::sequence::{self, Place, Sequence, Waiting};
 use crate::applications::Lookups;
 use crate::auth::principal::Principal;
@@ -376,19 +379,39 @@ async fn device(state: &AppState, principal: &Principal, id: Uuid) -> Result<Uui
         })
 }
 
-pub async fn status(state: &AppState, principal: &Principal, id: Uuid) -> Result<StatusOut, ApiError> {
-    let device = sync_device::Entity::find_by_id(id)
+/// Where the caller's device stands, with the answers kept for its ops numbered above `after`.
+pub async fn status(state: &AppState, principal: &Principal, query: &StatusQuery) -> Result<StatusOut, ApiError> {
+    let device = sync_device::Entity::find_by_id(query.device_id)
         .one(&state.db)
         .await?
         .filter(|d| d.account_id == principal.account_id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    use sea_orm::PaginatorTrait;
+    let after = query.after.unwrap_or(device.last_seq);
+    if after < 0 {
+        return Err(ApiError::new(ErrorCode::InvalidQuery)
+            .with_detail(Message::new("after 应为不小于 0 的序号", "`after` must be a sequence number of 0 or more")));
+    }
+    let mut kept = sync_op::Entity::find()
+        .filter(sync_op::Column::DeviceId.eq(device.device_id))
+        .filter(sync_op::Column::Seq.gt(after))
+        .order_by_asc(sync_op::Column::Seq)
+        .limit(MAX_OPS as u64 + 1)
+        .all(&state.db)
+        .await?;
+    let more = kept.len() > MAX_OPS;
+    kept.truncate(MAX_OPS);
+    let results = kept.iter().map(first_answer).collect::<Result<Vec<_>, _>>()?;
     let open_conflicts = sync_conflict::Entity::find()
         .filter(sync_conflict::Column::AccountId.eq(principal.account_id))
         .filter(sync_conflict::Column::Status.eq("open"))
         .count(&state.db)
         .await?;
-    Ok(StatusOut { device_id: device.device_id, applied_seq: device.last_seq, open_conflicts })
+    Ok(StatusOut { device_id: device.device_id, applied_seq: device.last_seq, results, more, open_conflicts })
+}
+
+/// The answer an op got when it was first answered, as kept.
+fn first_answer(op: &sync_op::Model) -> Result<OpResult, ApiError> {
+    serde_json::from_value(op.result.clone()).map_err(ApiError::internal)
 }
 
 /// What makes an op the same op: everything but when the phone says it was made.

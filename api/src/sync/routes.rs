@@ -68,14 +68,17 @@ pub async fn sync_pull(
     Ok(web::Json(pull::pull(&state, &caller.principal, &query).await?))
 }
 
-/// What the server has applied from a device: after a lost answer, resend from `applied_seq + 1`.
+/// What the server has answered for a device: after a lost answer, ask with `after` set to the
+/// last `seq` the phone heard an answer for (or below the first unanswered op); every kept answer
+/// above it comes back as first given (an `applied`, a `rejected`, a `conflict`), and the ops not
+/// listed are to be sent again.
 #[utoipa::path(
     tag = "sync",
     security(("bearer" = [])),
     params(StatusQuery),
     responses(
         (status = 200, description = "The device's standing", body = StatusOut),
-        (status = 400, description = "A missing or malformed `device_id` (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A missing or malformed `device_id`, or an `after` below 0 (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a helper", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No push from this device by the caller yet", body = Problem, content_type = "application/problem+json"),
     ),
@@ -86,7 +89,7 @@ pub async fn sync_status(
     caller: Authorized<HelpersOnly>,
     query: web::Query<StatusQuery>,
 ) -> Result<web::Json<StatusOut>, ApiError> {
-    Ok(web::Json(push::status(&state, &caller.principal, query.device_id).await?))
+    Ok(web::Json(push::status(&state, &caller.principal, &query).await?))
 }
 
 /// The conflict queue: a helper's own conflicts, or those of a reviewer's or supervisor's region.
