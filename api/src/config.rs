@@ -150,6 +150,9 @@ pub struct AuthSettings {
     pub access_ttl_secs: u64,
     /// How long a refresh token (and so a sign-in) lasts without being used.
     pub refresh_ttl_secs: u64,
+    /// How long after a refresh the same refresh token answers the same tokens again (the phone
+    /// lost the answer); presented again later, it ends the sign-in.
+    pub refresh_replay_secs: u64,
     /// Failed password sign-ins for one username within the window before it is locked.
     pub lockout_account_failures: u64,
     /// Failed password sign-ins from one client address within the window before it is locked.
@@ -165,6 +168,7 @@ impl Default for AuthSettings {
             audience: "jiuzhu-api".to_owned(),
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
+            refresh_replay_secs: 30,
             lockout_account_failures: 5,
             lockout_address_failures: 20,
             lockout_window_secs: 900,

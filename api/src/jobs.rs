@@ -1,7 +1,7 @@
 //! Background jobs every node runs. Each is safe with several nodes at once: the deadline scan
 //! changes a row only from the state it read (a guarded update) and opens tickets under a unique
 //! key (leads likewise turn overdue in one guarded statement); the check-in scan likewise (periods move to `missed` once, tasks under a unique key);
-//! notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair, the selfie purge and
+//! notifications are claimed with `FOR UPDATE SKIP LOCKED`; cache repair, clearing kept refresh answers past their window, the selfie purge and
 //! the sync tombstone purge (under a lock) delete keys, files and rows, which is harmless twice. Tests switch them off (`jobs.enabled`) and run them with a controlled clock.
 
 use std::time::Duration;
@@ -28,6 +28,13 @@ pub fn spawn(state: SharedState) {
             }
             if let Err(err) = progress::cache::repair(&outbox.cache, &outbox.db).await {
                 tracing::warn!(error = %err, "cache repair failed; retrying on the next tick");
+            }
+            let window =
+                chrono::Duration::try_seconds(i64::try_from(outbox.settings.auth.refresh_replay_secs).unwrap_or(0));
+            if let Some(cutoff) = window.and_then(|w| Utc::now().checked_sub_signed(w))
+                && let Err(err) = crate::auth::replay::clear_before(&outbox.db, cutoff).await
+            {
+                tracing::warn!(error = %err, "clearing kept refresh answers failed; retrying on the next tick");
             }
         }
     });

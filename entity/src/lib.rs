@@ -39,6 +39,7 @@ pub mod sync_change;
 pub mod sync_conflict;
 pub mod sync_device;
 pub mod sync_op;
+pub mod sync_waiting;
 pub mod upload;
 pub mod upload_chunk;
 pub mod warning_rule;

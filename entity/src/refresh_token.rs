@@ -17,6 +17,11 @@ pub struct Model {
     pub used_at: Option<DateTimeUtc>,
     /// Set when the family was revoked (logout, reuse of a spent token).
     pub revoked_at: Option<DateTimeUtc>,
+    /// The token this one was exchanged for.
+    pub successor_id: Option<Uuid>,
+    /// The pair this token was exchanged for, sealed with a key derived from this token (which is
+    /// never stored), kept for the replay window after `used_at`, then cleared.
+    pub successor_sealed: Option<Vec<u8>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,8 @@ mod m20261206_000001_sync_touch_plpgsql;
 mod m20261207_000001_imports;
 mod m20261208_000001_monitoring;
 mod m20261209_000001_ticket_answers;
+mod m20261209_000002_refresh_replay;
+mod m20261209_000003_sync_waiting;
 
 pub struct Migrator;
 
@@ -51,6 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_imports::Migration),
             Box::new(m20261208_000001_monitoring::Migration),
             Box::new(m20261209_000001_ticket_answers::Migration),
+            Box::new(m20261209_000002_refresh_replay::Migration),
+            Box::new(m20261209_000003_sync_waiting::Migration),
         ]
     }
 }

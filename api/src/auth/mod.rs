@@ -7,6 +7,7 @@ pub mod model;
 pub mod passwords;
 pub mod principal;
 pub mod refresh;
+pub mod replay;
 pub mod role;
 pub mod routes;
 pub mod service;

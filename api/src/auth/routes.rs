@@ -71,13 +71,15 @@ pub async fn sign_in_password(
 }
 
 /// Exchange a refresh token for a new access token and a new refresh token. Each refresh token
-/// works once: presenting a spent one ends the whole sign-in (it may have been copied).
+/// works once. Sent again within `auth.refresh_replay_secs` (30 s) while the new refresh token is
+/// unused (the answer was lost), it answers the same tokens again; presented after that, it ends
+/// the whole sign-in (it may have been copied).
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshIn,
     responses(
         (status = 200, description = "New tokens", body = TokenOut),
-        (status = 401, description = "Unknown, expired, spent or revoked (`INVALID_REFRESH_TOKEN`): sign in again", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired, revoked, or spent longer ago than the replay window or after the new token was used (`INVALID_REFRESH_TOKEN`): sign in again", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account is switched off (`ACCOUNT_DISABLED`)", body = Problem, content_type = "application/problem+json"),
     ),
 )]

@@ -8,12 +8,15 @@ use chrono::Utc;
 use entity::account::{self, Column};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::model::TokenOut;
+use super::refresh::Exchange;
+use super::replay::Pair;
 use super::role::Role;
 use super::{passwords, refresh};
 use crate::audit::AuditEvent;
@@ -106,19 +109,64 @@ pub async fn sign_in_staff(
 }
 
 /// Exchanges a refresh token for new tokens; the account's current role and region go into the
-/// new access token.
+/// new access token. The same token again within the replay window answers the same tokens.
 pub async fn refresh(state: &AppState, token: &str) -> Result<TokenOut, ApiError> {
     let ttl = Duration::from_secs(state.settings.auth.refresh_ttl_secs);
-    let (account_id, next) = refresh::rotate(&state.db, token, ttl).await?;
-    let row = account::Entity::find_by_id(account_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRefreshToken))?;
+    let window = Duration::from_secs(state.settings.auth.refresh_replay_secs);
+    let txn = state.db.begin().await?;
+    // Refusals decided here (a reuse, a switched-off account) revoke, and are committed.
+    let answer = match refresh::exchange(&txn, token, ttl, window).await? {
+        Exchange::Reused(row) => {
+            refresh::revoke_reused(&txn, &row).await?;
+            Err(ApiError::new(ErrorCode::InvalidRefreshToken))
+        }
+        Exchange::Replayed { account_id, pair } => active_account(&txn, account_id).await.map(|a| (a, pair)),
+        Exchange::Spent { row, next, next_id } => match active_account(&txn, row.account_id).await {
+            Ok(account) => {
+                let pair = new_pair(state, &account, next)?;
+                refresh::keep_answer(&txn, &row, token, next_id, &pair).await?;
+                Ok((account, pair))
+            }
+            Err(refused) => Err(refused),
+        },
+    };
+    txn.commit().await?;
+    let (account, pair) = answer?;
+    Ok(TokenOut {
+        token_type: "Bearer",
+        access_token: pair.access_token,
+        expires_in: u64::try_from((pair.access_expires_at - Utc::now()).num_seconds()).unwrap_or(0),
+        refresh_token: pair.refresh_token,
+        refresh_expires_at: pair.refresh_expires_at,
+        account: account.into(),
+    })
+}
+
+/// The account, if it is still switched on; a switched-off one loses every sign-in (kept by the
+/// caller's commit).
+async fn active_account(txn: &DatabaseTransaction, id: Uuid) -> Result<account::Model, ApiError> {
+    let row =
+        account::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| ApiError::new(ErrorCode::InvalidRefreshToken))?;
     if !row.active {
-        refresh::revoke_account(&state.db, row.id).await?;
+        refresh::revoke_account(txn, row.id).await?;
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    token_out(state, row, next)
+    Ok(row)
+}
+
+/// A new access token for `account` beside the refresh token `next`.
+fn new_pair(state: &AppState, account: &account::Model, next: refresh::IssuedRefresh) -> Result<Pair, ApiError> {
+    let access_token = state
+        .tokens
+        .issue_access(account.id, &account.role, account.region_code.as_deref())
+        .map_err(ApiError::internal)?;
+    let ttl = chrono::Duration::from_std(state.tokens.access_ttl()).map_err(ApiError::internal)?;
+    Ok(Pair {
+        access_token,
+        access_expires_at: Utc::now() + ttl,
+        refresh_token: next.token,
+        refresh_expires_at: next.expires_at,
+    })
 }
 
 /// Ends the sign-in the refresh token belongs to. Unknown tokens are accepted silently.

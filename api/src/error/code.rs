@@ -136,6 +136,10 @@ pub enum ErrorCode {
     SelfieRestricted,
     /// Platform administrators run the platform, not cases: no case files, leads, selfies or ledgers.
     AdminNotCaseWorker,
+    /// A request header is missing or has the wrong form; the detail names it and what it takes.
+    InvalidHeader,
+    /// A pushed op names an upload that was never created, has expired, or is another account's.
+    UploadNotFound,
 }
 
 /// Text in the two languages the API speaks.
@@ -192,9 +196,10 @@ impl ErrorCode {
             Self::UploadChecksumMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
-            Self::ImportFileInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::ImportFileInvalid | Self::UploadNotFound => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TicketClosedByDistrict | Self::SelfieRestricted | Self::AdminNotCaseWorker => StatusCode::FORBIDDEN,
             Self::PersonNotInReach => StatusCode::NOT_FOUND,
+            Self::InvalidHeader => StatusCode::BAD_REQUEST,
             Self::UploadBusy | Self::DataExchangeUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidTransition | Self::VersionConflict => StatusCode::CONFLICT,
             Self::DataExchangeError => StatusCode::BAD_GATEWAY,
@@ -266,6 +271,8 @@ impl ErrorCode {
             Self::PersonNotInReach => "PERSON_NOT_IN_REACH",
             Self::SelfieRestricted => "SELFIE_RESTRICTED",
             Self::AdminNotCaseWorker => "ADMIN_NOT_CASE_WORKER",
+            Self::InvalidHeader => "INVALID_HEADER",
+            Self::UploadNotFound => "UPLOAD_NOT_FOUND",
         }
     }
 
@@ -334,6 +341,8 @@ impl ErrorCode {
             Self::PersonNotInReach => ("辖区内未找到此人", "No such person in your region"),
             Self::SelfieRestricted => ("无权查看核验照片", "Check-in photo restricted"),
             Self::AdminNotCaseWorker => ("管理员不办理个案", "Administrators do not handle cases"),
+            Self::InvalidHeader => ("请求头有误", "Invalid header"),
+            Self::UploadNotFound => ("找不到该上传", "Upload not found"),
         };
         Text { zh, en }
     }
@@ -570,6 +579,14 @@ impl ErrorCode {
                 "平台管理员负责区划、账号、救助目录和服务点,不查看个人的申请、线索、照片或救助台账。请由所属乡镇或区县工作人员办理。",
                 "Platform administrators run regions, accounts, the catalogue and service points; they do not see people's applications, leads, photos or ledgers. Ask the township or district staff.",
             ),
+            Self::InvalidHeader => (
+                "请求头缺失或格式不对:请按说明中该请求头的格式重新发送。",
+                "A request header is missing or malformed; send it in the form the detail gives.",
+            ),
+            Self::UploadNotFound => (
+                "该操作引用的照片上传不存在(未创建、已过期被清理或不属于本账号):请重新拍摄或选择照片,新建上传传完后,再用新的操作提交。",
+                "The upload this op names does not exist (never created, expired, or another account's): take the photo again, upload it anew, then push a new op.",
+            ),
         };
         Text { zh, en }
     }
@@ -593,7 +610,7 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Self; 62] = [
+    pub const ALL: [Self; 64] = [
         Self::BadRequest,
         Self::MalformedJson,
         Self::InvalidQuery,
@@ -656,6 +673,8 @@ impl ErrorCode {
         Self::PersonNotInReach,
         Self::SelfieRestricted,
         Self::AdminNotCaseWorker,
+        Self::InvalidHeader,
+        Self::UploadNotFound,
     ];
 }
 

@@ -6,7 +6,8 @@
 //! `rejected` (invalid: do not retry) or `retry_later`. Each op is applied and recorded in one
 //! transaction, so a crash never leaves an op applied without its answer.
 //!
-//! - [`push`]: the batch, sequence order, duplicates, gaps; [`apply`]: one op, by entity;
+//! - [`push`]: the batch, duplicates, the device's status; [`sequence`]: sequence order, gaps
+//!   and ops that wait for an earlier one; [`apply`]: one op, by entity;
 //! - [`conflicts`]: the queue and its resolution;
 //! - [`changes`]: the server's change sequence; [`pull`]: what a phone pulls from it, a page at a
 //!   time, with tombstones;
@@ -19,3 +20,4 @@ pub mod model;
 pub mod pull;
 pub mod push;
 pub mod routes;
+pub mod sequence;

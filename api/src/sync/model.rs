@@ -20,7 +20,8 @@ pub enum EntityKind {
     Member,
     /// A document photo: `create` links a finished resumable upload to the application as a
     /// document whose id is `entity_id` (data: `application_id`, `upload_id`, `type`, optional
-    /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole.
+    /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole, and
+    /// `rejected` (`UPLOAD_NOT_FOUND`) if there is no such upload of the caller's.
     Document,
     /// The signed authorization for the economic check: `create` (data: the body of `POST
     /// /api/v1/applications/{id}/authorizations` without `id`, plus `application_id`); its
@@ -131,14 +132,20 @@ pub struct OpResult {
     /// Field problems of a `rejected` op: `field`, `code`, `message`.
     #[schema(value_type = Option<Vec<Object>>)]
     pub errors: Option<Value>,
-    /// For a gap: the sequence number the server expects next.
+    /// For a gap (`SEQUENCE_GAP`), or after an op the server could not apply (`RETRY_LATER`): the
+    /// sequence number to send first.
     pub expected_seq: Option<i64>,
+    /// For `WAITING_FOR_EARLIER_OP`: the op (waiting for its upload) that this one waits behind,
+    /// because both name the same record.
+    pub waiting_for: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PushOut {
     pub device_id: Uuid,
-    /// The highest sequence number applied (answered for good) from this device.
+    /// Every op of this device up to this sequence number is answered for good. Ops past it may be
+    /// answered too (those after an op that waits, on other records): resend every op not
+    /// answered for good; those answered come back `duplicate`.
     pub applied_seq: i64,
     pub results: Vec<OpResult>,
 }
@@ -148,14 +155,23 @@ pub struct PushOut {
 #[into_params(parameter_in = Query)]
 pub struct StatusQuery {
     pub device_id: Uuid,
+    /// List the answers kept for this device's ops numbered above this (default: `applied_seq`).
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
 }
 
-/// Where a device stands: what to resend after a lost answer.
+/// Where a device stands: what it missed after a lost answer, and what to resend.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusOut {
     pub device_id: Uuid,
-    /// The highest sequence number answered for good; resend from the next one.
+    /// Every op up to this sequence number is answered for good.
     pub applied_seq: i64,
+    /// The answers kept for the ops numbered above `after`, in sequence order, at most 500, each
+    /// as first given. An op past `applied_seq` that is not listed was not answered for good:
+    /// resend it.
+    pub results: Vec<OpResult>,
+    /// More answers wait: ask again with `after` set to the last listed `seq`.
+    pub more: bool,
     /// Conflicts of this account waiting to be resolved.
     pub open_conflicts: u64,
 }

@@ -1,26 +1,32 @@
 //! A batch of operations from one device, applied in sequence order. Per op: seen before with
 //! the same content → `duplicate` with the first answer; the same op id with other content →
-//! `conflict` (`OP_ID_REUSED`, nothing overwritten); a sequence number past the next expected one
-//! → `retry_later` (`SEQUENCE_GAP`, with the expected number) for it and every later op of the
-//! batch; otherwise applied in the batch's one transaction (an op that writes in several steps in
-//! a savepoint of its own; the others are checked whole before their first write), so a refused
-//! op leaves nothing and the rest stay. A statement that fails outside a savepoint fails the
-//! batch, which the phone sends again. The answers, the kept conflicts and the device's new sequence are
-//! written in the same transaction, so a crash anywhere leaves the whole batch unapplied and the
-//! resend applies it; the device's row is locked for the batch, so two pushes of one phone take
-//! turns.
+//! `conflict` (`OP_ID_REUSED`, nothing overwritten); a sequence number with one not answered nor
+//! sent before it → `retry_later` (`SEQUENCE_GAP`, with the expected number) for it and every
+//! later op of the batch; an op whose photo is not uploaded yet → `retry_later`
+//! (`UPLOAD_NOT_FINISHED`), and the later ops naming one of its records behind it
+//! (`WAITING_FOR_EARLIER_OP`), while the others go on ([`super::sequence`]); otherwise applied in
+//! the batch's one transaction (an op that writes in several steps in a savepoint of its own; the
+//! others are checked whole before their first write), so a refused op leaves nothing and the rest
+//! stay. A statement that fails outside a savepoint fails the batch, which the phone sends again.
+//! The answers, the kept conflicts and the device's new mark are written in the same transaction,
+//! so a crash anywhere leaves the whole batch unapplied and the resend applies it; the device's
+//! row is locked for the batch, so two pushes of one phone take turns.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{sync_conflict, sync_device, sync_op};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::apply::{self, Applied, Device, Failure};
-use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut};
+use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut, StatusQuery};
+use super::sequence::{self, Place, Sequence, Waiting};
 use crate::applications::Lookups;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
@@ -28,6 +34,80 @@ use crate::http::context::Lang;
 use crate::state::AppState;
 
 pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Result<PushOut, ApiError> {
+    check_shape(&input)?;
+    let device = device(state, principal, input.device_id).await?;
+    let mut ops = input.ops;
+    ops.sort_by_key(|op| op.seq);
+    let hashes = ops.iter().map(content_hash).collect::<Result<Vec<_>, _>>()?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let mark = lock_device(&txn, device, now).await?;
+    let seen: HashMap<Uuid, sync_op::Model> = sync_op::Entity::find()
+        .filter(sync_op::Column::OpId.is_in(ops.iter().map(|op| op.op_id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|op| (op.op_id, op))
+        .collect();
+    let (sequence, waiting) = sequence::load(&txn, device, mark).await?;
+    let mut batch = Batch {
+        sequence,
+        waiting,
+        blocked: None,
+        record: Record::default(),
+        own: Device { id: device, applications: HashMap::new(), lookups: Lookups::default() },
+        progress_moved: Vec::new(),
+    };
+    let mut in_batch: HashMap<Uuid, &str> = HashMap::new();
+    let mut results = Vec::with_capacity(ops.len());
+    for (op, hash) in ops.iter().zip(&hashes) {
+        let answer = match (in_batch.insert(op.op_id, hash), seen.get(&op.op_id)) {
+            // The same op id twice in one batch: its first answer stands.
+            (Some(first), _) if first == hash => {
+                refused(op, Outcome::Duplicate, "DUPLICATE_IN_BATCH", "该操作在本批中重复出现,已按第一次处理。")
+            }
+            (None, Some(seen)) if &seen.content_sha256 == hash && seen.device_id == device => duplicate(op, seen),
+            (Some(_), _) | (None, Some(_)) => {
+                refused(op, Outcome::Conflict, "OP_ID_REUSED", "该操作编号已用于另一项内容,请为新操作生成新编号。")
+            }
+            (None, None) => batch.take(&txn, state, principal, op, hash, now).await?,
+        };
+        results.push(answer);
+    }
+    let Batch { sequence, waiting, record, progress_moved, .. } = batch;
+    record.save(&txn).await?;
+    waiting.save(&txn, device, now).await?;
+    let applied_seq = sequence.mark();
+    sync_device::Entity::update_many()
+        .col_expr(sync_device::Column::LastSeq, Expr::value(applied_seq))
+        .filter(sync_device::Column::DeviceId.eq(device))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    for id in progress_moved {
+        crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
+    }
+    Ok(PushOut { device_id: device, applied_seq, results })
+}
+
+/// Locks the device's row for the batch (two pushes of one phone take turns, and the second sees
+/// the first's ops as seen); its mark.
+async fn lock_device(txn: &DatabaseTransaction, device: Uuid, now: chrono::DateTime<Utc>) -> Result<i64, ApiError> {
+    sync_device::Entity::update_many()
+        .col_expr(sync_device::Column::UpdatedAt, Expr::value(now))
+        .filter(sync_device::Column::DeviceId.eq(device))
+        .exec(txn)
+        .await?;
+    let device = sync_device::Entity::find_by_id(device)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("a registered device vanished"))?;
+    Ok(device.last_seq)
+}
+
+/// What the schema says of every op, checked for the whole batch; what the services say is
+/// checked op by op.
+fn check_shape(input: &PushIn) -> Result<(), ApiError> {
     if input.ops.is_empty() || input.ops.len() > MAX_OPS {
         return Err(ApiError::validation(vec![FieldError::new(
             "ops",
@@ -35,8 +115,6 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             Message::new("每批 1 到 500 个操作", "Send 1 to 500 operations per batch"),
         )]));
     }
-    // What the schema says of every op is checked for the whole batch; what the services say,
-    // op by op.
     let mut malformed = Vec::new();
     for (i, op) in input.ops.iter().enumerate() {
         if op.seq < 1 {
@@ -54,103 +132,75 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             ));
         }
     }
-    if !malformed.is_empty() {
-        return Err(ApiError::validation(malformed));
-    }
-    let device = device(state, principal, input.device_id).await?;
-    let mut ops = input.ops;
-    ops.sort_by_key(|op| op.seq);
-    let hashes = ops.iter().map(content_hash).collect::<Result<Vec<_>, _>>()?;
-    let now = Utc::now();
-    let txn = state.db.begin().await?;
-    // The device's row is locked for the batch: two pushes of one phone take turns, and the
-    // second sees the first's ops as seen.
-    sync_device::Entity::update_many()
-        .col_expr(sync_device::Column::UpdatedAt, Expr::value(now))
-        .filter(sync_device::Column::DeviceId.eq(device))
-        .exec(&txn)
-        .await?;
-    let start = sync_device::Entity::find_by_id(device)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a registered device vanished"))?
-        .last_seq;
-    let seen: HashMap<Uuid, sync_op::Model> = sync_op::Entity::find()
-        .filter(sync_op::Column::OpId.is_in(ops.iter().map(|op| op.op_id)))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|op| (op.op_id, op))
-        .collect();
-    let mut expected = start + 1;
-    let mut blocked: Option<&'static str> = None;
-    let mut results = Vec::with_capacity(ops.len());
-    let mut record = Record::default();
-    let mut own = Device { id: device, applications: HashMap::new(), lookups: Lookups::default() };
-    let mut in_batch: HashMap<Uuid, &str> = HashMap::new();
-    let mut progress_moved = Vec::new();
-    for (op, hash) in ops.iter().zip(&hashes) {
-        if let Some(first) = in_batch.insert(op.op_id, hash) {
-            // The same op id twice in one batch: its first answer stands.
-            results.push(if first == hash {
-                refused(op, Outcome::Duplicate, "DUPLICATE_IN_BATCH", "该操作在本批中重复出现,已按第一次处理。")
-            } else {
-                refused(op, Outcome::Conflict, "OP_ID_REUSED", "该操作编号已用于另一项内容,请为新操作生成新编号。")
-            });
-            continue;
+    if malformed.is_empty() { Ok(()) } else { Err(ApiError::validation(malformed)) }
+}
+
+/// The batch as it is applied: the device's sequence, the records that wait, and what the
+/// answered ops leave.
+struct Batch {
+    sequence: Sequence,
+    waiting: Waiting,
+    /// After a gap or an op the server could not apply, every later op waits: why, and the
+    /// sequence number expected first.
+    blocked: Option<(&'static str, i64)>,
+    record: Record,
+    own: Device,
+    progress_moved: Vec<Uuid>,
+}
+
+impl Batch {
+    /// Answers an op not seen before: in its turn, unless it waits.
+    async fn take(
+        &mut self,
+        txn: &DatabaseTransaction,
+        state: &AppState,
+        principal: &Principal,
+        op: &OpIn,
+        hash: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<OpResult, ApiError> {
+        if let Some((code, expected)) = self.blocked {
+            return Ok(retry(op, code, Some(expected)));
         }
-        if let Some(seen) = seen.get(&op.op_id) {
-            results.push(if &seen.content_sha256 == hash && seen.device_id == device {
-                duplicate(op, seen)
-            } else {
-                refused(op, Outcome::Conflict, "OP_ID_REUSED", "该操作编号已用于另一项内容,请为新操作生成新编号。")
-            });
-            continue;
+        match self.sequence.place(op.seq, op.op_id) {
+            Place::Next => {}
+            Place::Reused => {
+                return Ok(refused(op, Outcome::Rejected, "SEQUENCE_REUSED", "该序号已被本设备的另一个操作使用。"));
+            }
+            Place::Gap(expected) => {
+                self.blocked = Some(("SEQUENCE_GAP", expected));
+                return Ok(retry(op, "SEQUENCE_GAP", Some(expected)));
+            }
         }
-        if let Some(code) = blocked {
-            results.push(retry(op, code, expected));
-            continue;
+        if let Some(behind) = self.waiting.blocker(op) {
+            self.waiting.hold(op);
+            return Ok(OpResult { waiting_for: Some(behind), ..retry(op, "WAITING_FOR_EARLIER_OP", None) });
         }
-        if op.seq < expected {
-            results.push(refused(op, Outcome::Rejected, "SEQUENCE_REUSED", "该序号已被本设备的另一个操作使用。"));
-            continue;
-        }
-        if op.seq > expected {
-            blocked = Some("SEQUENCE_GAP");
-            results.push(retry(op, "SEQUENCE_GAP", expected));
-            continue;
-        }
-        match one(&txn, state, principal, &mut own, op).await? {
+        match one(txn, state, principal, &mut self.own, op).await? {
             Step::Answered(answered) => {
                 let (result, application, conflict) = *answered;
-                expected += 1;
+                self.sequence.answered(op.seq);
+                self.waiting.release(op.seq);
                 let application_id = application.as_ref().map(|app| app.id);
                 if let Some(app) = application {
                     if apply::moves_progress(op) {
-                        progress_moved.push(app.id);
+                        self.progress_moved.push(app.id);
                     }
-                    own.applications.insert(app.id, app);
+                    self.own.applications.insert(app.id, app);
                 }
-                record.add(principal, device, op, hash, &result, application_id, conflict, now)?;
-                results.push(result);
+                self.record.add(principal, self.own.id, op, hash, &result, application_id, conflict, now)?;
+                Ok(result)
+            }
+            Step::Later(code @ "UPLOAD_NOT_FINISHED") => {
+                self.waiting.hold(op);
+                Ok(retry(op, code, None))
             }
             Step::Later(code) => {
-                blocked = Some(code);
-                results.push(retry(op, code, expected));
+                self.blocked = Some((code, op.seq));
+                Ok(retry(op, code, Some(op.seq)))
             }
         }
     }
-    record.save(&txn).await?;
-    sync_device::Entity::update_many()
-        .col_expr(sync_device::Column::LastSeq, Expr::value(expected - 1))
-        .filter(sync_device::Column::DeviceId.eq(device))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    for id in progress_moved {
-        crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
-    }
-    Ok(PushOut { device_id: device, applied_seq: expected - 1, results })
 }
 
 /// What one answered op leaves, kept for the batch's few multi-row inserts.
@@ -329,19 +379,39 @@ async fn device(state: &AppState, principal: &Principal, id: Uuid) -> Result<Uui
         })
 }
 
-pub async fn status(state: &AppState, principal: &Principal, id: Uuid) -> Result<StatusOut, ApiError> {
-    let device = sync_device::Entity::find_by_id(id)
+/// Where the caller's device stands, with the answers kept for its ops numbered above `after`.
+pub async fn status(state: &AppState, principal: &Principal, query: &StatusQuery) -> Result<StatusOut, ApiError> {
+    let device = sync_device::Entity::find_by_id(query.device_id)
         .one(&state.db)
         .await?
         .filter(|d| d.account_id == principal.account_id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    use sea_orm::PaginatorTrait;
+    let after = query.after.unwrap_or(device.last_seq);
+    if after < 0 {
+        return Err(ApiError::new(ErrorCode::InvalidQuery)
+            .with_detail(Message::new("after 应为不小于 0 的序号", "`after` must be a sequence number of 0 or more")));
+    }
+    let mut kept = sync_op::Entity::find()
+        .filter(sync_op::Column::DeviceId.eq(device.device_id))
+        .filter(sync_op::Column::Seq.gt(after))
+        .order_by_asc(sync_op::Column::Seq)
+        .limit(MAX_OPS as u64 + 1)
+        .all(&state.db)
+        .await?;
+    let more = kept.len() > MAX_OPS;
+    kept.truncate(MAX_OPS);
+    let results = kept.iter().map(first_answer).collect::<Result<Vec<_>, _>>()?;
     let open_conflicts = sync_conflict::Entity::find()
         .filter(sync_conflict::Column::AccountId.eq(principal.account_id))
         .filter(sync_conflict::Column::Status.eq("open"))
         .count(&state.db)
         .await?;
-    Ok(StatusOut { device_id: device.device_id, applied_seq: device.last_seq, open_conflicts })
+    Ok(StatusOut { device_id: device.device_id, applied_seq: device.last_seq, results, more, open_conflicts })
+}
+
+/// The answer an op got when it was first answered, as kept.
+fn first_answer(op: &sync_op::Model) -> Result<OpResult, ApiError> {
+    serde_json::from_value(op.result.clone()).map_err(ApiError::internal)
 }
 
 /// What makes an op the same op: everything but when the phone says it was made.
@@ -363,6 +433,7 @@ fn base(op: &OpIn, outcome: Outcome) -> OpResult {
         message: None,
         errors: None,
         expected_seq: None,
+        waiting_for: None,
     }
 }
 
@@ -378,16 +449,16 @@ fn refused(op: &OpIn, outcome: Outcome, code: &str, message: &str) -> OpResult {
     OpResult { code: Some(code.to_owned()), message: Some(message.to_owned()), ..base(op, outcome) }
 }
 
-fn retry(op: &OpIn, code: &str, expected: i64) -> OpResult {
-    let message = match code {
-        "SEQUENCE_GAP" => format!("缺少序号 {expected} 的操作,请先补发;本操作稍后随之重发。"),
-        "UPLOAD_NOT_FINISHED" => "该材料照片尚未上传完成,请先续传照片,再重发本操作及其后的操作。".to_owned(),
+fn retry(op: &OpIn, code: &str, expected_seq: Option<i64>) -> OpResult {
+    let message = match (code, expected_seq) {
+        ("SEQUENCE_GAP", Some(expected)) => format!("缺少序号 {expected} 的操作,请先补发;本操作稍后随之重发。"),
+        ("UPLOAD_NOT_FINISHED", _) => {
+            "该照片尚未上传完成,请先续传照片,再重发本操作;与它无关的后续操作已照常处理。".to_owned()
+        }
+        ("WAITING_FOR_EARLIER_OP", _) => {
+            "本操作涉及的记录正等待前面一个操作(waiting_for)的照片上传完成,请与该操作一起重发。".to_owned()
+        }
         _ => "服务器暂时无法处理,请稍后重发。".to_owned(),
     };
-    OpResult {
-        code: Some(code.to_owned()),
-        message: Some(message),
-        expected_seq: Some(expected),
-        ..base(op, Outcome::RetryLater)
-    }
+    OpResult { code: Some(code.to_owned()), message: Some(message), expected_seq, ..base(op, Outcome::RetryLater) }
 }

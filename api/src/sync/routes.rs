@@ -14,11 +14,14 @@ use crate::state::SharedState;
 /// `applied` (with the new version), `duplicate` (seen before: the first answer, in `original`),
 /// `conflict` (the record changed on the server since `base_version`: kept in the conflict queue;
 /// or `OP_ID_REUSED`: the same op id with other content, nothing overwritten), `rejected` (a
-/// stable `code` and field `errors`: do not retry) or `retry_later` (a gap in the sequence,
-/// `SEQUENCE_GAP` with `expected_seq`; a photo whose upload is not whole, `UPLOAD_NOT_FINISHED`;
-/// or the server could not apply it now, `RETRY_LATER`). Ops are applied in
-/// `seq` order; one bad op does not block the rest; workflow fields are never set by a push
-/// (a `withdraw` op is the online withdraw step, with its checks).
+/// stable `code` and field `errors`, e.g. `UPLOAD_NOT_FOUND` for an upload that was never
+/// created: do not retry) or `retry_later` (a gap in the sequence, `SEQUENCE_GAP` with
+/// `expected_seq`, and every op after it; a photo whose upload is not whole,
+/// `UPLOAD_NOT_FINISHED`, and the later ops naming one of its records, `WAITING_FOR_EARLIER_OP`
+/// with `waiting_for`, while the other ops go on; or the server could not apply it now,
+/// `RETRY_LATER`, and every op after it). Ops are applied in `seq` order; one bad op does not
+/// block the rest; workflow fields are never set by a push (a `withdraw` op is the online
+/// withdraw step, with its checks). Resend every op not answered for good, in `seq` order.
 #[utoipa::path(
     tag = "sync",
     security(("bearer" = [])),
@@ -65,14 +68,17 @@ pub async fn sync_pull(
     Ok(web::Json(pull::pull(&state, &caller.principal, &query).await?))
 }
 
-/// What the server has applied from a device: after a lost answer, resend from `applied_seq + 1`.
+/// What the server has answered for a device: after a lost answer, ask with `after` set to the
+/// last `seq` the phone heard an answer for (or below the first unanswered op); every kept answer
+/// above it comes back as first given (an `applied`, a `rejected`, a `conflict`), and the ops not
+/// listed are to be sent again.
 #[utoipa::path(
     tag = "sync",
     security(("bearer" = [])),
     params(StatusQuery),
     responses(
         (status = 200, description = "The device's standing", body = StatusOut),
-        (status = 400, description = "A missing or malformed `device_id` (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A missing or malformed `device_id`, or an `after` below 0 (`INVALID_QUERY`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a helper", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No push from this device by the caller yet", body = Problem, content_type = "application/problem+json"),
     ),
@@ -83,7 +89,7 @@ pub async fn sync_status(
     caller: Authorized<HelpersOnly>,
     query: Query<StatusQuery>,
 ) -> Result<web::Json<StatusOut>, ApiError> {
-    Ok(web::Json(push::status(&state, &caller.principal, query.device_id).await?))
+    Ok(web::Json(push::status(&state, &caller.principal, &query).await?))
 }
 
 /// The conflict queue: a helper's own conflicts, or those of a reviewer's or supervisor's region.

@@ -48,12 +48,11 @@ impl From<&upload::Model> for UploadOut {
     }
 }
 
+/// 400 `INVALID_HEADER`: the detail names the header and what it takes; `errors[0].field` is it.
 fn bad_header(name: &'static str, zh: &'static str, en: &'static str) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest).with_errors(vec![FieldError::new(
-        name,
-        "INVALID_HEADER",
-        Message::new(zh, en),
-    )])
+    ApiError::new(ErrorCode::InvalidHeader)
+        .with_detail(Message::new(format!("{name}:{zh}"), format!("{name}: {en}")))
+        .with_errors(vec![FieldError::new(name, "INVALID_HEADER", Message::new(zh, en))])
 }
 
 fn number(headers: &HeaderMap, name: &HeaderName, label: &'static str) -> Result<i64, ApiError> {
@@ -65,20 +64,26 @@ fn number(headers: &HeaderMap, name: &HeaderName, label: &'static str) -> Result
         .ok_or_else(|| bad_header(label, "请用非负整数给出该请求头", "Give this header as a non-negative integer"))
 }
 
-/// `Upload-Checksum: sha256 <base64 of the 32-byte digest>`, as hex.
+/// `Upload-Checksum: sha256 <digest>`, the 32-byte digest in base64 (tus) or as 64 hex digits
+/// (what WeChat's `getFileInfo` gives), returned as lower-case hex. The two cannot be confused:
+/// 64 characters of base64 are 48 bytes.
 fn checksum(headers: &HeaderMap) -> Result<String, ApiError> {
     headers
         .get(UPLOAD_CHECKSUM)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().strip_prefix("sha256 "))
-        .and_then(|b64| STANDARD.decode(b64.trim()).ok())
+        .map(str::trim)
+        .and_then(|digest| match digest.len() {
+            64 => crate::hex::decode(digest),
+            _ => STANDARD.decode(digest).ok(),
+        })
         .filter(|digest| digest.len() == 32)
         .map(|digest| crate::hex::encode(&digest))
         .ok_or_else(|| {
             bad_header(
                 "Upload-Checksum",
-                "请用 \u{201c}sha256 <整个文件 SHA-256 的 Base64>\u{201d} 给出校验值",
-                "Give `sha256 <base64 of the whole file's SHA-256>`",
+                "请用 \u{201c}sha256 <整个文件 SHA-256 的 Base64 或 64 位十六进制>\u{201d} 给出校验值",
+                "Give `sha256 <the whole file's SHA-256 in base64, or as 64 hex digits>`",
             )
         })
 }
@@ -112,7 +117,8 @@ fn standing(mut response: actix_web::HttpResponseBuilder, u: &upload::Model) -> 
 }
 
 /// Create a resumable upload for a photo taken offline: `Upload-Length` (bytes, at most
-/// `storage.max_upload_bytes`), `Upload-Checksum: sha256 <base64>` of the whole file, and
+/// `storage.max_upload_bytes`), `Upload-Checksum: sha256 <digest>` of the whole file (base64 as
+/// tus has it, or 64 hex digits as WeChat's `getFileInfo` gives it), and
 /// optionally `Upload-Metadata: id <base64 of a UUID>` to choose its id (a retried creation
 /// with the same id, length and checksum answers 200). Then send the bytes with `PATCH`.
 #[utoipa::path(
@@ -120,13 +126,13 @@ fn standing(mut response: actix_web::HttpResponseBuilder, u: &upload::Model) -> 
     security(("bearer" = [])),
     params(
         ("Upload-Length" = i64, Header, description = "The whole file's length in bytes"),
-        ("Upload-Checksum" = String, Header, description = "`sha256 <base64 of the whole file's SHA-256>`"),
+        ("Upload-Checksum" = String, Header, description = "`sha256 <the whole file's SHA-256 in base64, or as 64 hex digits>`"),
         ("Upload-Metadata" = Option<String>, Header, description = "`id <base64 of a UUID>`: the upload's id, made by the phone"),
     ),
     responses(
         (status = 201, description = "Created; `Location` names it", body = UploadOut),
         (status = 200, description = "Created before with the same id, length and checksum", body = UploadOut),
-        (status = 400, description = "A missing or malformed `Upload-Length`, `Upload-Checksum` or `Upload-Metadata` (`BAD_REQUEST`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A missing or malformed `Upload-Length`, `Upload-Checksum` or `Upload-Metadata` (`INVALID_HEADER`: the detail and `errors[0].field` name the header and what it takes)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a resident or helper", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The id is another file's (`CONFLICT`)", body = Problem, content_type = "application/problem+json"),
@@ -229,7 +235,7 @@ enum ChunkAnswers {
     ),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
     responses(
-        (status = 400, description = "A missing or malformed `Upload-Offset`, or not an upload id", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A missing or malformed `Upload-Offset` (`INVALID_HEADER`), or not an upload id (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
         ChunkAnswers,
     ),
 )]
@@ -256,7 +262,7 @@ pub async fn append_chunk(
     ),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
     responses(
-        (status = 400, description = "No `X-HTTP-Method-Override: PATCH`, a malformed `Upload-Offset`, or not an upload id", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "No `X-HTTP-Method-Override: PATCH` or a malformed `Upload-Offset` (`INVALID_HEADER`), or not an upload id (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
         ChunkAnswers,
     ),
 )]

@@ -104,10 +104,13 @@ async fn a_reviewer_signs_in_and_refresh_rotates() {
     assert_ne!(new_refresh, old_refresh);
     assert_eq!(app.get_as("/api/v1/me", refreshed["access_token"].as_str()).await.status(), 200);
 
-    // The spent token comes back: someone copied it. The whole sign-in ends.
+    // The owner goes on with the new token; then the spent one comes back: someone copied it.
+    // The whole sign-in ends.
+    let next = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": new_refresh})).await;
+    let next: Value = next.json().await.unwrap();
     let reused = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": old_refresh})).await;
     problem(reused, 401, "INVALID_REFRESH_TOKEN").await;
-    let after = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": new_refresh})).await;
+    let after = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": next["refresh_token"]})).await;
     problem(after, 401, "INVALID_REFRESH_TOKEN").await;
     assert_eq!(app.audit_events("auth.refresh_reuse").await.len(), 1);
 
@@ -115,6 +118,58 @@ async fn a_reviewer_signs_in_and_refresh_rotates() {
     let other = app.sign_in("demo-reviewer").await;
     let ok = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": other["refresh_token"]})).await;
     assert_eq!(ok.status(), 200);
+}
+
+async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
+    app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": token})).await
+}
+
+#[tokio::test]
+async fn a_lost_refresh_answer_is_answered_again_and_the_phone_stays_signed_in() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let session = app.sign_in("demo-social-worker").await;
+    let spent = &session["refresh_token"];
+    // The answer is lost on the way; the phone sends the same token again, twice at once.
+    let lost: Value = refresh(&app, spent).await.json().await.unwrap();
+    let (again, also) = tokio::join!(refresh(&app, spent), refresh(&app, spent));
+    for answer in [again, also] {
+        assert_eq!(answer.status(), 200);
+        let answer: Value = answer.json().await.unwrap();
+        assert_eq!(answer["refresh_token"], lost["refresh_token"], "the same pair");
+        assert_eq!(answer["access_token"], lost["access_token"]);
+        assert_eq!(answer["account"]["id"], session["account"]["id"]);
+    }
+    assert_eq!(app.get_as("/api/v1/me", lost["access_token"].as_str()).await.status(), 200, "still signed in");
+    assert_eq!(refresh(&app, &lost["refresh_token"]).await.status(), 200, "the new token works");
+    assert!(app.audit_events("auth.refresh_reuse").await.is_empty());
+
+    // The kept answer is sealed: the new token is nowhere in the database in clear text.
+    let kept = entity::refresh_token::Entity::find().all(&app.state.db).await.unwrap();
+    let token = lost["refresh_token"].as_str().unwrap().as_bytes();
+    let sealed: Vec<&Vec<u8>> = kept.iter().filter_map(|row| row.successor_sealed.as_ref()).collect();
+    assert!(!sealed.is_empty());
+    assert!(sealed.iter().all(|blob| !blob.windows(token.len()).any(|w| w == token)));
+    // The job clears kept answers past their window.
+    let later = chrono::Utc::now() + chrono::Duration::seconds(31);
+    api::auth::replay::clear_before(&app.state.db, later).await.unwrap();
+    let kept = entity::refresh_token::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(kept.iter().all(|row| row.successor_sealed.is_none()));
+}
+
+#[tokio::test]
+async fn a_spent_refresh_token_after_the_window_ends_the_sign_in() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let session = app.sign_in("demo-social-worker").await;
+    let spent = &session["refresh_token"];
+    let answer: Value = refresh(&app, spent).await.json().await.unwrap();
+    // 31 seconds pass (the tokens' clock set back instead of waiting).
+    let sql = "UPDATE refresh_tokens SET used_at = used_at - INTERVAL '31 seconds' WHERE used_at IS NOT NULL";
+    sea_orm::ConnectionTrait::execute_unprepared(&app.state.db, sql).await.unwrap();
+    problem(refresh(&app, spent).await, 401, "INVALID_REFRESH_TOKEN").await;
+    problem(refresh(&app, &answer["refresh_token"]).await, 401, "INVALID_REFRESH_TOKEN").await;
+    assert_eq!(app.audit_events("auth.refresh_reuse").await.len(), 1);
 }
 
 #[tokio::test]

@@ -307,3 +307,43 @@ async fn a_withdrawal_made_offline_is_the_review_step_unless_the_township_moved_
     let body = push(&app, &other, &Uuid::now_v7().to_string(), &[withdraw(1, &second, version + 1, json!({}))]).await;
     assert_eq!(body["results"][0]["code"], "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn a_phone_that_lost_an_answer_learns_every_outcome_it_missed() {
+    let (app, helper) = helper_app().await;
+    let device = Uuid::now_v7().to_string();
+    let id = Uuid::now_v7().to_string();
+    push(&app, &helper, &device, &[create(1, &id)]).await;
+    // The next batch is answered, but the answer is lost: one of its ops was rejected.
+    let mut refused = create(3, &Uuid::now_v7().to_string());
+    refused["data"]["status"] = json!("decided");
+    let batch = [member(2, &id, 1, 4), refused, update(4, &id, 2, "补充")];
+    let lost = push(&app, &helper, &device, &batch).await;
+    assert_eq!(outcomes(&lost), ["applied", "rejected", "applied"]);
+
+    // The phone last heard about 1: it asks what came after, and hears every outcome.
+    let status = |after: &str| {
+        let url = format!("/api/v1/sync/status?device_id={device}&after={after}");
+        let (app, helper) = (&app, &helper);
+        async move { app.get_as(&url, Some(helper)).await }
+    };
+    let missed: Value = status("1").await.json().await.unwrap();
+    assert_eq!((missed["applied_seq"].as_i64(), missed["more"].as_bool()), (Some(4), Some(false)));
+    let results = missed["results"].as_array().unwrap();
+    let heard: Vec<(i64, &str)> =
+        results.iter().map(|r| (r["seq"].as_i64().unwrap(), r["outcome"].as_str().unwrap())).collect();
+    assert_eq!(heard, [(2, "applied"), (3, "rejected"), (4, "applied")]);
+    assert_eq!(results[1], lost["results"][1], "the rejection as first given, with its code and message");
+    assert_eq!(results[1]["code"], "VALIDATION_FAILED");
+    // Resending the unanswered ops instead gives the same outcomes, as duplicates.
+    let again = push(&app, &helper, &device, &batch).await;
+    assert_eq!(outcomes(&again), ["duplicate", "duplicate", "duplicate"]);
+    let originals: Vec<&str> =
+        again["results"].as_array().unwrap().iter().map(|r| r["original"].as_str().unwrap()).collect();
+    assert_eq!(originals, ["applied", "rejected", "applied"]);
+    // Without `after`: what was answered past the mark (nothing here); a negative one is refused.
+    let now: Value =
+        app.get_as(&format!("/api/v1/sync/status?device_id={device}"), Some(&helper)).await.json().await.unwrap();
+    assert_eq!(now["results"], json!([]));
+    problem(status("-1").await, 400, "INVALID_QUERY").await;
+}

@@ -60,9 +60,9 @@ impl Phone {
         panic!("no answer after {TRIES} tries");
     }
 
-    /// Uploads a photo: creates the upload (again after a lost answer: the same one), then
-    /// appends chunks from wherever the server says it stands.
-    async fn upload(&self, id: Uuid, bytes: &[u8]) {
+    /// Creates the upload of a photo (again after a lost answer: the same one), before any op
+    /// names it; the bytes may follow later.
+    async fn create_upload(&self, id: Uuid, bytes: &[u8]) {
         let checksum = format!("sha256 {}", STANDARD.encode(Sha256::digest(bytes)));
         let (status, _, body) = self
             .send(|c, base| {
@@ -73,6 +73,12 @@ impl Phone {
             })
             .await;
         assert!(status == 201 || status == 200, "{status} {}", String::from_utf8_lossy(&body));
+    }
+
+    /// Uploads a photo: creates the upload, then appends chunks from wherever the server says it
+    /// stands.
+    async fn upload(&self, id: Uuid, bytes: &[u8]) {
+        self.create_upload(id, bytes).await;
         let url = format!("/api/v1/uploads/{id}");
         loop {
             let (status, offset, _) = self.send(|c, base| c.head(format!("{base}{url}"))).await;
@@ -95,34 +101,26 @@ impl Phone {
         }
     }
 
-    /// Pushes the unanswered ops, a few at a time, until every op is answered for good or one
-    /// waits (`retry_later`); an answer lost in a cut is had by sending the same ops again (they
-    /// come back `duplicate`, with the first answer).
+    /// Pushes every op not answered for good, a few at a time in sequence order, each batch
+    /// again until its answer is heard (an answer lost in a cut: the answered ops come back
+    /// `duplicate`, with the first answer). Ops that wait (`retry_later`) stay in the queue.
     async fn push(&self, ops: &[Value], answers: &mut [Option<Value>]) {
-        loop {
-            let Some(first) = answers.iter().position(Option::is_none) else { return };
-            let batch: Vec<Value> = ops[first..].iter().take(BATCH).cloned().collect();
+        let queue: Vec<usize> = (0..ops.len()).filter(|i| answers[*i].is_none()).collect();
+        for chunk in queue.chunks(BATCH) {
+            let batch: Vec<Value> = chunk.iter().map(|i| ops[*i].clone()).collect();
             let request = json!({"device_id": self.device, "ops": batch});
-            let Ok(response) = self
-                .client
-                .post(format!("{}/api/v1/sync/push", self.base))
-                .bearer_auth(&self.token)
-                .json(&request)
-                .send()
-                .await
-            else {
-                continue;
+            let body = loop {
+                let sent =
+                    self.client.post(format!("{}/api/v1/sync/push", self.base)).bearer_auth(&self.token).json(&request);
+                let Ok(response) = sent.send().await else { continue };
+                let Ok(body) = response.json::<Value>().await else { continue };
+                break body;
             };
-            let Ok(body) = response.json::<Value>().await else { continue };
-            let results = body["results"].as_array().unwrap();
-            for result in results {
+            for result in body["results"].as_array().unwrap() {
                 let seq = result["seq"].as_u64().unwrap() as usize;
                 if result["outcome"] != "retry_later" {
                     answers[seq - 1].get_or_insert_with(|| result.clone());
                 }
-            }
-            if results.iter().any(|r| r["outcome"] == "retry_later") {
-                return;
             }
         }
     }
@@ -256,11 +254,19 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
         "data": {"recipient_id": recipient, "performed_at": chrono::Utc::now() - chrono::Duration::hours(2),
                  "location_note": "入户核验,本人在家", "upload_id": selfie_upload}}));
 
-    // Back in signal: the queue first (the photos are not through: the first link waits), then
-    // the photos, then the rest of the queue.
+    // Back in signal: the photos' uploads are created, the queue is pushed before their bytes are
+    // through (the photo ops and the ops on the same applications wait; the drafts and their
+    // members go in), then the photos, then the rest of the queue.
+    for draft in &drafts {
+        phone.create_upload(draft.upload, &draft.photo).await;
+        phone.create_upload(draft.signature_upload, &signature).await;
+    }
+    phone.create_upload(selfie_upload, &selfie).await;
     let mut answers: Vec<Option<Value>> = vec![None; ops.len()];
     phone.push(&ops, &mut answers).await;
-    assert_eq!(answers.iter().filter(|a| a.is_some()).count(), 3, "the first document op waits for its photo");
+    let kinds: Vec<&str> =
+        (0..ops.len()).filter(|i| answers[*i].is_some()).map(|i| ops[i]["entity"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["application", "member", "member"].repeat(3), "only what needs no photo");
     for draft in &drafts {
         phone.upload(draft.upload, &draft.photo).await;
         phone.upload(draft.signature_upload, &signature).await;
@@ -300,6 +306,7 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
     }
     let ops_kept = entity::sync_op::Entity::find().count(db).await.unwrap();
     assert_eq!(ops_kept, ops.len() as u64, "one answer kept per op");
+    assert_eq!(entity::sync_waiting::Entity::find().count(db).await.unwrap(), 0, "nothing waits any more");
     let checkins = entity::checkin::Entity::find()
         .filter(entity::checkin::Column::RecipientId.eq(recipient.parse::<Uuid>().unwrap()))
         .all(db)

@@ -164,7 +164,7 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
         .send()
         .await
         .unwrap();
-    let body = problem(no_offset, 400, "BAD_REQUEST").await;
+    let body = problem(no_offset, 400, "INVALID_HEADER").await;
     assert_eq!(body["errors"][0]["field"], "Upload-Offset");
     let no_override = app
         .client
@@ -176,7 +176,7 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
         .send()
         .await
         .unwrap();
-    problem(no_override, 400, "BAD_REQUEST").await;
+    problem(no_override, 400, "INVALID_HEADER").await;
     let no_checksum = app
         .client
         .post(app.url("/api/v1/uploads"))
@@ -185,7 +185,7 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
         .send()
         .await
         .unwrap();
-    let body = problem(no_checksum, 400, "BAD_REQUEST").await;
+    let body = problem(no_checksum, 400, "INVALID_HEADER").await;
     assert_eq!(body["errors"][0]["field"], "Upload-Checksum");
     let huge = app
         .client
@@ -199,6 +199,44 @@ async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
     problem(huge, 413, "PAYLOAD_TOO_LARGE").await;
     // The same id for another file.
     problem(create(&app, &helper, small, b"other").await, 409, "CONFLICT").await;
+}
+
+/// Creates an upload declaring `header` as its `Upload-Checksum`.
+async fn create_with_checksum(app: &TestApp, token: &str, id: Uuid, bytes: &[u8], header: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(token)
+        .header("Upload-Length", bytes.len().to_string())
+        .header("Upload-Checksum", header)
+        .header("Upload-Metadata", format!("id {}", STANDARD.encode(id.to_string())))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_checksum_may_be_hex_as_wechat_gives_it_and_a_bad_one_says_what_it_takes() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let bytes = photo();
+    let hex: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02X}")).collect();
+    let id = Uuid::now_v7();
+    let created = create_with_checksum(&app, &helper, id, &bytes, &format!("sha256 {hex}")).await;
+    assert_eq!(created.status(), 201);
+    // The same file declared in base64 is the same upload (a retried creation).
+    assert_eq!(create(&app, &helper, id, &bytes).await.status(), 200);
+    assert_eq!(patch(&app, &helper, id, 0, &bytes).await.status(), 204);
+    let whole = app.client.head(app.url(&format!("/api/v1/uploads/{id}"))).bearer_auth(&helper).send().await.unwrap();
+    assert_eq!(whole.headers()["upload-offset"].to_str().unwrap(), bytes.len().to_string(), "complete");
+
+    for bad in ["sha256 not-a-digest", "md5 0cc175b9c0f1b6a831c399e269772661", &format!("sha256 {}", &hex[2..])] {
+        let refused = create_with_checksum(&app, &helper, Uuid::now_v7(), &bytes, bad).await;
+        let body = problem(refused, 400, "INVALID_HEADER").await;
+        assert_eq!(body["errors"][0]["field"], "Upload-Checksum", "{bad}");
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.contains("Upload-Checksum") && detail.contains("十六进制"), "{detail}");
+    }
 }
 
 #[tokio::test]
@@ -257,7 +295,9 @@ async fn a_photo_taken_offline_is_linked_by_a_pushed_op_once_its_upload_is_whole
             response.json::<Value>().await.unwrap()
         }
     };
-    // The ops arrive before the photo: the link waits, in sequence.
+    // The phone creates the upload, and its ops arrive before the photo's bytes: the link waits.
+    let bytes = tests::jpeg_bytes(3);
+    assert_eq!(create(&app, &helper, upload, &bytes).await.status(), 201);
     let first = push(ops.clone()).await;
     let outcomes: Vec<&str> =
         first["results"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap()).collect();
@@ -265,8 +305,6 @@ async fn a_photo_taken_offline_is_linked_by_a_pushed_op_once_its_upload_is_whole
     assert_eq!(first["results"][2]["code"], "UPLOAD_NOT_FINISHED");
     assert!(first["results"][2]["message"].as_str().unwrap().contains("续传"));
 
-    let bytes = tests::jpeg_bytes(3);
-    assert_eq!(create(&app, &helper, upload, &bytes).await.status(), 201);
     assert_eq!(patch(&app, &helper, upload, 0, &bytes).await.status(), 204);
     let second = push(ops.clone()).await;
     let outcomes: Vec<&str> =
@@ -282,4 +320,132 @@ async fn a_photo_taken_offline_is_linked_by_a_pushed_op_once_its_upload_is_whole
     // Linked uploads are kept past their expiry (the document holds the photo now).
     let later = chrono::Utc::now() + chrono::Duration::hours(73);
     assert_eq!(api::uploads::service::expire(&app.state, later).await.unwrap(), 0);
+}
+
+fn op(seq: i64, entity: &str, entity_id: Uuid, op: &str, base_version: Option<i32>, data: Value) -> Value {
+    serde_json::json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": entity, "entity_id": entity_id, "op": op,
+                       "base_version": base_version, "client_time": chrono::Utc::now(), "data": data})
+}
+
+fn draft(seq: i64, id: Uuid) -> Value {
+    op(
+        seq,
+        "application",
+        id,
+        "create",
+        None,
+        serde_json::json!({"community_code": "500199001001",
+        "items": ["dibao"], "contact_phone": "13800138000", "household": {}}),
+    )
+}
+
+fn member(seq: i64, application: Uuid, base: i32, relation: &str, n: u32) -> Value {
+    op(
+        seq,
+        "member",
+        Uuid::now_v7(),
+        "update",
+        Some(base),
+        serde_json::json!({"application_id": application,
+        "name": "王桂兰", "relation": relation, "id_number": tests::id_number("19520611", n)}),
+    )
+}
+
+fn photo_op(seq: i64, application: Uuid, upload: Uuid) -> Value {
+    op(
+        seq,
+        "document",
+        Uuid::now_v7(),
+        "create",
+        None,
+        serde_json::json!({"application_id": application,
+        "upload_id": upload, "type": "household_register"}),
+    )
+}
+
+fn answers(body: &Value) -> Vec<(String, Option<String>)> {
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["outcome"].as_str().unwrap().to_owned(), r["code"].as_str().map(str::to_owned)))
+        .collect()
+}
+
+fn answer(outcome: &str, code: Option<&str>) -> (String, Option<String>) {
+    (outcome.to_owned(), code.map(str::to_owned))
+}
+
+#[tokio::test]
+async fn an_upload_never_made_is_refused_and_an_unfinished_one_holds_only_the_ops_that_need_it() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let helper = app.token("demo-social-worker").await;
+    let (device, first, second) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (unfinished, never) = (Uuid::now_v7(), Uuid::now_v7());
+    let bytes = tests::jpeg_bytes(3);
+    assert_eq!(create(&app, &helper, unfinished, &bytes).await.status(), 201);
+    assert_eq!(patch(&app, &helper, unfinished, 0, &bytes[..100]).await.status(), 204);
+    let ops = vec![
+        draft(1, first),
+        photo_op(2, first, unfinished),
+        member(3, first, 1, "self", 5),
+        draft(4, second),
+        photo_op(5, second, never),
+        member(6, second, 1, "self", 6),
+    ];
+    let push = |ops: Vec<Value>| {
+        let (app, helper) = (&app, &helper);
+        async move {
+            let body = serde_json::json!({"device_id": device, "ops": ops});
+            let response = app.post_json("/api/v1/sync/push", Some(helper), &body).await;
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let body = push(ops.clone()).await;
+    assert_eq!(
+        answers(&body),
+        [
+            answer("applied", None),
+            answer("retry_later", Some("UPLOAD_NOT_FINISHED")),
+            answer("retry_later", Some("WAITING_FOR_EARLIER_OP")),
+            answer("applied", None),
+            answer("rejected", Some("UPLOAD_NOT_FOUND")),
+            answer("applied", None),
+        ],
+        "{body}"
+    );
+    assert_eq!(body["results"][2]["waiting_for"], ops[1]["op_id"], "the member waits behind the photo");
+    assert!(body["results"][4]["message"].as_str().unwrap().contains("重新"), "{body}");
+    assert_eq!(body["applied_seq"], 1, "2 and 3 are not answered for good");
+    assert_eq!(app.application(&helper, &second.to_string()).await["members"].as_array().map(Vec::len), Some(1));
+
+    // New ops before the photo is through, without 2 and 3 (they wait, so they are no gap): on the
+    // second application it goes in; on the first it waits behind the member that waits.
+    let eight = member(8, first, 1, "spouse", 8);
+    let body = push(vec![member(7, second, 2, "spouse", 7), eight.clone()]).await;
+    assert_eq!(
+        answers(&body),
+        [answer("applied", None), answer("retry_later", Some("WAITING_FOR_EARLIER_OP"))],
+        "{body}"
+    );
+    assert_eq!(body["results"][1]["waiting_for"], ops[2]["op_id"], "behind the nearest op on its application");
+
+    // The photo arrives; the phone resends what was not answered for good (and 4, whose answer it
+    // did not hear).
+    assert_eq!(patch(&app, &helper, unfinished, 100, &bytes[100..]).await.status(), 204);
+    let body = push(vec![ops[1].clone(), ops[2].clone(), ops[3].clone(), eight]).await;
+    assert_eq!(
+        answers(&body),
+        [answer("applied", None), answer("applied", None), answer("duplicate", None), answer("applied", None)],
+        "{body}"
+    );
+    assert_eq!(body["applied_seq"], 8);
+    let draft = app.application(&helper, &first.to_string()).await;
+    assert_eq!(
+        (draft["documents"].as_array().map(Vec::len), draft["members"].as_array().map(Vec::len)),
+        (Some(1), Some(2)),
+        "{draft}"
+    );
 }

@@ -17,13 +17,16 @@ use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use crate::sync::model::OpIn;
 
-/// The caller's finished upload and its bytes; the op waits while it is missing or unfinished
-/// (the phone may push before its photos are through).
+/// The caller's finished upload and its bytes. The op waits while the upload is unfinished (the
+/// phone may push before its photos are through); an upload never created (or expired, or
+/// another account's) will never come, and the op is refused.
 pub async fn uploaded(state: &AppState, principal: &Principal, id: Uuid) -> Result<(upload::Model, Vec<u8>), Failure> {
     let upload = match crate::uploads::service::ready(state, principal, id).await {
         Ok(Some(upload)) => upload,
         Ok(None) => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
-        Err(err) if err.code() == ErrorCode::NotFound => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
+        Err(err) if err.code() == ErrorCode::NotFound => {
+            return Err(Failure::Rejected(ApiError::new(ErrorCode::UploadNotFound)));
+        }
         Err(err) => return Err(err.into()),
     };
     let key = upload.file_key.clone().ok_or_else(|| ApiError::internal("a finished upload without its file"))?;
