@@ -432,8 +432,8 @@ impl ErrorCode {
                 "The file is damaged or was cut off; take the photo again or pick the original from the album.",
             ),
             Self::ImageTooLarge => (
-                "图片尺寸过大,请用手机相机直接拍摄(不要用全景或超高像素模式)后上传。",
-                "The picture is too large; take an ordinary photo (not a panorama or ultra-resolution shot) and upload it.",
+                "图片尺寸过大,请用手机相机直接拍摄(不要用全景或超高像素模式),或选择较小的照片后上传。",
+                "The picture is too large; take an ordinary photo (not a panorama or ultra-resolution shot) or pick a smaller one, and upload it.",
             ),
             Self::UploadBusy => (
                 "当前上传人数较多,请稍等几秒后重新上传。",
