@@ -295,7 +295,7 @@ impl Default for ImagingSettings {
             reject: HashMap::from([
                 ("id_card_front".to_owned(), id_photo.clone()),
                 ("id_card_back".to_owned(), id_photo),
-                ("selfie".to_owned(), vec![ImageBlurry, ImageTooDark, FaceNotFound]),
+                ("selfie".to_owned(), vec![ImageTooSmall, ImageBlurry, ImageTooDark, FaceNotFound]),
             ]),
         }
     }

@@ -440,8 +440,8 @@ impl ErrorCode {
                 "Many photos are being processed right now; wait a few seconds and upload again.",
             ),
             Self::ImageTooSmall => (
-                "照片太小、看不清,请靠近一些,让证件占满取景框后重新拍摄。",
-                "The photo is too small to read; move closer so the document fills the frame and retake it.",
+                "照片太小、看不清,请用手机相机拍摄原图,靠近一些,让证件或面部占满取景框后重新拍摄。",
+                "The photo is too small to read; take the original with the phone's camera, move closer so the document or face fills the frame, and retake it.",
             ),
             Self::ImageBlurry => (
                 "照片模糊,请将证件放平、对准光线充足处重新拍摄。",
