@@ -262,6 +262,12 @@ pub struct ImagingSettings {
     pub max_side: u32,
     /// Bytes one decoder may allocate.
     pub max_decode_bytes: u64,
+    /// Memory one photo may need, estimated from its header before decoding; over it the photo
+    /// is refused (`IMAGE_TOO_LARGE`).
+    pub max_image_memory: u64,
+    /// Memory the photos in flight on a node may reserve between them; 0: 40 MiB per
+    /// `max_in_flight`. When it is taken, uploads wait `queue_wait_ms`, then 503 `UPLOAD_BUSY`.
+    pub memory_budget: u64,
     /// Long side of the stored image.
     pub stored_long_side: u32,
     /// Long side of the thumbnail.
@@ -285,13 +291,15 @@ impl Default for ImagingSettings {
             max_pixels: 64_000_000,
             max_side: 20_000,
             max_decode_bytes: 256 * 1024 * 1024,
+            max_image_memory: 64 * 1024 * 1024,
+            memory_budget: 0,
             stored_long_side: 2048,
             thumbnail_long_side: 320,
             jpeg_quality: 82,
             reject: HashMap::from([
                 ("id_card_front".to_owned(), id_photo.clone()),
                 ("id_card_back".to_owned(), id_photo),
-                ("selfie".to_owned(), vec![ImageBlurry, ImageTooDark, FaceNotFound]),
+                ("selfie".to_owned(), vec![ImageTooSmall, ImageBlurry, ImageTooDark, FaceNotFound]),
             ]),
         }
     }

@@ -19,11 +19,18 @@ pub fn selfie_at(x: u32, y: u32) -> Vec<u8> {
     encode_jpeg(&real_photo(x, y, 480, 480), 480, 480, 92)
 }
 
-/// The same picture as `selfie_at(x, y)`, resized to 400×400 and recompressed at quality 70.
+/// The same picture as `selfie_at(x, y)`, resized to 560×560 and recompressed at quality 70.
 pub fn selfie_resized(x: u32, y: u32) -> Vec<u8> {
     let crop = image::RgbImage::from_raw(480, 480, real_photo(x, y, 480, 480)).expect("crop");
-    let small = image::imageops::resize(&crop, 400, 400, image::imageops::FilterType::Triangle);
-    encode_jpeg(small.as_raw(), 400, 400, 70)
+    let resized = image::imageops::resize(&crop, 560, 560, image::imageops::FilterType::Triangle);
+    encode_jpeg(resized.as_raw(), 560, 560, 70)
+}
+
+/// The 480×480 selfie at `(x, y)` shrunk to `side`×`side` (a thumbnail, not the camera's photo).
+pub fn selfie_shrunk(x: u32, y: u32, side: u32) -> Vec<u8> {
+    let crop = image::RgbImage::from_raw(480, 480, real_photo(x, y, 480, 480)).expect("crop");
+    let small = image::imageops::resize(&crop, side, side, image::imageops::FilterType::Triangle);
+    encode_jpeg(small.as_raw(), side, side, 90)
 }
 
 /// A dibao schedule whose first two windows are open on the day of approval (each opens 200 days

@@ -172,12 +172,18 @@ pub struct AttachmentOut {
 }
 
 /// A failed photo check that did not refuse the upload.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PhotoWarningOut {
     /// `IMAGE_TOO_SMALL`, `IMAGE_BLURRY`, `IMAGE_TOO_DARK`, `IMAGE_OVEREXPOSED` or `FACE_NOT_FOUND`.
     pub code: String,
     /// What to do, in the caller's language.
     pub message: String,
+}
+
+impl From<crate::imaging::quality::Check> for PhotoWarningOut {
+    fn from(check: crate::imaging::quality::Check) -> Self {
+        Self { code: check.code().to_owned(), message: check.message().localized() }
+    }
 }
 
 /// A signed authorization, as evidence.

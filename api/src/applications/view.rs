@@ -183,11 +183,7 @@ pub fn attachment_out(row: application_document::Model, doc: &document::Model) -
 /// The failed checks recorded with a photo, with what to do about each.
 pub fn warnings(doc: &document::Model) -> Vec<PhotoWarningOut> {
     let failed = doc.quality.as_ref().and_then(|q| q.get("failed")).cloned().unwrap_or_default();
-    serde_json::from_value::<Vec<Check>>(failed)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|check| PhotoWarningOut { code: check.code().to_owned(), message: check.message().localized() })
-        .collect()
+    serde_json::from_value::<Vec<Check>>(failed).unwrap_or_default().into_iter().map(PhotoWarningOut::from).collect()
 }
 
 pub fn authorization_out(row: authorization::Model) -> AuthorizationOut {

@@ -11,6 +11,7 @@ use crate::catalog::model::DocumentType;
 use crate::documents::sniff::{self, FileKind};
 use crate::error::{ApiError, ErrorCode};
 use crate::imaging::phash;
+use crate::imaging::quality::Check;
 use crate::state::AppState;
 
 const PHOTO_KINDS: [FileKind; 3] = [FileKind::Jpeg, FileKind::Png, FileKind::Webp];
@@ -20,6 +21,8 @@ pub struct Photo {
     pub stored: Vec<u8>,
     pub sha256: String,
     pub phash: u64,
+    /// The checks it failed that the selfie policy does not refuse.
+    pub warnings: Vec<Check>,
 }
 
 /// Decodes and checks a check-in photo; 415/422 with the pipeline's codes when it cannot be used.
@@ -29,7 +32,12 @@ pub async fn check(state: &AppState, bytes: Vec<u8>) -> Result<Photo, ApiError> 
         .and_then(FileKind::raster)
         .ok_or_else(|| ApiError::new(ErrorCode::FileTypeUnsupported))?;
     let processed = state.photos.process(bytes, format, DocumentType::Selfie).await?;
-    Ok(Photo { stored: processed.stored, sha256: processed.stored_sha256, phash: processed.phash })
+    Ok(Photo {
+        stored: processed.stored,
+        sha256: processed.stored_sha256,
+        phash: processed.phash,
+        warnings: processed.failed,
+    })
 }
 
 /// An earlier check-in of the person whose photo is this one again, if any.

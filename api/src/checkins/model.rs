@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::applications::model::PhotoWarningOut;
+
 /// A challenge for one remote check-in: use its nonce within 5 minutes, once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChallengeOut {
@@ -83,6 +85,10 @@ pub struct CheckinOut {
     pub created_at: DateTime<Utc>,
     /// The next due date, if any.
     pub next_due: Option<NaiveDate>,
+    /// Quality checks the photo failed without being refused (by default `IMAGE_OVEREXPOSED`),
+    /// with how to take a better one next time. In the answer that recorded the check-in only: a
+    /// retry with the same `id` answers without them.
+    pub warnings: Vec<PhotoWarningOut>,
 }
 
 /// One period of a recipient's schedule, as the recipient sees it.

@@ -73,7 +73,7 @@ pub async fn start_checkin(
     security(("bearer" = [])),
     request_body(content = RemoteCheckinForm, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "Passed: the periods it completed", body = CheckinOut),
+        (status = 201, description = "Passed: the periods it completed, and in `warnings` the photo checks it failed without being refused", body = CheckinOut),
         (status = 200, description = "This check-in was recorded before (same `id`)", body = CheckinOut),
         (status = 400, description = "A malformed form", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a resident, or not a recipient (`NOT_A_RECIPIENT`)", body = Problem, content_type = "application/problem+json"),
@@ -121,7 +121,7 @@ pub async fn submit_checkin(
     params(("id" = Uuid, Path, description = "The recipient")),
     request_body(content = AssistedCheckinForm, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "Recorded: the periods it completed", body = CheckinOut),
+        (status = 201, description = "Recorded: the periods it completed, and in `warnings` the photo checks it failed without being refused", body = CheckinOut),
         (status = 200, description = "Recorded before (same `id`)", body = CheckinOut),
         (status = 400, description = "A malformed form, or not a recipient id (`INVALID_PATH`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a helper", body = Problem, content_type = "application/problem+json"),
@@ -129,7 +129,7 @@ pub async fn submit_checkin(
         (status = 409, description = "The `id` is someone else's check-in", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than `storage.max_upload_bytes`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a JPEG, PNG or WebP photo", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad field (`performed_at` in the future or too old), `CHECKIN_NOT_DUE`, a photo refused (`FACE_NOT_FOUND` ...), `SELFIE_REPLAYED`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad field (`performed_at` in the future or too old), `CHECKIN_NOT_DUE`, a photo refused (`FACE_NOT_FOUND`, `IMAGE_BLURRY`, `IMAGE_TOO_DARK`, `IMAGE_TOO_SMALL`, `FILE_CORRUPT`, `IMAGE_TOO_LARGE`), `SELFIE_REPLAYED`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many photos in processing (`UPLOAD_BUSY`)", body = Problem, content_type = "application/problem+json"),
     ),
 )]

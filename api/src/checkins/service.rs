@@ -25,6 +25,7 @@ use super::scope::Reach;
 use super::tasks;
 use super::verifier::{Assurance, Subject, Verdict, VerifierError};
 use crate::applications::members::ID_PURPOSE;
+use crate::applications::model::PhotoWarningOut;
 use crate::auth::principal::Principal;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
@@ -348,7 +349,7 @@ async fn record(
     photo: Photo,
     outcome: Outcome,
 ) -> Result<CheckinOut, ApiError> {
-    let Photo { stored, sha256, phash } = photo;
+    let Photo { stored, sha256, phash, warnings } = photo;
     let selfie_key = evidence::store(state, stored).await?;
     let settings = &state.settings.checkins;
     let now = Utc::now();
@@ -424,7 +425,8 @@ async fn record(
         }
     }
     txn.commit().await?;
-    out(&state.db, row).await
+    let out = out(&state.db, row).await?;
+    Ok(CheckinOut { warnings: warnings.into_iter().map(PhotoWarningOut::from).collect(), ..out })
 }
 
 /// Whether a low-assurance pass goes to a reviewer: a fixed share, by a hash of its id.
@@ -464,6 +466,7 @@ pub async fn out(db: &impl sea_orm::ConnectionTrait, row: checkin::Model) -> Res
         sampled: row.sampled,
         created_at: row.created_at,
         next_due,
+        warnings: Vec::new(),
     })
 }
 

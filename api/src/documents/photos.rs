@@ -18,8 +18,12 @@ use crate::imaging::quality::Check;
 #[error("配置错误 / imaging.reject: unknown document type `{0}`")]
 pub struct PhotoConfigError(String);
 
+/// The node's memory budget for photos in flight, per photo in flight, unless configured.
+pub const MEMORY_PER_PHOTO: u64 = 40 << 20;
+
 pub struct Photos {
     gate: ImageGate,
+    max_image_memory: u64,
     base: Options,
     reject: HashMap<DocumentType, Vec<Check>>,
 }
@@ -39,8 +43,13 @@ impl Photos {
             0 => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             n => n,
         };
+        let memory_budget = match settings.memory_budget {
+            0 => MEMORY_PER_PHOTO * in_flight as u64,
+            n => n,
+        };
         Ok(Self {
-            gate: ImageGate::new(in_flight, Duration::from_millis(settings.queue_wait_ms)),
+            gate: ImageGate::new(in_flight, memory_budget, Duration::from_millis(settings.queue_wait_ms)),
+            max_image_memory: settings.max_image_memory,
             base: Options {
                 limits: Limits {
                     max_pixels: settings.max_pixels,
@@ -57,16 +66,19 @@ impl Photos {
         })
     }
 
-    /// Decodes, normalises and checks a photo off the async workers; refuses it (422 with the
-    /// first refusing check's code, every failing check listed) when the type's policy says so.
+    /// Decodes, normalises and checks a photo off the async workers, once the gate has a turn and
+    /// the memory its header says it needs (over `max_image_memory`: `IMAGE_TOO_LARGE` at once);
+    /// refuses it (422 with the first refusing check's code, every failing check listed) when the
+    /// type's policy says so.
     pub async fn process(&self, bytes: Vec<u8>, format: Format, doc_type: DocumentType) -> Result<Processed, ApiError> {
         let options = Options { min_short: min_short(doc_type), detect_face: wants_face(doc_type), ..self.base };
+        let cost = pipeline::cost(&bytes, format, &options).map_err(refusal)?;
+        if cost > self.max_image_memory {
+            tracing::info!(cost, "a photo would need more memory than one may have");
+            return Err(ApiError::new(ErrorCode::ImageTooLarge));
+        }
         let processed =
-            self.gate.run(move || pipeline::process(&bytes, format, &options)).await?.map_err(|err| match err {
-                ImageError::Corrupt => ApiError::new(ErrorCode::FileCorrupt),
-                ImageError::TooLarge { .. } => ApiError::new(ErrorCode::ImageTooLarge),
-                ImageError::Internal(why) => ApiError::internal(why),
-            })?;
+            self.gate.run(cost, move || pipeline::process(&bytes, format, &options)).await?.map_err(refusal)?;
         let refusing = self.reject.get(&doc_type).map(Vec::as_slice).unwrap_or_default();
         if let Some(first) = processed.failed.iter().find(|c| refusing.contains(c)) {
             let errors =
@@ -74,6 +86,14 @@ impl Photos {
             return Err(ApiError::new(first.error_code()).with_errors(errors));
         }
         Ok(processed)
+    }
+}
+
+fn refusal(err: ImageError) -> ApiError {
+    match err {
+        ImageError::Corrupt => ApiError::new(ErrorCode::FileCorrupt),
+        ImageError::TooLarge { .. } => ApiError::new(ErrorCode::ImageTooLarge),
+        ImageError::Internal(why) => ApiError::internal(why),
     }
 }
 

@@ -40,8 +40,8 @@ use crate::state::SharedState;
         (status = 409, description = "Submitted already (`APPLICATION_LOCKED`), or the id was used for other bytes", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than `storage.max_upload_bytes`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a JPEG, PNG, WebP or PDF (HEIC included), or a signature that is not a PNG (`FILE_TYPE_UNSUPPORTED`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad form field, an unknown member (`MEMBER_NOT_FOUND`), an empty signature (`SIGNATURE_EMPTY`), a damaged or cut-off file (`FILE_CORRUPT`), a picture over the size limit (`IMAGE_TOO_LARGE`), or a photo refused by a quality check (`IMAGE_TOO_SMALL`, `IMAGE_BLURRY`, `IMAGE_TOO_DARK`, `IMAGE_OVEREXPOSED`, `FACE_NOT_FOUND`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many photos in processing (`UPLOAD_BUSY`); retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad form field, an unknown member (`MEMBER_NOT_FOUND`), an empty signature (`SIGNATURE_EMPTY`), a damaged or cut-off file (`FILE_CORRUPT`), a picture over the size limit or needing more memory than one photo may have (`IMAGE_TOO_LARGE`), or a photo refused by a quality check (`IMAGE_TOO_SMALL`, `IMAGE_BLURRY`, `IMAGE_TOO_DARK`, `IMAGE_OVEREXPOSED`, `FACE_NOT_FOUND`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many photos in processing, or their memory budget taken (`UPLOAD_BUSY`); retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/api/v1/applications/{id}/documents")]

@@ -460,16 +460,16 @@ impl ErrorCode {
                 "The file is damaged or was cut off; take the photo again or pick the original from the album.",
             ),
             Self::ImageTooLarge => (
-                "图片尺寸过大,请用手机相机直接拍摄(不要用全景或超高像素模式)后上传。",
-                "The picture is too large; take an ordinary photo (not a panorama or ultra-resolution shot) and upload it.",
+                "图片尺寸过大,请用手机相机直接拍摄(不要用全景或超高像素模式),或选择较小的照片后上传。",
+                "The picture is too large; take an ordinary photo (not a panorama or ultra-resolution shot) or pick a smaller one, and upload it.",
             ),
             Self::UploadBusy => (
                 "当前上传人数较多,请稍等几秒后重新上传。",
                 "Many photos are being processed right now; wait a few seconds and upload again.",
             ),
             Self::ImageTooSmall => (
-                "照片太小、看不清,请靠近一些,让证件占满取景框后重新拍摄。",
-                "The photo is too small to read; move closer so the document fills the frame and retake it.",
+                "照片太小、看不清,请用手机相机拍摄原图,靠近一些,让证件或面部占满取景框后重新拍摄。",
+                "The photo is too small to read; take the original with the phone's camera, move closer so the document or face fills the frame, and retake it.",
             ),
             Self::ImageBlurry => (
                 "照片模糊,请将证件放平、对准光线充足处重新拍摄。",

@@ -5,15 +5,18 @@
 //! JPEG, nearly every phone photo, is decoded with the DCT scaled down by the largest power of two
 //! that keeps the long side at `min_long` or more: a 12 MP photo (4032×3024) becomes 2016×1512
 //! straight out of the decoder, at a quarter of the memory and well under the CPU time of a full
-//! decode followed by a resize.
+//! decode followed by a resize. A non-interlaced PNG is read row by row and shrunk by the same
+//! factor in bands ([`super::bands`]); WebP and interlaced PNG are decoded whole. [`plan`] says,
+//! from the header, which of these a file gets and how much memory its decoder will hold, so the
+//! gate can reserve it (or refuse the file) before decoding.
 
 use std::io::Cursor;
 
 use image::metadata::Orientation;
 use image::{ImageDecoder, ImageFormat};
 
-use super::ImageError;
 use super::raster::Rgb;
+use super::{ImageError, bands};
 
 /// The raster formats taken (PDF is stored as-is and never decoded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,13 +66,75 @@ pub fn probe(bytes: &[u8], format: Format, limits: &Limits) -> Result<(u32, u32)
     Ok((width, height))
 }
 
-/// Decodes after [`probe`], upright (EXIF orientation applied), as RGB.
-pub fn decode(bytes: &[u8], format: Format, limits: &Limits, min_long: u32) -> Result<Decoded, ImageError> {
+/// How an image will be decoded and the memory its decoder holds at the peak, output included,
+/// from the header alone: what the gate reserves before a pixel is decoded.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    pub width: u32,
+    pub height: u32,
+    /// The size the decoder produces (before orientation).
+    pub out_width: u32,
+    pub out_height: u32,
+    pub decoder_bytes: u64,
+    route: Route,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Route {
+    /// DCT-scaled by the divisor.
+    Jpeg(u32),
+    /// Row by row, shrunk in bands by the divisor ([`bands`]).
+    PngBands(u32),
+    /// The whole picture at once: WebP and interlaced PNG.
+    Whole,
+}
+
+/// Bytes a pixel a whole-image decode may hold: the decoder's buffer (up to 8, 16-bit RGBA) and
+/// the 8-bit RGBA and RGB copies made from it.
+pub const WHOLE_BYTES_PER_PIXEL: u64 = 12;
+
+/// The decode [`decode`] will do, after [`probe`].
+pub fn plan(bytes: &[u8], format: Format, limits: &Limits, min_long: u32) -> Result<Plan, ImageError> {
     let (width, height) = probe(bytes, format, limits)?;
-    let (image, orientation) = match format {
-        Format::Jpeg => decode_jpeg(bytes, limits, width, height, min_long)?,
-        Format::Png | Format::Webp => decode_other(bytes, format, limits)?,
+    let div = reduction(width.max(height), min_long);
+    let (out_width, out_height) = (width.div_ceil(div), height.div_ceil(div));
+    let out_pixels = pixels(out_width, out_height);
+    let (route, decoder_bytes) = match format {
+        Format::Jpeg => {
+            let frame = jpeg_frame(bytes).ok_or(ImageError::Corrupt)?;
+            // The decoded planes (a byte a sample) and the RGB output; a progressive file also
+            // keeps every DCT coefficient of the full-size picture until its last scan.
+            let planes = out_pixels * (3 + frame.sampling.len() as u64);
+            let coefficients = if frame.progressive { frame.coefficient_bytes(width, height) } else { 0 };
+            (Route::Jpeg(div), planes + coefficients)
+        }
+        Format::Png if !bands::interlaced(bytes)? => {
+            // The output, a band of source rows and its shrunken copy, and the decoder's rows.
+            let band = u64::from(width) * u64::from(div * bands::BAND_BLOCKS) * 3;
+            (Route::PngBands(div), out_pixels * 3 + band * 2 + u64::from(width) * 16)
+        }
+        Format::Png | Format::Webp => {
+            let (out_width, out_height) = (width, height);
+            let plan = Plan { width, height, out_width, out_height, decoder_bytes: 0, route: Route::Whole };
+            return Ok(Plan { decoder_bytes: pixels(width, height) * WHOLE_BYTES_PER_PIXEL, ..plan });
+        }
     };
+    Ok(Plan { width, height, out_width, out_height, decoder_bytes, route })
+}
+
+fn pixels(width: u32, height: u32) -> u64 {
+    u64::from(width) * u64::from(height)
+}
+
+/// Decodes as [`plan`] says, upright (EXIF orientation applied), as RGB.
+pub fn decode(bytes: &[u8], format: Format, limits: &Limits, min_long: u32) -> Result<Decoded, ImageError> {
+    let plan = plan(bytes, format, limits, min_long)?;
+    let (image, orientation) = match plan.route {
+        Route::Jpeg(div) => decode_jpeg(bytes, limits, &plan, div)?,
+        Route::PngBands(shrink) => bands::decode(bytes, limits.max_alloc, shrink)?,
+        Route::Whole => decode_other(bytes, format, limits)?,
+    };
+    let (width, height) = (plan.width, plan.height);
     let (original_width, original_height) = match orientation {
         Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH => {
             (height, width)
@@ -77,6 +142,52 @@ pub fn decode(bytes: &[u8], format: Format, limits: &Limits, min_long: u32) -> R
         _ => (width, height),
     };
     Ok(Decoded { image: image.orient(orientation)?, original_width, original_height })
+}
+
+/// What a JPEG's frame header says: progressive or not, and each component's sampling factors.
+struct Frame {
+    progressive: bool,
+    sampling: Vec<(u32, u32)>,
+}
+
+impl Frame {
+    /// The DCT coefficients of the full-size picture: two bytes a sample, in whole 8×8 blocks.
+    fn coefficient_bytes(&self, width: u32, height: u32) -> u64 {
+        let h_max = self.sampling.iter().map(|s| s.0).max().unwrap_or(1).max(1);
+        let v_max = self.sampling.iter().map(|s| s.1).max().unwrap_or(1).max(1);
+        self.sampling
+            .iter()
+            .map(|&(h, v)| {
+                let blocks_wide = u64::from((width * h).div_ceil(h_max).div_ceil(8));
+                let blocks_high = u64::from((height * v).div_ceil(v_max).div_ceil(8));
+                blocks_wide * blocks_high * 64 * 2
+            })
+            .sum()
+    }
+}
+
+/// The frame header (SOFn), found by walking the segments before the first scan.
+fn jpeg_frame(bytes: &[u8]) -> Option<Frame> {
+    let mut at = 2;
+    loop {
+        while bytes.get(at..at + 2)? == [0xFF, 0xFF] {
+            at += 1;
+        }
+        let [0xFF, marker, high, low] = *bytes.get(at..at + 4)? else { return None };
+        let length = usize::from(u16::from_be_bytes([high, low]));
+        let segment = bytes.get(at + 4..at + 2 + length)?;
+        match marker {
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                let count = usize::from(*segment.get(5)?);
+                let sampling = (0..count)
+                    .map(|i| segment.get(7 + 3 * i).map(|hv| (u32::from(hv >> 4), u32::from(hv & 15))))
+                    .collect::<Option<Vec<_>>>()?;
+                return Some(Frame { progressive: matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE), sampling });
+            }
+            0xDA => return None,
+            _ => at += 2 + length,
+        }
+    }
 }
 
 /// The power-of-two reduction (1, 2, 4 or 8) that keeps the long side at `min_long` or more.
@@ -88,13 +199,7 @@ pub fn reduction(long: u32, min_long: u32) -> u32 {
     div
 }
 
-fn decode_jpeg(
-    bytes: &[u8],
-    limits: &Limits,
-    width: u32,
-    height: u32,
-    min_long: u32,
-) -> Result<(Rgb, Orientation), ImageError> {
+fn decode_jpeg(bytes: &[u8], limits: &Limits, plan: &Plan, div: u32) -> Result<(Rgb, Orientation), ImageError> {
     if !has_end_marker(bytes) {
         return Err(ImageError::Corrupt);
     }
@@ -103,13 +208,12 @@ fn decode_jpeg(
     decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
     decoder.read_info().map_err(|_| ImageError::Corrupt)?;
     let orientation = decoder.exif_data().and_then(Orientation::from_exif_chunk).unwrap_or(Orientation::NoTransforms);
-    let div = reduction(width.max(height), min_long);
     #[cfg(feature = "fast-jpeg")]
     if let Some(rgb) = turbo::decode(bytes, div)? {
         return Ok((rgb, orientation));
     }
-    let (Ok(w), Ok(h)) = (u16::try_from(width.div_ceil(div)), u16::try_from(height.div_ceil(div))) else {
-        return Err(ImageError::TooLarge { width, height });
+    let (Ok(w), Ok(h)) = (u16::try_from(plan.out_width), u16::try_from(plan.out_height)) else {
+        return Err(ImageError::TooLarge { width: plan.width, height: plan.height });
     };
     let (w, h) = decoder.scale(w, h).map_err(|_| ImageError::Corrupt)?;
     let pixels = decoder.decode().map_err(|_| ImageError::Corrupt)?;
@@ -193,10 +297,7 @@ fn decode_other(bytes: &[u8], format: Format, limits: &Limits) -> Result<(Rgb, O
         let pixels = rgba
             .into_raw()
             .chunks_exact(4)
-            .flat_map(|p| {
-                let a = u32::from(p[3]);
-                [p[0], p[1], p[2]].map(|c| ((u32::from(c) * a + 255 * (255 - a)) / 255) as u8)
-            })
+            .flat_map(|p| [p[0], p[1], p[2]].map(|c| bands::on_white(c, p[3])))
             .collect();
         Rgb { width, height, pixels }
     } else {

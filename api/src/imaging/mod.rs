@@ -1,10 +1,12 @@
 //! The pure image work: no HTTP, no database. Callers run it on the blocking pool, through the
-//! [`gate::ImageGate`] that bounds how many images are decoded at once.
+//! [`gate::ImageGate`] that bounds how many images are decoded at once and the memory they hold.
 //!
-//! The path of a photo: [`decode`] (header first, limits, DCT-scaled JPEG decoding, EXIF
-//! orientation) → [`raster`] (resize, orient, JPEG encode) → [`quality`] (size, light, sharpness,
-//! [`face`]) and [`phash`] — all tied together by [`pipeline::process`].
+//! The path of a photo: [`decode`] (header first, limits, DCT-scaled JPEG decoding, PNG read in
+//! shrinking [`bands`], EXIF orientation) → [`raster`] (resize, orient, JPEG encode) →
+//! [`quality`] (size, light, sharpness, [`face`]) and [`phash`] — all tied together by
+//! [`pipeline::process`], whose memory [`pipeline::cost`] estimates from the header.
 
+pub mod bands;
 pub mod decode;
 pub mod face;
 pub mod gate;

@@ -1,10 +1,11 @@
 //! One photo, start to finish: decode (limits, DCT scaling, orientation) → the stored image (long
 //! side at most 2048 px, JPEG, no metadata) and its SHA-256 → thumbnail (320 px) → the quality
 //! measures and the perceptual hash, both on a 640 px grey copy. Pure and synchronous: run it
-//! through the gate.
+//! through the gate, which reserves its [`cost`] first.
 
 use super::decode::{self, Format, Limits};
 use super::quality::{self, Check, Measures};
+use super::raster::fit_size;
 use super::{ImageError, face, phash};
 
 /// The long side of the copy that quality checks and the perceptual hash look at.
@@ -52,10 +53,37 @@ pub struct Processed {
     pub failed: Vec<Check>,
 }
 
+/// Bytes held besides the file, the decode and the stored copy: the stored JPEG, the 640 px
+/// analysis copy and its grey, the thumbnail, the face detector's pyramid.
+pub const WORK_BYTES: u64 = 4 << 20;
+
+/// Decoding may stop at 25/32 of the stored size (12 MP: 2016 px) and skip the resize.
+fn min_long(options: &Options) -> u32 {
+    options.stored_long * 25 / 32
+}
+
+/// The memory [`process`] holds at its peak, from the header alone: the file, then the largest of
+/// the decoder's peak, the decoded picture with a turned copy (EXIF orientation), and the decoded
+/// picture with the resizer's intermediate and the stored copy.
+pub fn cost(bytes: &[u8], format: Format, options: &Options) -> Result<u64, ImageError> {
+    let plan = decode::plan(bytes, format, &options.limits, min_long(options))?;
+    let (out_width, out_height) = (u64::from(plan.out_width), u64::from(plan.out_height));
+    let decoded = out_width * out_height * 3;
+    let (width, height) = fit_size(plan.out_width, plan.out_height, options.stored_long);
+    let (width, height) = (u64::from(width), u64::from(height));
+    let resize = if (width, height) == (out_width, out_height) {
+        0
+    } else {
+        // The resizer's intermediate is the source's width by the target's height (or the other
+        // way round once turned), then the target.
+        (out_width * height).max(out_height * width) * 3 + width * height * 3
+    };
+    let peak = plan.decoder_bytes.max(decoded * 2).max(decoded + resize);
+    Ok(bytes.len() as u64 + peak + WORK_BYTES)
+}
+
 pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Processed, ImageError> {
-    // Decoding may stop at 25/32 of the stored size (12 MP: 2016 px) and skip the resize.
-    let min_long = options.stored_long * 25 / 32;
-    let decoded = decode::decode(bytes, format, &options.limits, min_long)?;
+    let decoded = decode::decode(bytes, format, &options.limits, min_long(options))?;
     let stored = decoded.image.fit(options.stored_long)?;
     let stored_jpeg = stored.jpeg(options.quality)?;
     let analysis = stored.fitted(ANALYSIS_LONG)?;
@@ -172,5 +200,50 @@ mod tests {
         assert_eq!((info.width, info.height), (320, 107));
         assert!(out.failed.contains(&Check::FaceNotFound));
         assert!(out.failed.contains(&Check::ImageBlurry), "a flat grey picture has no detail");
+    }
+
+    /// A small JPEG whose frame header says `width`×`height` (progressive or not): the cost is
+    /// read from the header alone.
+    fn jpeg_declaring(width: u16, height: u16, progressive: bool) -> Vec<u8> {
+        let mut jpeg = Rgb { width: 16, height: 16, pixels: vec![90; 16 * 16 * 3] }.jpeg(90).unwrap();
+        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        jpeg[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        jpeg[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        if progressive {
+            jpeg[sof + 1] = 0xC2;
+        }
+        jpeg
+    }
+
+    #[test]
+    fn what_a_photo_costs_is_known_from_its_header() {
+        const MIB: u64 = 1 << 20;
+        let options = Options::default();
+        // A PNG of 7999×7999 in under 1 MB is read in bands and shrunk by 4 as it is read.
+        let huge = crate::imaging::samples::flat_png(7999, 7999, [90, 120, 150]).unwrap();
+        assert!(huge.len() < 1 << 20, "{} bytes", huge.len());
+        let png = cost(&huge, Format::Png, &options).unwrap();
+        assert!(png < 40 * MIB, "{} MiB", png / MIB);
+        // Phone photos: 12 MP decoded at half size, 5 MP whole and resized.
+        for (width, height) in [(4032, 3024), (2592, 1944), (8000, 6000)] {
+            let photo = cost(&jpeg_declaring(width, height, false), Format::Jpeg, &options).unwrap();
+            assert!(photo < 40 * MIB, "{width}x{height}: {} MiB", photo / MIB);
+        }
+        // A progressive JPEG keeps the full-size coefficients; a WebP is decoded whole.
+        let progressive = cost(&jpeg_declaring(8000, 6000, true), Format::Jpeg, &options).unwrap();
+        assert!(progressive > 64 * MIB, "{} MiB", progressive / MIB);
+        let webp = image::RgbImage::new(4000, 3000);
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        webp.write_to(&mut bytes, image::ImageFormat::WebP).unwrap();
+        let webp = cost(&bytes.into_inner(), Format::Webp, &options).unwrap();
+        assert!(webp > 64 * MIB, "{} MiB", webp / MIB);
+    }
+
+    #[test]
+    fn a_big_png_is_stored_like_a_small_one() {
+        let huge = crate::imaging::samples::flat_png(7999, 4000, [90, 120, 150]).unwrap();
+        let out = process(&huge, Format::Png, &options()).unwrap();
+        assert_eq!((out.width, out.height), (2000, 1000));
+        assert_eq!((out.measures.short_side, out.measures.brightness.round()), (4000, 114.0));
     }
 }

@@ -2,9 +2,10 @@
 //! refusals, bad challenges, assisted check-ins by helpers, missed periods that become home-visit
 //! tasks, suspension by the township reviewer only, sampling, reminders and the photo purge.
 
+use api::imaging::quality::Check;
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
-use tests::checkins::{open_now, selfie_at, selfie_resized};
+use tests::checkins::{open_now, selfie_at, selfie_resized, selfie_shrunk};
 use tests::{TestApp, jpeg_bytes, problem};
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -141,6 +142,39 @@ async fn bad_challenges_photos_and_callers_are_refused() {
     problem(app.challenge(&reviewer).await, 403, "FORBIDDEN").await;
     problem(app.get_as("/api/v1/checkins/mine", None).await, 401, "UNAUTHENTICATED").await;
     problem(app.post_json("/api/v1/checkins/challenge", None, &json!({})).await, 401, "UNAUTHENTICATED").await;
+}
+
+#[tokio::test]
+async fn a_too_small_selfie_is_refused_and_an_answer_carries_the_photo_warnings() {
+    let app = checkin_app().await;
+    let (_, resident) = app.recipient("ck-small", 1, "dibao").await;
+    let nonce = app.nonce(&resident).await;
+    // 200×200: retake it with the camera; the nonce stays usable.
+    let body = problem(
+        app.check_in(&resident, &[("nonce", nonce.as_str())], &selfie_shrunk(653, 60, 200)).await,
+        422,
+        "IMAGE_TOO_SMALL",
+    )
+    .await;
+    assert!(body["detail"].as_str().unwrap().contains("原图"), "{body}");
+    let good = json_of(app.check_in(&resident, &[("nonce", nonce.as_str())], &selfie_at(653, 60)).await, 201).await;
+    assert_eq!(good["warnings"], json!([]), "a good selfie has no warnings: {good}");
+
+    // Where the policy lets a small selfie pass, the answer says how to take a better one.
+    let lenient = TestApp::spawn_with(|s| {
+        open_now(s);
+        let selfie = vec![Check::ImageBlurry, Check::ImageTooDark, Check::FaceNotFound];
+        s.imaging.reject.insert("selfie".to_owned(), selfie);
+    })
+    .await;
+    lenient.seed_demo().await;
+    let (_, resident) = lenient.recipient("ck-small-ok", 2, "dibao").await;
+    let nonce = lenient.nonce(&resident).await;
+    let photo = selfie_shrunk(653, 60, 400);
+    let passed = json_of(lenient.check_in(&resident, &[("nonce", nonce.as_str())], &photo).await, 201).await;
+    assert_eq!(passed["warnings"].as_array().unwrap().len(), 1, "{passed}");
+    assert_eq!(passed["warnings"][0]["code"], "IMAGE_TOO_SMALL");
+    assert!(passed["warnings"][0]["message"].as_str().unwrap().contains("靠近"), "{passed}");
 }
 
 #[tokio::test]

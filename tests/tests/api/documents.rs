@@ -108,6 +108,9 @@ async fn a_phone_photo_is_stored_upright_small_and_without_its_metadata() {
 
 #[tokio::test]
 async fn bad_files_are_refused_with_what_to_do() {
+    // Made first: encoding takes longer than the server keeps an idle connection.
+    let mut webp = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(4000, 3000).write_to(&mut webp, image::ImageFormat::WebP).unwrap();
     let app = TestApp::spawn().await;
     app.seed_demo().await;
     let resident = app.resident_token("bad-files").await;
@@ -138,6 +141,9 @@ async fn bad_files_are_refused_with_what_to_do() {
     let sof = giant.windows(2).position(|w| w == [0xFF, 0xC0]).expect("SOF0");
     giant[sof + 5..sof + 9].copy_from_slice(&[0xFD, 0xE8, 0xFD, 0xE8]);
     problem(app.upload(&resident, &id, &bill, &giant).await, 422, "IMAGE_TOO_LARGE").await;
+    // A 12 MP WebP is decoded whole: more memory than one photo may have, refused before decoding.
+    let body = problem(app.upload(&resident, &id, &bill, webp.get_ref()).await, 422, "IMAGE_TOO_LARGE").await;
+    assert!(body["detail"].as_str().unwrap().contains("较小的照片"), "{body}");
 
     // Cut off in the middle of the transfer.
     let whole = jpeg_bytes(4);
