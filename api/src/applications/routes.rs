@@ -147,6 +147,7 @@ pub async fn submit_application(
     params(("id" = Uuid, Path, description = "The application")),
     responses(
         (status = 200, description = "Ready or not, and every missing piece", body = ChecklistOut),
+        (status = 403, description = "A platform administrator (`ADMIN_NOT_CASE_WORKER`): not case work", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application, or not the caller's", body = Problem, content_type = "application/problem+json"),
     ),
 )]

@@ -795,4 +795,6 @@ async fn a_phone_edits_its_own_draft_with_the_versions_it_is_given() {
     problem(app.get_as(&format!("{path}/checklist"), None).await, 401, "UNAUTHENTICATED").await;
     let helper_b = app.token("demo-helper-b").await;
     problem(app.get_as(&format!("{path}/checklist"), Some(&helper_b)).await, 404, "NOT_FOUND").await;
+    let admin = app.token("demo-admin").await;
+    problem(app.get_as(&format!("{path}/checklist"), Some(&admin)).await, 403, "ADMIN_NOT_CASE_WORKER").await;
 }
