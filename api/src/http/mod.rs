@@ -23,18 +23,13 @@ pub use query::Query;
 
 use crate::error::{ApiError, ErrorCode};
 
-/// Body-size limit and path/query extractor errors in the common envelope. JSON bodies are read
-/// with `JsonBody` only (it honours the same `PayloadConfig` limit).
+/// Body-size limit and path extractor errors in the common envelope. JSON bodies are read with
+/// `JsonBody` only (it honours the same `PayloadConfig` limit), query strings with `Query` only.
 pub fn configure_extractors(cfg: &mut web::ServiceConfig, body_limit_bytes: usize) {
-    cfg.app_data(web::PayloadConfig::new(body_limit_bytes))
-        .app_data(
-            web::PathConfig::default()
-                .error_handler(|err, _| ApiError::new(ErrorCode::InvalidPath).with_source(err.to_string()).into()),
-        )
-        .app_data(
-            web::QueryConfig::default()
-                .error_handler(|err, _| ApiError::new(ErrorCode::InvalidQuery).with_source(err.to_string()).into()),
-        );
+    cfg.app_data(web::PayloadConfig::new(body_limit_bytes)).app_data(
+        web::PathConfig::default()
+            .error_handler(|err, _| ApiError::new(ErrorCode::InvalidPath).with_source(err.to_string()).into()),
+    );
 }
 
 /// A public answer that phones and proxies may keep for `seconds` (the catalog, the region tree,
