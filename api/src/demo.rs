@@ -6,7 +6,7 @@
 //! through the same outcome step a decision runs, so the first quarterly check-in falls due in
 //! five days and its window is open today.
 
-use chrono::{Datelike, FixedOffset, Months, NaiveDate, Offset, Utc};
+use chrono::{Datelike, Months, NaiveDate};
 use entity::{application, application_item, recipient};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
@@ -53,7 +53,7 @@ pub async fn recipient_due_now(db: &DatabaseConnection, settings: &Settings) -> 
     let (draft, _) = service::create(&txn, &mut Lookups::default(), &principal, draft).await?;
     let scope = ScopedApplication { principal, application: draft };
     members::put(&txn, &cipher, &scope, Uuid::now_v7(), applicant()).await?;
-    let approved_on = approved_on(china_today());
+    let approved_on = approved_on(crate::calendar::today());
     let app = approve(&txn, &scope.application, approved_on).await?;
     let done = Final {
         app: &app,
@@ -86,11 +86,6 @@ fn applicant() -> MemberIn {
 fn approved_on(today: NaiveDate) -> NaiveDate {
     let three_months_ago = today.checked_sub_months(Months::new(3)).unwrap_or(today);
     three_months_ago + chrono::Duration::days(5)
-}
-
-fn china_today() -> NaiveDate {
-    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or(Utc.fix());
-    Utc::now().with_timezone(&cst).date_naive()
 }
 
 /// Numbers the application and records the 低保 item approved on `on`.

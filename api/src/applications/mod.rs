@@ -18,6 +18,9 @@ pub mod view;
 pub use lookups::Lookups;
 pub use scoped::{ScopedApplication, locked};
 
+/// How a `VERSION_CONFLICT` names an application.
+pub const APPLICATION: (&str, &str) = ("该申请", "The application");
+
 /// Records an event of `scope`'s application by its caller, outside a status change.
 pub async fn record_event(
     db: &impl sea_orm::ConnectionTrait,

@@ -260,10 +260,7 @@ pub async fn touch(db: &impl ConnectionTrait, app: &application::Model) -> Resul
 
 /// 409 `VERSION_CONFLICT` with where the application stands now.
 fn changed_meanwhile(now: &application::Model) -> ApiError {
-    ApiError::version_conflict(
-        crate::reviews::machine::APPLICATION,
-        json!({ "status": now.status, "version": now.version }),
-    )
+    ApiError::version_conflict(super::APPLICATION, json!({ "status": now.status, "version": now.version }))
 }
 
 pub(super) fn scope_condition(by: &Principal) -> Condition {

@@ -26,7 +26,7 @@ pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Re
     let draft = app.status == Status::Draft.as_str();
     let missing = if draft {
         let parts = Parts::load(db, app.id).await?;
-        completeness(app, &parts, Utc::now().with_timezone(&cst()).date_naive())
+        completeness(app, &parts, crate::calendar::today())
     } else {
         Vec::new()
     };

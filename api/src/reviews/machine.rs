@@ -105,11 +105,8 @@ pub fn invalid(current: Status, version: i32) -> ApiError {
 
 /// 409 `VERSION_CONFLICT`: the version sent is not the record's.
 pub fn stale(current: serde_json::Value) -> ApiError {
-    ApiError::version_conflict(APPLICATION, current)
+    ApiError::version_conflict(crate::applications::APPLICATION, current)
 }
-
-/// How a conflict names an application.
-pub const APPLICATION: (&str, &str) = ("该申请", "The application");
 
 /// Checks the application version the client sent.
 pub fn ensure_version(scope: &ScopedApplication, sent: i32) -> Result<(), ApiError> {
