@@ -8,8 +8,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::auth::principal::Principal;
-use crate::http::context;
+use crate::request;
+use crate::vocab::Principal;
 
 /// One thing that happened, about to be written.
 pub struct AuditEvent {
@@ -67,7 +67,7 @@ impl AuditEvent {
 
     /// Inserts the row, tagged with the current request id.
     pub async fn record(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
-        let request_id = Some(context::current().request_id).filter(|id| !id.is_empty());
+        let request_id = Some(request::current().request_id).filter(|id| !id.is_empty());
         audit_event::ActiveModel {
             id: Set(Uuid::now_v7()),
             occurred_at: Set(Utc::now()),

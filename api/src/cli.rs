@@ -8,14 +8,14 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::accounts::model::StaffIn;
 use crate::accounts::service as accounts;
-use crate::auth::role::{HelperKind, Role};
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::infra::cache::Cache;
 use crate::infra::db;
-use crate::regions::code::RegionCode;
 use crate::regions::model::RegionIn;
 use crate::regions::service as regions;
+use crate::vocab::RegionCode;
+use crate::vocab::{HelperKind, Role};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -74,7 +74,7 @@ pub async fn import(
         settings.review.monitoring_review_months,
     )
     .await
-    .map_err(|err| CliError::Refused(err.problem(crate::http::context::Lang::Zh, None).detail))
+    .map_err(|err| CliError::Refused(err.problem(crate::request::Lang::Zh, None).detail))
 }
 
 /// The demo district's regions: code and name.

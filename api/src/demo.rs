@@ -13,15 +13,15 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Transac
 use uuid::Uuid;
 
 use crate::applications::model::{ApplicationIn, HouseholdIn, MemberIn};
-use crate::applications::status::{ItemStatus, Relation, Status};
 use crate::applications::{Lookups, ScopedApplication, members, number, service};
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::pii::cipher::PiiCipher;
 use crate::reviews::model::Outcome;
 use crate::reviews::outcomes::{self, Final};
+use crate::vocab::Principal;
+use crate::vocab::Role;
+use crate::vocab::{ItemStatus, Relation, Status};
 
 /// The demo recipient signs in with the dev WeChat code `dev:laozhang`.
 pub const RECIPIENT_CODE: &str = "dev:laozhang";

@@ -32,6 +32,7 @@ pub mod pii;
 pub mod precheck;
 pub mod progress;
 pub mod regions;
+pub mod request;
 pub mod reviews;
 pub mod routes;
 pub mod service_points;
@@ -41,5 +42,6 @@ pub mod supervision;
 pub mod sync;
 pub mod telemetry;
 pub mod uploads;
+pub mod vocab;
 
 pub use startup::{Application, StartupError};

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use api::accounts::model::StaffIn;
-use api::auth::role::{HelperKind, Role};
 use api::config::Settings;
 use api::imports::rows::{Format, Kind};
+use api::vocab::{HelperKind, Role};
 use api::{Application, cli, health, infra, openapi, telemetry};
 use clap::{Parser, Subcommand};
 

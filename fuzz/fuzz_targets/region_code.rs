@@ -2,7 +2,7 @@
 //! consistent level and a parent that contains it.
 #![no_main]
 
-use api::regions::code::RegionCode;
+use api::vocab::RegionCode;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,44 +1,8 @@
-use chrono::{DateTime, Utc};
-use entity::account;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::role::{HelperKind, Role};
-
-/// An account as its owner and administrators see it. Secrets and WeChat ids never appear.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AccountOut {
-    pub id: Uuid,
-    pub role: Role,
-    pub display_name: String,
-    /// The region a member of staff works in.
-    pub region_code: Option<String>,
-    pub helper_kind: Option<HelperKind>,
-    pub organisation: Option<String>,
-    /// Staff only.
-    pub username: Option<String>,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub last_sign_in_at: Option<DateTime<Utc>>,
-}
-
-impl From<account::Model> for AccountOut {
-    fn from(row: account::Model) -> Self {
-        Self {
-            id: row.id,
-            role: Role::parse(&row.role).unwrap_or(Role::Resident),
-            display_name: row.display_name,
-            region_code: row.region_code,
-            helper_kind: row.helper_kind.as_deref().and_then(HelperKind::parse),
-            organisation: row.organisation,
-            username: row.username,
-            active: row.active,
-            created_at: row.created_at,
-            last_sign_in_at: row.last_sign_in_at,
-        }
-    }
-}
+use crate::vocab::{HelperKind, Role};
 
 /// A member of staff to create (admin).
 #[derive(Debug, Deserialize, ToSchema)]

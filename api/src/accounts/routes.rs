@@ -1,14 +1,16 @@
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use uuid::Uuid;
 
-use super::model::{AccountOut, PasswordChangeIn, StaffIn, StaffListQuery, StaffPatch};
+use super::model::{PasswordChangeIn, StaffIn, StaffListQuery, StaffPatch};
 use super::service;
-use crate::auth::principal::{AdminOnly, Authorized, Principal, StaffOnly};
+use crate::auth::model::AccountOut;
+use crate::auth::principal::{AdminOnly, Authorized, StaffOnly};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::Page;
 use crate::http::{JsonBody, Query};
 use crate::regions::ScopedRegion;
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 /// The signed-in caller's own account.
 #[utoipa::path(

@@ -9,17 +9,18 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{AccountOut, PasswordChangeIn, StaffIn, StaffListQuery, StaffPatch};
+use super::model::{PasswordChangeIn, StaffIn, StaffListQuery, StaffPatch};
 use super::validate;
 use crate::audit::AuditEvent;
 use crate::auth::lockout::Lockout;
-use crate::auth::principal::Principal;
-use crate::auth::role::{HelperKind, Role};
+use crate::auth::model::AccountOut;
 use crate::auth::{passwords, refresh};
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
-use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
+use crate::vocab::{HelperKind, Role};
 
 /// The caller's own account; 403 once it has been switched off.
 pub async fn me(db: &DatabaseConnection, principal: &Principal) -> Result<account::Model, ApiError> {

@@ -1,8 +1,8 @@
 //! Field rules for staff accounts, each failure a `FieldError` naming the field.
 
-use crate::auth::role::{HelperKind, Role};
 use crate::error::{FieldError, Message};
-use crate::regions::code::{RegionCode, RegionLevel};
+use crate::vocab::{HelperKind, Role};
+use crate::vocab::{RegionCode, RegionLevel};
 
 /// A lower-cased username of 3 to 32 characters `[a-z0-9._-]`.
 pub fn username(raw: &str) -> Result<String, FieldError> {

@@ -7,8 +7,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::status::Status;
-use crate::auth::principal::Principal;
+use crate::vocab::Principal;
+use crate::vocab::Status;
 
 pub async fn record(
     db: &impl ConnectionTrait,

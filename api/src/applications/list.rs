@@ -10,11 +10,11 @@ use uuid::Uuid;
 
 use super::model::{ApplicationListQuery, ApplicationSummaryOut};
 use super::service::{parse_cursor, scope_condition};
-use super::status::{ItemStatus, Status};
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::ApiError;
 use crate::http::pagination::{self, Page};
+use crate::vocab::Principal;
+use crate::vocab::Role;
+use crate::vocab::{ItemStatus, Status};
 
 /// The caller's applications, newest first: residents their own, helpers what they filed and
 /// their community's, reviewers and supervisors the submitted ones of their region; administrators

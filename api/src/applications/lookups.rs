@@ -11,8 +11,8 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError};
-use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
+use crate::vocab::RegionCode;
 
 #[derive(Default)]
 pub struct Lookups {

@@ -13,16 +13,14 @@ use uuid::Uuid;
 use super::model::{MemberFactsOut, MemberIn, MemberOut, RevealIn, RevealOut};
 use super::scoped::ScopedApplication;
 use super::service;
-use super::status::Relation;
 use super::view::member_out;
 use crate::audit::AuditEvent;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::pii::cipher::PiiCipher;
-use crate::pii::id_number::{IdNumber, IdNumberError};
+use crate::pii::id_number::{ID_PURPOSE, IdNumber, id_number_error};
+use crate::vocab::Relation;
+use crate::vocab::Role;
 
-/// The purpose the ID number is sealed and indexed under.
-pub const ID_PURPOSE: &str = "member.id_number";
 const MAX_MEMBERS: u64 = 20;
 
 /// What putting a member did.
@@ -218,26 +216,4 @@ async fn find(
         .await?
         .filter(|m| m.application_id == scope.application.id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
-pub(crate) fn id_number_error(err: IdNumberError) -> FieldError {
-    let (code, zh, en) = match err {
-        IdNumberError::Shape => {
-            ("INVALID_ID_NUMBER", "身份证号码应为 18 位,最后一位可以是数字或 X", "An ID number has 18 characters")
-        }
-        IdNumberError::BirthDate => {
-            ("INVALID_ID_NUMBER", "身份证号码中的出生日期不正确,请核对", "The birth date in the number is not valid")
-        }
-        IdNumberError::FutureBirthDate => (
-            "FUTURE_BIRTH_DATE",
-            "身份证号码中的出生日期晚于今天,请核对",
-            "The birth date in the number is in the future",
-        ),
-        IdNumberError::Checksum => (
-            "ID_NUMBER_CHECKSUM",
-            "身份证号码校验不通过,请逐位核对后重新输入",
-            "The check digit does not match; check each digit",
-        ),
-    };
-    FieldError::new("id_number", code, Message::new(zh, en))
 }

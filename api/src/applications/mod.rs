@@ -10,7 +10,6 @@ pub mod number;
 pub mod routes;
 pub mod scoped;
 pub mod service;
-pub mod status;
 pub mod submit;
 mod validate;
 pub mod view;

@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::status::{ItemStatus, Relation, Status};
-use crate::auth::role::{HelperKind, Role};
-use crate::catalog::model::DocumentType;
 use crate::error::ProblemField;
 pub use crate::precheck::model::HouseholdIn;
+use crate::vocab::DocumentType;
+use crate::vocab::{HelperKind, Role};
+use crate::vocab::{ItemStatus, Relation, Status};
 
 /// A new application (a draft until submitted). The id is made by the phone: sending the same
 /// request again returns the same application; the same id with other content is a 409.

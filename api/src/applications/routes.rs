@@ -8,12 +8,13 @@ use super::model::{
 };
 use super::scoped::ScopedApplication;
 use super::{Lookups, list, members, service, submit, view};
-use crate::auth::principal::{Applicants, Authorized, Principal};
-use crate::auth::role::Role;
+use crate::auth::principal::{Applicants, Authorized};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::Page;
 use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
+use crate::vocab::Principal;
+use crate::vocab::Role;
 
 /// Start an application (a draft) for the caller (a resident) or, by a helper, for someone in the
 /// helper's community. The id is made by the phone: the same request again returns the same

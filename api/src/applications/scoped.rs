@@ -12,13 +12,13 @@ use entity::application;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-use super::status::Status;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode};
-use crate::regions::code::RegionCode;
 use crate::state::SharedState;
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
+use crate::vocab::Role;
+use crate::vocab::Status;
 
 pub struct ScopedApplication {
     pub principal: Principal,

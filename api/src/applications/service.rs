@@ -11,13 +11,13 @@ use serde_json::json;
 use super::lookups::Lookups;
 use super::model::{ApplicationIn, ApplicationUpdateIn};
 use super::scoped::ScopedApplication;
-use super::status::Status;
 use super::{events, validate};
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::precheck::service::check_amounts;
-use crate::regions::code::RegionCode;
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
+use crate::vocab::Role;
+use crate::vocab::Status;
 
 /// Creates a draft in the caller's transaction; `Ok((row, true))` when new, the existing row when
 /// the same request came before (also when a copy of it raced this one). Everything is checked

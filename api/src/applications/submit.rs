@@ -11,14 +11,14 @@ use uuid::Uuid;
 
 use super::model::{ApplicationOut, ChecklistOut};
 use super::scoped::ScopedApplication;
-use super::status::{ItemStatus, Relation, Status};
 use super::view::{self, Parts};
 use super::{events, number, validate};
-use crate::auth::role::Role;
 use crate::calendar;
-use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::monitoring::ledger;
+use crate::vocab::DocumentType;
+use crate::vocab::Role;
+use crate::vocab::{ItemStatus, Relation, Status};
 
 /// What a draft still lacks, without submitting it: the `errors[]` a submit would answer now.
 pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ChecklistOut, ApiError> {

@@ -13,11 +13,11 @@ use super::model::{
     ActorOut, ApplicationOut, AttachmentOut, AuthorizationOut, HouseholdIn, ItemOut, MemberFactsOut, MemberOut,
     PhotoWarningOut,
 };
-use super::status::{ItemStatus, Relation, Status};
-use crate::auth::role::{HelperKind, Role};
-use crate::catalog::model::DocumentType;
 use crate::error::ApiError;
 use crate::imaging::quality::Check;
+use crate::vocab::DocumentType;
+use crate::vocab::{HelperKind, Role};
+use crate::vocab::{ItemStatus, Relation, Status};
 
 /// Everything an application holds besides its own row, as stored.
 #[derive(Default)]

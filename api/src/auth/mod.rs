@@ -8,7 +8,6 @@ pub mod passwords;
 pub mod principal;
 pub mod refresh;
 pub mod replay;
-pub mod role;
 pub mod routes;
 pub mod service;
 pub mod tokens;

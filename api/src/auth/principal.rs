@@ -1,4 +1,5 @@
-//! Who is calling, checked before a handler runs.
+//! Who is calling, checked before a handler runs: the extractors that make a `vocab::Principal`
+//! from a verified token.
 //!
 //! Handlers take one of the extractors below instead of reading headers: `Principal` (anyone signed
 //! in) or `Authorized<P>` (signed in with one of the roles policy `P` allows). A handler that
@@ -11,49 +12,16 @@ use std::marker::PhantomData;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
-use uuid::Uuid;
 
-use super::role::Role;
 use super::tokens::TokenError;
 use crate::error::{ApiError, ErrorCode};
-use crate::regions::code::RegionCode;
 use crate::state::SharedState;
+use crate::vocab::Principal;
+use crate::vocab::{RegionCode, Role};
 
 const INVALID_TOKEN_CHALLENGE: &str = r#"Bearer realm="jiuzhu", error="invalid_token""#;
 
-/// A signed-in caller, from a verified access token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub account_id: Uuid,
-    pub role: Role,
-    /// The region a member of staff works in.
-    pub region: Option<RegionCode>,
-}
-
 impl Principal {
-    /// Whether the caller may act on things in `region`: an admin anywhere (for platform work:
-    /// staff lists, service points), staff inside their own region, residents nowhere by region
-    /// (they reach their own records by ownership). Case data asks `ensure_case_worker` as well.
-    pub fn covers(&self, region: &RegionCode) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::Resident => false,
-            _ => self.region.as_ref().is_some_and(|own| own.contains(region)),
-        }
-    }
-
-    /// `covers`, as a 403 for the caller.
-    pub fn ensure_covers(&self, region: &RegionCode) -> Result<(), ApiError> {
-        if self.covers(region) { Ok(()) } else { Err(ApiError::new(ErrorCode::Forbidden)) }
-    }
-
-    /// Refuses platform administrators: they run regions, staff, the catalogue and service points,
-    /// and are not case workers, so they read no one's case file, lead, selfie or ledger (403
-    /// `ADMIN_NOT_CASE_WORKER`).
-    pub fn ensure_case_worker(&self) -> Result<(), ApiError> {
-        if self.role == Role::Admin { Err(ApiError::new(ErrorCode::AdminNotCaseWorker)) } else { Ok(()) }
-    }
-
     pub(crate) fn from_request_sync(req: &HttpRequest) -> Result<Self, ApiError> {
         let state =
             req.app_data::<SharedState>().ok_or_else(|| ApiError::internal("application state is not registered"))?;
@@ -181,27 +149,10 @@ impl<P: Policy> FromRequest for Authorized<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     fn principal(role: Role, region: Option<&str>) -> Principal {
         Principal { account_id: Uuid::nil(), role, region: region.map(|r| RegionCode::parse(r).unwrap()) }
-    }
-
-    #[test]
-    fn each_role_covers_its_own_region_only() {
-        let community_a = RegionCode::parse("500116001001").unwrap();
-        let community_b = RegionCode::parse("500116002001").unwrap();
-        let other_district = RegionCode::parse("500117001001").unwrap();
-        let helper = principal(Role::Helper, Some("500116001001"));
-        let reviewer = principal(Role::TownshipReviewer, Some("500116001"));
-        let supervisor = principal(Role::DistrictSupervisor, Some("500116"));
-        let admin = principal(Role::Admin, None);
-        let resident = principal(Role::Resident, None);
-        assert!(helper.covers(&community_a) && !helper.covers(&community_b));
-        assert!(reviewer.covers(&community_a) && !reviewer.covers(&community_b));
-        assert!(supervisor.covers(&community_b) && !supervisor.covers(&other_district));
-        assert!(admin.covers(&other_district));
-        assert!(!resident.covers(&community_a));
-        assert!(helper.ensure_covers(&community_b).is_err());
     }
 
     #[test]
@@ -217,7 +168,6 @@ mod tests {
     fn an_admin_is_refused_case_work_by_name() {
         let admin = principal(Role::Admin, None);
         let refused = |err: ApiError| err.code();
-        assert_eq!(admin.ensure_case_worker().map_err(refused), Err(ErrorCode::AdminNotCaseWorker));
         assert_eq!(
             Authorized::<Overseers>::check(admin.clone()).map_err(refused).err(),
             Some(ErrorCode::AdminNotCaseWorker)

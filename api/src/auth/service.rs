@@ -17,11 +17,11 @@ use uuid::Uuid;
 use super::model::TokenOut;
 use super::refresh::Exchange;
 use super::replay::Pair;
-use super::role::Role;
 use super::{passwords, refresh};
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use crate::vocab::Role;
 
 /// A resident signs in with a `wx.login` code; the first sign-in creates the account.
 pub async fn sign_in_resident(state: &AppState, code: &str) -> Result<TokenOut, ApiError> {

@@ -15,10 +15,10 @@ use super::text::{self, CURRENT_TEXT, CURRENT_VERSION, SCOPES};
 use crate::applications::ScopedApplication;
 use crate::applications::model::{AuthorizationOut, Changed};
 use crate::applications::view::authorization_out;
-use crate::auth::role::Role;
-use crate::catalog::model::DocumentType;
 use crate::documents::service as documents;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::vocab::DocumentType;
+use crate::vocab::Role;
 
 pub fn current_text() -> AuthorizationTextOut {
     AuthorizationTextOut {

@@ -4,9 +4,10 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::model::{AidGroup, AidItemIn, ApprovalLevel, DocumentType as D};
+use super::model::{AidGroup, AidItemIn, ApprovalLevel};
 use super::service;
 use crate::error::ApiError;
+use crate::vocab::DocumentType as D;
 
 struct Item {
     code: &'static str,

@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::model::{AidItemIn, AidItemOut};
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::vocab::Principal;
 
 /// The active items, in display order.
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<AidItemOut>, ApiError> {

@@ -9,11 +9,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::cycles::{DONE, MISSED};
 use super::model::{CheckinFiguresOut, TownshipCheckinFiguresOut};
-use crate::auth::principal::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::supervision::figures::{MonthBounds, month_bounds, p90};
-use crate::supervision::scope::Area;
+use crate::vocab::Area;
+use crate::vocab::Principal;
+use crate::vocab::{MonthBounds, month_bounds, p90};
 
 #[derive(Default)]
 struct Tally {

@@ -11,11 +11,11 @@ use super::model::{MyCheckinsOut, PeriodOut, PeriodQuery, PeriodState, StaffPeri
 use super::scope::Reach;
 use super::tasks::People;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 pub async fn mine(state: &AppState, principal: &Principal) -> Result<MyCheckinsOut, ApiError> {
     let recipients = recipient::Entity::find()
@@ -75,7 +75,7 @@ pub async fn periods(
         PeriodState::Missed => find.filter(checkin_cycle::Column::Status.eq(MISSED)),
     };
     if let Some(month) = &query.month {
-        let bounds = crate::supervision::figures::month_bounds(month)?;
+        let bounds = crate::vocab::month_bounds(month)?;
         find = find
             .filter(checkin_cycle::Column::DueDate.gte(bounds.first))
             .filter(checkin_cycle::Column::DueDate.lt(bounds.next));

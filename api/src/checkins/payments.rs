@@ -14,10 +14,10 @@ use super::model::{RecipientActionOut, RecipientOut, ResumeIn, SuspendIn};
 use super::scope::Reach;
 use super::tasks;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldError, Message, required_note};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 pub const ACTIVE: &str = "active";
 pub const SUSPENDED: &str = "suspended";

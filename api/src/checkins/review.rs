@@ -12,10 +12,10 @@ use super::model::{ReviewIn, SampledCheckinOut, SampledQuery, Verdict};
 use super::scope::Reach;
 use super::tasks::{self, People};
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 pub async fn sampled(
     state: &AppState,

@@ -10,13 +10,14 @@ use super::model::{
 };
 use super::service::{self, AssistedInput, RemoteInput};
 use super::{figures, lists, payments, review, selfies, tasks};
-use crate::auth::principal::{Authorized, HelpersOnly, Principal, ResidentOnly};
+use crate::auth::principal::{Authorized, HelpersOnly, ResidentOnly};
 use crate::documents::routes::file_response;
 use crate::error::{ApiError, FieldError, Message, Problem};
 use crate::http::multipart::{self, Parts};
 use crate::http::pagination::Page;
 use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 /// The caller's own check-in schedule: pending periods (with their windows) first, then the last
 /// ones done or missed.

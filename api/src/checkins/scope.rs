@@ -4,9 +4,9 @@
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::SimpleExpr;
 
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode};
+use crate::vocab::Principal;
+use crate::vocab::Role;
 
 #[derive(Debug, Clone)]
 pub enum Reach {

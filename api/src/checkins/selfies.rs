@@ -13,9 +13,9 @@ use super::review::reachable;
 use super::scope::Reach;
 use super::tasks::OPEN;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 /// The selfie of a check-in, for those who decide on it (audited). Gone after the retention period.
 pub async fn selfie(state: &AppState, principal: &Principal, id: Uuid) -> Result<Vec<u8>, ApiError> {

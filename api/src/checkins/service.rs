@@ -24,14 +24,14 @@ use super::model::{ChallengeOut, CheckinOut, PeriodRef};
 use super::scope::Reach;
 use super::tasks;
 use super::verifier::{Assurance, Subject, Verdict, VerifierError};
-use crate::applications::members::ID_PURPOSE;
 use crate::applications::model::PhotoWarningOut;
-use crate::auth::principal::Principal;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
+use crate::pii::id_number::ID_PURPOSE;
 use crate::state::AppState;
-use crate::supervision::samples::in_share;
+use crate::vocab::Principal;
+use crate::vocab::in_share;
 
 pub const PASSED: &str = "passed";
 pub const FAILED: &str = "failed";

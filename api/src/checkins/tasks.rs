@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::model::{CloseTaskIn, StaffPeriodOut, TaskOut, TaskQuery, TaskStatus};
 use super::scope::Reach;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, Message, required_note};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 pub const MISSED: &str = "missed";
 pub const FAILED: &str = "failed";

@@ -14,9 +14,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::applications::status::Relation;
 use crate::error::ApiError;
 use crate::imaging::phash;
+use crate::vocab::Relation;
 
 /// Bits two perceptual hashes may differ by and still be "the same picture". Measured on crops of
 /// a real photograph: re-saved at JPEG quality 60 or resized, 0–2 bits; different crops, 26–34.

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::catalog::model::DocumentType;
+use crate::vocab::DocumentType;
 
 /// The multipart form of an upload (`wx.uploadFile` with `name: "file"` and `formData`).
 #[derive(Debug, ToSchema)]

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::catalog::model::DocumentType;
 use crate::config::ImagingSettings;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::imaging::ImageError;
@@ -13,6 +12,7 @@ use crate::imaging::decode::{Format, Limits};
 use crate::imaging::gate::ImageGate;
 use crate::imaging::pipeline::{self, Options, Processed};
 use crate::imaging::quality::Check;
+use crate::vocab::DocumentType;
 
 #[derive(Debug, thiserror::Error)]
 #[error("配置错误 / imaging.reject: unknown document type `{0}`")]

@@ -7,10 +7,10 @@ use super::service::{self, NewDocument};
 use crate::applications::ScopedApplication;
 use crate::applications::model::{AttachmentOut, Changed, RemovedOut};
 use crate::auth::principal::{Authorized, ResidentOnly};
-use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, FieldError, Message, Problem};
 use crate::http::{JsonBody, Query, multipart};
 use crate::state::SharedState;
+use crate::vocab::DocumentType;
 
 /// Upload a document photo (or PDF) to a draft, as `multipart/form-data` the way `wx.uploadFile`
 /// sends it: the file in field `file`, and `type`, optional `member_id` and `id` as form fields.

@@ -17,13 +17,13 @@ use crate::applications::ScopedApplication;
 use crate::applications::model::{AttachmentOut, Changed};
 use crate::applications::service::touch;
 use crate::applications::view;
-use crate::auth::principal::Principal;
 use crate::blocking;
-use crate::catalog::model::DocumentType;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::imaging::phash;
 use crate::infra::storage::Storage;
 use crate::state::AppState;
+use crate::vocab::DocumentType;
+use crate::vocab::Principal;
 
 /// A file to store, as received.
 pub struct NewDocument<'a> {

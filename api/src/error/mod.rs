@@ -9,6 +9,7 @@
 mod code;
 mod db;
 mod note;
+mod vocab;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -20,9 +21,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use code::{ErrorCode, Text};
-pub use note::required_note;
+pub use note::{field_note, required_note};
 
-use crate::http::context::{self, Lang};
+use crate::request::{self, Lang};
 
 /// The challenge of a 401 when the request brought no token.
 pub const DEFAULT_CHALLENGE: &str = r#"Bearer realm="jiuzhu""#;
@@ -44,7 +45,7 @@ impl Message {
 
     /// The text in the language of the request being served.
     pub fn localized(&self) -> String {
-        self.pick(crate::http::context::current().lang).to_owned()
+        self.pick(crate::request::current().lang).to_owned()
     }
 
     fn pick(&self, lang: Lang) -> &str {
@@ -233,7 +234,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let ctx = context::current();
+        let ctx = request::current();
         if self.0.code.status().is_server_error() {
             match &self.0.source {
                 Some(cause) => tracing::error!(code = self.0.code.as_str(), cause = %cause, "request failed"),
@@ -305,7 +306,7 @@ impl FieldError {
 
     /// The field as a problem shows it, in the language of the request being served.
     pub fn localized(&self) -> ProblemField {
-        self.in_language(crate::http::context::current().lang)
+        self.in_language(crate::request::current().lang)
     }
 }
 

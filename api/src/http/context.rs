@@ -16,65 +16,9 @@ use actix_web::{Error, HttpResponse, ResponseError};
 use tracing::Instrument;
 
 use crate::error::{ApiError, ErrorCode, LoggedCode, PROBLEM_JSON};
+use crate::request::{self, Lang, RequestContext};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The language of the human text in responses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// Picks the first of Chinese or English in an `Accept-Language` header by quality; Chinese
-    /// when neither is named.
-    pub fn from_accept_language(header: Option<&str>) -> Self {
-        let Some(header) = header else { return Self::Zh };
-        let mut ranked: Vec<(f32, Self)> = header
-            .split(',')
-            .filter_map(|part| {
-                let mut pieces = part.trim().split(';');
-                let tag = pieces.next()?.trim().to_ascii_lowercase();
-                let quality =
-                    pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
-                let lang = if tag == "zh" || tag.starts_with("zh-") {
-                    Self::Zh
-                } else if tag == "en" || tag.starts_with("en-") {
-                    Self::En
-                } else {
-                    return None;
-                };
-                (quality > 0.0).then_some((quality, lang))
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranked.first().map_or(Self::Zh, |(_, lang)| *lang)
-    }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::Zh => "zh-CN",
-            Self::En => "en",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RequestContext {
-    pub request_id: String,
-    pub lang: Lang,
-}
-
-tokio::task_local! {
-    static CONTEXT: RequestContext;
-}
-
-/// The context of the request being served; a blank one outside a request.
-pub fn current() -> RequestContext {
-    CONTEXT.try_with(Clone::clone).unwrap_or_default()
-}
 
 /// Takes a gateway's request id when it is a plain token; otherwise makes a new one.
 fn request_id(req: &ServiceRequest) -> String {
@@ -103,25 +47,24 @@ pub async fn request_context(
     );
     let started = Instant::now();
     let request_id = ctx.request_id.clone();
-    CONTEXT
-        .scope(ctx, async move {
-            match next.call(req).await {
-                Ok(response) => {
-                    let (req, res) = response.map_into_boxed_body().into_parts();
-                    let route = req.match_pattern().unwrap_or_else(|| "-".to_owned());
-                    tracing::Span::current().record("route", route.as_str());
-                    Ok(ServiceResponse::new(req, finish(res, &request_id, started)))
-                }
-                // A middleware failed before any handler ran: render the response here, inside the
-                // context, and hand it to actix ready-made.
-                Err(err) => {
-                    let res = finish(err.error_response(), &request_id, started);
-                    Err(InternalError::from_response(err, res).into())
-                }
+    request::scope(ctx, async move {
+        match next.call(req).await {
+            Ok(response) => {
+                let (req, res) = response.map_into_boxed_body().into_parts();
+                let route = req.match_pattern().unwrap_or_else(|| "-".to_owned());
+                tracing::Span::current().record("route", route.as_str());
+                Ok(ServiceResponse::new(req, finish(res, &request_id, started)))
             }
-        })
-        .instrument(span)
-        .await
+            // A middleware failed before any handler ran: render the response here, inside the
+            // context, and hand it to actix ready-made.
+            Err(err) => {
+                let res = finish(err.error_response(), &request_id, started);
+                Err(InternalError::from_response(err, res).into())
+            }
+        }
+    })
+    .instrument(span)
+    .await
 }
 
 fn finish(response: HttpResponse, request_id: &str, started: Instant) -> HttpResponse {
@@ -163,25 +106,5 @@ fn log_completion(response: &HttpResponse, started: Instant) {
         Some(code) if status >= 500 => tracing::error!(status, latency_ms, code, "request finished"),
         Some(code) => tracing::info!(status, latency_ms, code, "request finished"),
         None => tracing::info!(status, latency_ms, "request finished"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chinese_is_the_default_language() {
-        assert_eq!(Lang::from_accept_language(None), Lang::Zh);
-        assert_eq!(Lang::from_accept_language(Some("fr-FR, de")), Lang::Zh);
-        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
-    }
-
-    #[test]
-    fn english_when_preferred() {
-        assert_eq!(Lang::from_accept_language(Some("en")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("zh;q=0.5, en-GB;q=0.8")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("en;q=0, zh")), Lang::Zh);
     }
 }

@@ -17,9 +17,9 @@ use entity::idempotency_key::{self, Column};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");

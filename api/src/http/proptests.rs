@@ -4,10 +4,10 @@
 use proptest::prelude::*;
 use serde::Deserialize;
 
-use super::context::Lang;
 use super::json;
 use crate::config::redact_url;
 use crate::error::ErrorCode;
+use crate::request::Lang;
 
 #[derive(Debug, Deserialize)]
 #[allow(dead_code)]

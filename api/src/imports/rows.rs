@@ -36,9 +36,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::applications::members::id_number_error;
 use crate::error::{FieldError, Message};
 use crate::pii::id_number::IdNumber;
+use crate::pii::id_number::id_number_error;
 
 /// What a department's file reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, ToSchema)]

@@ -25,10 +25,10 @@ use uuid::Uuid;
 
 use super::decode::{DecodeError, Utf8Reader};
 use super::rows::{self, FileError, Format, Kind, Rejected};
-use crate::applications::members::ID_PURPOSE;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::monitoring::{evaluate, pool};
 use crate::pii::cipher::{BlindIndexer, PiiCipher};
+use crate::pii::id_number::ID_PURPOSE;
 
 /// Records per INSERT: on PostgreSQL one JSON parameter, on SQLite 9 parameters each (under its
 /// 32,766).

@@ -7,10 +7,10 @@ use entity::{lead, monitoring_subject};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::model::{DashboardOut, LeadFiguresMonthOut, LeadFiguresOut, LevelCounts, TownshipDashboardOut};
-use crate::auth::principal::Principal;
 use crate::error::ApiError;
-use crate::supervision::figures::{MonthBounds, month_bounds};
-use crate::supervision::scope::Area;
+use crate::vocab::Area;
+use crate::vocab::Principal;
+use crate::vocab::{MonthBounds, month_bounds};
 
 fn in_area(area: &Area) -> Condition {
     Condition::all().add(area.filter(lead::Column::DistrictCode, lead::Column::TownshipCode))

@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use super::model::{AssignLeadIn, CloseLeadIn, LeadOut, LeadQuery, VisitLeadIn};
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::vocab::Principal;
+use crate::vocab::Role;
 
 /// Leads shown in one list (newest first).
 const LIST_LIMIT: u64 = 1000;

@@ -13,12 +13,12 @@ use uuid::Uuid;
 
 use super::ledger;
 use super::model::{LedgerLookupIn, LedgerLookupOut, LedgerOut};
-use crate::applications::members::{ID_PURPOSE, id_number_error};
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode};
 use crate::pii::id_number::IdNumber;
+use crate::pii::id_number::{ID_PURPOSE, id_number_error};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 /// The audit action of a look-up beyond the caller's reach, made with a stated reason.
 pub const BEYOND_REACH: &str = "ledger.read_beyond_reach";
@@ -30,7 +30,7 @@ pub async fn lookup(state: &AppState, by: &Principal, input: LedgerLookupIn) -> 
     let id_number = IdNumber::parse(&input.id_number, today)
         .map_err(|err| ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![id_number_error(err)]))?;
     let reason = match input.reason.as_deref() {
-        Some(raw) => crate::reviews::note("reason", Some(raw), 2)?,
+        Some(raw) => crate::error::field_note("reason", Some(raw), 2)?,
         None => None,
     };
     let index = state.pii.blind_index(ID_PURPOSE, id_number.expose());

@@ -14,9 +14,9 @@ use uuid::Uuid;
 use super::model::{SubjectOut, SubjectQuery};
 use super::people;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, Message};
-use crate::supervision::scope::Area;
+use crate::vocab::Area;
+use crate::vocab::Principal;
 
 /// People shown in one list.
 const LIST_LIMIT: u64 = 5000;

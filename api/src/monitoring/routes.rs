@@ -6,10 +6,11 @@ use super::model::{
     LedgerLookupOut, LedgerOut, RuleIn, RuleOut, SubjectOut, SubjectQuery, VisitLeadIn,
 };
 use super::{figures, leads, lookup, pool, rules};
-use crate::auth::principal::{Authorized, DistrictOnly, Overseers, Principal};
+use crate::auth::principal::{Authorized, DistrictOnly, Overseers};
 use crate::error::{ApiError, Problem};
 use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 /// Create or change the warning rule `code` of the caller's district (or of one of its townships:
 /// `region_code`). `active: false` switches it off. Rules are evaluated over every department file

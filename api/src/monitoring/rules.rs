@@ -13,9 +13,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{RuleIn, RuleOut};
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::regions::code::RegionCode;
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
 
 /// What a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]

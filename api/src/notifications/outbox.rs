@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::applications::status::Status;
+use crate::vocab::Status;
 
 pub const PENDING: &str = "pending";
 pub const SENT: &str = "sent";

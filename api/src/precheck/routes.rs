@@ -5,9 +5,9 @@ use super::service;
 use crate::auth::principal::{AdminOnly, Authorized};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::JsonBody;
-use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
 use crate::state::SharedState;
+use crate::vocab::RegionCode;
 
 /// 一键智能预判: the aid items a household likely qualifies for, each with the reasons and the
 /// documents it needs, from the rules of the community's region. Public, and nothing sent here

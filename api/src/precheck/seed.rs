@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::model::RuleSetIn;
 use super::service;
 use crate::error::ApiError;
-use crate::regions::code::RegionCode;
+use crate::vocab::RegionCode;
 
 /// The demo 低保 standard: 780 yuan per person and month.
 pub const DEMO_DIBAO_STANDARD_FEN: i64 = 78_000;

@@ -8,12 +8,12 @@ use serde_json::json;
 use super::model::{HouseholdIn, PrecheckIn, PrecheckOut, RuleSetIn, RuleSetOut, SuggestionOut};
 use super::rules::{self, Facts, HouseholdFacts, Rule};
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::catalog::service as catalog;
 use crate::error::{ApiError, FieldError, Message};
-use crate::http::context::{self, Lang};
-use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
+use crate::request::{self, Lang};
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
 
 /// The rule set that applies in `region`: its own, else the nearest one above it.
 pub async fn effective(db: &DatabaseConnection, region: &RegionCode) -> Result<Option<RuleSetOut>, ApiError> {
@@ -75,7 +75,7 @@ pub async fn run(db: &DatabaseConnection, input: &PrecheckIn) -> Result<Precheck
             })
         })
         .collect();
-    let notice = match context::current().lang {
+    let notice = match request::current().lang {
         Lang::Zh => "预判结果仅供参考,是否符合条件以审核认定为准。",
         Lang::En => "A suggestion only: eligibility is decided by the review.",
     };

@@ -5,10 +5,10 @@ use entity::{aid_item, application, application_event, application_item};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::model::{NextStepOut, ProgressItemOut, ProgressOut, TimelineEntryOut};
-use crate::applications::status::{ItemStatus, Status};
-use crate::catalog::model::DocumentType;
 use crate::error::ApiError;
-use crate::reviews::model::RejectReason;
+use crate::vocab::DocumentType;
+use crate::vocab::RejectReason;
+use crate::vocab::{ItemStatus, Status};
 
 /// Event kinds whose note is addressed to the applicant.
 const NOTE_FOR_APPLICANT: [&str; 6] =

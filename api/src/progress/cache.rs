@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::applications::scoped::may_read_facts;
-use crate::auth::principal::Principal;
 use crate::infra::cache::Cache;
+use crate::vocab::Principal;
 
 /// Who may read an entry: the same facts `may_read` uses on the row.
 #[derive(Debug, Clone, Serialize, Deserialize)]

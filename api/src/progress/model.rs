@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::applications::status::{ItemStatus, Status};
-use crate::catalog::model::DocumentType;
+use crate::vocab::DocumentType;
+use crate::vocab::{ItemStatus, Status};
 
 /// Where an application stands, what happened, and what comes next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

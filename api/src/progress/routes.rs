@@ -3,10 +3,10 @@ use uuid::Uuid;
 
 use super::model::{ProgressOut, PublicProgressOut, PublicQueryIn};
 use super::service;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, Problem};
 use crate::http::{JsonBody, client_address};
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 /// Where the application stands: overall and per item, the timeline, what to do next and the
 /// expected decision date. For the applicant, the helper who filed it and staff of its region.

@@ -11,11 +11,11 @@ use uuid::Uuid;
 use super::build;
 use super::cache::{self, Access};
 use super::model::{ProgressOut, PublicItemOut, PublicProgressOut, PublicQueryIn};
-use crate::applications::status::Status;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::state::AppState;
+use crate::vocab::Principal;
+use crate::vocab::Status;
 
 /// The progress JSON of application `id` as `principal` may see it; 404 when they may not.
 pub async fn for_reader(state: &AppState, principal: &Principal, id: Uuid) -> Result<Vec<u8>, ApiError> {

@@ -9,8 +9,8 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::build;
-use crate::applications::status::Status;
 use crate::error::{ApiError, ErrorCode};
+use crate::vocab::Status;
 
 /// Rebuilds the snapshot of application `id` from what `db` (the change's transaction) sees.
 pub async fn refresh(db: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError> {

@@ -1,6 +1,5 @@
 //! The region tree: districts, townships and communities. Every staff permission is scoped by it.
 
-pub mod code;
 pub mod model;
 pub mod routes;
 mod scoped;

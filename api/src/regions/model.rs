@@ -3,7 +3,7 @@ use entity::region;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::code::RegionLevel;
+use crate::vocab::RegionLevel;
 
 /// A region to create. Its level and parent follow from the code.
 #[derive(Debug, Deserialize, ToSchema)]

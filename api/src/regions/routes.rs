@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, get, post, web};
 
-use super::code::RegionCode;
 use super::model::{RegionIn, RegionListQuery, RegionOut, RegionTreeOut, RegionTreeQuery};
 use super::service::{self, Created};
 use crate::auth::principal::{AdminOnly, Authorized};
@@ -8,6 +7,7 @@ use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::pagination::Page;
 use crate::http::{JsonBody, Query, public_json};
 use crate::state::SharedState;
+use crate::vocab::RegionCode;
 
 /// Create a region (admin). The level and parent follow from the code; the parent must exist.
 /// Sending the same code and name again returns the region with 200.

@@ -8,11 +8,12 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use entity::region;
 
-use super::code::RegionCode;
 use super::service;
-use crate::auth::principal::{Authorized, Principal, StaffOnly};
+use crate::auth::principal::{Authorized, StaffOnly};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::SharedState;
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
 
 /// A region the signed-in member of staff works in (or above): 401 without a token, 403 for
 /// residents and for staff of other regions, 404 when no such region exists.

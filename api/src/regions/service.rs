@@ -10,13 +10,13 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-use super::code::{RegionCode, RegionCodeError, RegionLevel};
 use super::model::{RegionIn, RegionListQuery, RegionNode, RegionOut, RegionTreeOut};
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::infra::cache::Cache;
+use crate::vocab::Principal;
+use crate::vocab::{RegionCode, RegionCodeError, RegionLevel};
 
 const TREE_TTL: Duration = Duration::from_secs(600);
 const GENERATION_KEY: &str = "regions:generation";
@@ -203,7 +203,7 @@ fn build_tree(rows: Vec<region::Model>) -> Vec<RegionNode> {
     let mut roots: Vec<RegionNode> = Vec::new();
     for row in rows {
         let node = RegionNode {
-            level: super::code::RegionLevel::parse(&row.level).unwrap_or(super::code::RegionLevel::Community),
+            level: crate::vocab::RegionLevel::parse(&row.level).unwrap_or(crate::vocab::RegionLevel::Community),
             code: row.code,
             name: row.name,
             children: Vec::new(),

@@ -11,18 +11,20 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Transa
 use serde_json::{Value, json};
 
 use super::machine::{self, Action};
-use super::model::{ConfirmIn, DecisionIn, EmergencyIn, ItemDecisionIn, Outcome, RejectReason};
+use super::model::{ConfirmIn, DecisionIn, EmergencyIn, ItemDecisionIn, Outcome};
 use super::outcomes::{self, Final};
-use super::service::{self, AWAITING, Move, note};
+use super::service::{self, AWAITING, Move};
 use super::signature;
 use crate::applications::ScopedApplication;
 use crate::applications::model::ApplicationOut;
-use crate::applications::status::{ItemStatus, Status};
 use crate::calendar;
 use crate::config::ReviewSettings;
+use crate::error::field_note;
 use crate::error::{ApiError, FieldError, Message};
 use crate::state::AppState;
 use crate::supervision::tickets;
+use crate::vocab::RejectReason;
+use crate::vocab::{ItemStatus, Status};
 
 /// The township's decisions on some or all items.
 pub async fn decide(
@@ -113,7 +115,7 @@ pub async fn emergency(
     let from = machine::check(Action::EmergencyApprove, scope)?;
     machine::ensure_version(scope, input.version)?;
     let settings = &state.settings.review;
-    let note = note("note", Some(&input.note), 2)?;
+    let note = field_note("note", Some(&input.note), 2)?;
     let missing = if input.missing.is_empty() { Vec::new() } else { super::steps::missing_list(&input.missing)? };
     let (items, catalog) = items_and_catalog(state, scope).await?;
     let decisions: Vec<ItemDecisionIn> = input

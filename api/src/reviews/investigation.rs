@@ -15,10 +15,11 @@ use super::model::StepIn;
 use super::service::{self, Move};
 use crate::applications::ScopedApplication;
 use crate::applications::model::ApplicationOut;
-use crate::applications::status::Status;
+use crate::error::field_note;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::infra::data_exchange::{CheckRequest, DataExchangeError};
 use crate::state::AppState;
+use crate::vocab::Status;
 
 /// One economic check as reviewers see it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,7 +44,7 @@ pub async fn investigate(
 ) -> Result<ApplicationOut, ApiError> {
     let from = machine::check(Action::Investigate, scope)?;
     machine::ensure_version(scope, input.version)?;
-    let note = service::note("note", input.note.as_deref(), 0)?;
+    let note = field_note("note", input.note.as_deref(), 0)?;
     let app = &scope.application;
     let consents = authorization::Entity::find()
         .filter(authorization::Column::ApplicationId.eq(app.id))
@@ -112,10 +113,7 @@ pub async fn investigate(
 
 /// The economic checks of an application, newest first (staff of its region; reads audited).
 pub async fn list(state: &AppState, scope: &ScopedApplication) -> Result<Vec<InvestigationOut>, ApiError> {
-    if !matches!(
-        scope.principal.role,
-        crate::auth::role::Role::TownshipReviewer | crate::auth::role::Role::DistrictSupervisor
-    ) {
+    if !matches!(scope.principal.role, crate::vocab::Role::TownshipReviewer | crate::vocab::Role::DistrictSupervisor) {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     scope.audit_staff_read(&state.db, "investigation.read", ("application", scope.application.id)).await?;

@@ -4,9 +4,9 @@
 use serde_json::json;
 
 use crate::applications::ScopedApplication;
-use crate::applications::status::Status;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, Message};
+use crate::vocab::Role;
+use crate::vocab::Status;
 
 /// A step of the review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

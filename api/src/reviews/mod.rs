@@ -11,6 +11,5 @@ pub mod outcomes;
 pub mod routes;
 mod service;
 
-pub use service::note;
 mod signature;
 pub mod steps;

@@ -11,14 +11,15 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{Outcome, RejectReason};
-use crate::applications::status::Relation;
+use super::model::Outcome;
 use crate::checkins::cycles;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::monitoring::ledger;
-use crate::supervision::samples::in_share;
 use crate::supervision::tickets;
+use crate::vocab::RejectReason;
+use crate::vocab::Relation;
+use crate::vocab::in_share;
 
 pub struct Final<'a> {
     pub app: &'a application::Model,

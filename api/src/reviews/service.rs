@@ -13,11 +13,11 @@ use super::machine::{self, Action};
 use crate::applications::ScopedApplication;
 use crate::applications::events;
 use crate::applications::model::ApplicationOut;
-use crate::applications::status::{ItemStatus, Status};
 use crate::applications::view;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode};
 use crate::notifications::outbox;
 use crate::state::AppState;
+use crate::vocab::{ItemStatus, Status};
 
 /// The items still waiting for the township's decision.
 pub const AWAITING: [&str; 4] = ["submitted", "accepted", "returned", "investigating"];
@@ -121,20 +121,4 @@ pub async fn finish(state: &AppState, id: Uuid) -> Result<ApplicationOut, ApiErr
     let app =
         application::Entity::find_by_id(id).one(&state.db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     view::load(&state.db, app).await
-}
-
-/// A free-text note: trimmed, `min` to 500 characters.
-pub fn note(field: &str, raw: Option<&str>, min: usize) -> Result<Option<String>, ApiError> {
-    let text = raw.map(str::trim).filter(|t| !t.is_empty());
-    let count = text.map_or(0, |t| t.chars().count());
-    if count < min || count > 500 {
-        let zh =
-            if min > 0 { format!("请填写{min}至500字的说明") } else { "说明不能超过500字".to_owned() };
-        return Err(ApiError::validation(vec![FieldError::new(
-            field,
-            if text.is_none() && min > 0 { "REQUIRED" } else { "INVALID_TEXT" },
-            Message::new(zh, format!("Write {min} to 500 characters")),
-        )]));
-    }
-    Ok(text.map(str::to_owned))
 }

@@ -7,9 +7,9 @@ use entity::account;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-use crate::auth::principal::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 const PURPOSE: &str = "review-signature";
 

@@ -9,21 +9,22 @@ use serde_json::json;
 
 use super::machine::{self, Action};
 use super::model::{ReturnIn, StepIn, SupplementIn, WithdrawIn};
-use super::service::{self, AWAITING, Move, note};
+use super::service::{self, AWAITING, Move};
 use crate::applications::ScopedApplication;
 use crate::applications::model::ApplicationOut;
-use crate::applications::status::Status;
 use crate::calendar;
-use crate::catalog::model::DocumentType;
+use crate::error::field_note;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::state::AppState;
 use crate::supervision::{deadlines, tickets};
+use crate::vocab::DocumentType;
+use crate::vocab::Status;
 
 /// 受理: the township takes the application on.
 pub async fn accept(state: &AppState, scope: &ScopedApplication, input: StepIn) -> Result<ApplicationOut, ApiError> {
     let from = machine::check(Action::Accept, scope)?;
     machine::ensure_version(scope, input.version)?;
-    let note = note("note", input.note.as_deref(), 0)?;
+    let note = field_note("note", input.note.as_deref(), 0)?;
     let txn = state.db.begin().await?;
     let step = Move {
         scope,
@@ -46,7 +47,7 @@ pub async fn return_for_materials(
 ) -> Result<ApplicationOut, ApiError> {
     let from = machine::check(Action::Return, scope)?;
     machine::ensure_version(scope, input.version)?;
-    let note = note("note", Some(&input.note), 2)?;
+    let note = field_note("note", Some(&input.note), 2)?;
     let missing = missing_list(&input.missing)?;
     let today = calendar::today();
     let calendar = calendar::service::around(&state.db, today).await?;
@@ -80,7 +81,7 @@ pub async fn supplement(
         return Err(machine::invalid(from, app.version));
     }
     machine::ensure_version(scope, input.version)?;
-    let note = note("note", input.note.as_deref(), 0)?;
+    let note = field_note("note", input.note.as_deref(), 0)?;
     ensure_supplied(state, app, &asked).await?;
     let today = calendar::today();
     let cleared = vec![
@@ -182,7 +183,7 @@ pub async fn close(state: &AppState, scope: &ScopedApplication, input: StepIn) -
             "An emergency approval is closed after its materials arrived and it was reviewed again.",
         )));
     }
-    let note = note("note", input.note.as_deref(), 0)?;
+    let note = field_note("note", input.note.as_deref(), 0)?;
     let set = vec![(application::Column::ClosedAt, Expr::value(Some(chrono::Utc::now())))];
     let txn = state.db.begin().await?;
     service::move_to(
@@ -220,7 +221,7 @@ pub async fn withdraw_in(
 ) -> Result<(), ApiError> {
     let from = machine::check(Action::Withdraw, scope)?;
     machine::ensure_version(scope, input.version)?;
-    let reason = note("reason", input.reason.as_deref(), 0)?;
+    let reason = field_note("reason", input.reason.as_deref(), 0)?;
     let step = Move {
         scope,
         action: Action::Withdraw,

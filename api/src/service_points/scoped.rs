@@ -10,10 +10,11 @@ use entity::service_point;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-use crate::auth::principal::{Authorized, Principal, StaffOnly};
+use crate::auth::principal::{Authorized, StaffOnly};
 use crate::error::{ApiError, ErrorCode};
-use crate::regions::code::RegionCode;
 use crate::state::SharedState;
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
 
 /// A service point in the signed-in member of staff's region: 401 without a token, 403 for
 /// residents, 404 when it does not exist or lies in another region (its existence is not told).

@@ -12,12 +12,12 @@ use uuid::Uuid;
 use super::model::{PlaceOut, ScanOut, ServicePointIn, ServicePointOut};
 use super::token;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::catalog::service as catalog;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::pii::cipher::PiiCipher;
-use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
+use crate::vocab::Principal;
+use crate::vocab::RegionCode;
 
 pub fn out(cipher: &PiiCipher, row: service_point::Model) -> ServicePointOut {
     ServicePointOut {

@@ -10,12 +10,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::model::{AnswerTicketIn, TicketOut};
-use super::scope::Area;
 use super::tickets;
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
+use crate::vocab::Area;
+use crate::vocab::Principal;
 
 /// Records the township's explanation on an open ticket of its township; the district does not
 /// answer its own tickets (403).
@@ -33,7 +33,7 @@ pub async fn answer(
         )));
     }
     let ticket = tickets::in_area(state, &area, id).await?;
-    let explanation = crate::reviews::note("explanation", Some(&input.explanation), 2)?.unwrap_or_default();
+    let explanation = crate::error::field_note("explanation", Some(&input.explanation), 2)?.unwrap_or_default();
     tickets::ensure_open(&ticket)?;
     let txn = state.db.begin().await?;
     let updated = supervision_ticket::Entity::update_many()

@@ -109,11 +109,11 @@ async fn materials(state: &AppState, today: NaiveDate) -> Result<usize, ApiError
 /// The items in `warning` or `overdue` in the caller's area, oldest due date first.
 pub async fn list(
     state: &AppState,
-    principal: &crate::auth::principal::Principal,
+    principal: &crate::vocab::Principal,
     query: &super::model::DeadlineQuery,
 ) -> Result<Vec<super::model::DeadlineItemOut>, ApiError> {
     use sea_orm::QueryOrder;
-    let area = super::scope::Area::of(principal)?;
+    let area = crate::vocab::Area::of(principal)?;
     let wanted = query.state.as_deref().unwrap_or("overdue");
     if !["overdue", "warning"].contains(&wanted) {
         return Err(ApiError::new(crate::error::ErrorCode::InvalidQuery));

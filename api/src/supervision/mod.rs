@@ -7,5 +7,4 @@ pub mod figures;
 pub mod model;
 pub mod routes;
 pub mod samples;
-pub mod scope;
 pub mod tickets;

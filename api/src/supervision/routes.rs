@@ -6,10 +6,10 @@ use super::model::{
     TicketOut, TicketQuery,
 };
 use super::{answers, deadlines, figures, samples, tickets};
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, Problem};
 use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 /// Items near (75% of the time used) or past their legal deadline: the district supervisor's
 /// whole district, a township reviewer's township.

@@ -11,22 +11,14 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::figures::{MonthBounds, month_bounds};
 use super::model::SampleOut;
-use super::scope::Area;
 use super::tickets;
-use crate::applications::status::Status;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
-
-/// Whether the record named by `key` falls in a fixed `percent` share: decided by a hash of the
-/// key, so the choice is reproducible and cannot be steered (escalated rejections, sampled
-/// check-ins).
-pub fn in_share(key: &str, percent: u8) -> bool {
-    let digest = Sha256::digest(key.as_bytes());
-    u16::from_be_bytes([digest[0], digest[1]]) % 100 < u16::from(std::cmp::Ord::min(percent, 100))
-}
+use crate::vocab::Area;
+use crate::vocab::Principal;
+use crate::vocab::Status;
+use crate::vocab::{MonthBounds, month_bounds};
 
 /// The draw: deterministic in `seed` and `population`.
 pub fn draw(seed: &str, population: &[Uuid], rate_percent: u8) -> Vec<Uuid> {

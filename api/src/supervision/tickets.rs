@@ -11,10 +11,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::model::{CloseTicketIn, TicketAnswerOut, TicketOut, TicketQuery};
-use super::scope::Area;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use crate::vocab::Area;
+use crate::vocab::Principal;
 
 /// An item past its legal deadline.
 pub const OVERDUE: &str = "overdue";
@@ -146,7 +146,7 @@ pub async fn close(
     if matches!(area, Area::Township(_)) && closed_by_district(&ticket.kind) {
         return Err(ApiError::new(ErrorCode::TicketClosedByDistrict));
     }
-    let outcome = crate::reviews::note("outcome", Some(&input.outcome), 2)?.unwrap_or_default();
+    let outcome = crate::error::field_note("outcome", Some(&input.outcome), 2)?.unwrap_or_default();
     ensure_open(&ticket)?;
     let txn = state.db.begin().await?;
     close_kind(&txn, &ticket.kind, ticket.application_id, &ticket.item_code, principal, &outcome).await?;

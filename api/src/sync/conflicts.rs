@@ -9,10 +9,10 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::model::{ConflictOut, ConflictQuery, ConflictStatus, ResolveIn};
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::{ApiError, ErrorCode, Message, required_note};
 use crate::state::AppState;
+use crate::vocab::Principal;
+use crate::vocab::Role;
 
 fn visible(principal: &Principal) -> Result<Condition, ApiError> {
     let region = principal.region.as_ref().map(|r| r.as_str().to_owned());

@@ -18,10 +18,10 @@ use super::changes;
 use super::model::{ChangeOut, MAX_PULL, PullOut, PullQuery, PulledKind};
 use crate::applications::view::{self, Parts};
 use crate::audit::AuditEvent;
-use crate::auth::principal::Principal;
 use crate::checkins::tasks::People;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 const DEFAULT_PULL: u64 = 500;
 

@@ -28,10 +28,10 @@ use super::apply::{self, Applied, Device, Failure};
 use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut, StatusQuery};
 use super::sequence::{self, Place, Sequence, Waiting};
 use crate::applications::Lookups;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::http::context::Lang;
+use crate::request::Lang;
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Result<PushOut, ApiError> {
     check_shape(&input)?;

@@ -5,10 +5,11 @@ use super::model::{
     ConflictOut, ConflictQuery, PullOut, PullQuery, PushIn, PushOut, ResolveIn, StatusOut, StatusQuery,
 };
 use super::{conflicts, pull, push};
-use crate::auth::principal::{Authorized, HelpersOnly, Principal};
+use crate::auth::principal::{Authorized, HelpersOnly};
 use crate::error::{ApiError, Problem};
 use crate::http::{JsonBody, Query};
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 /// Push operations made offline (a helper's phone), up to 500 per batch, each answered:
 /// `applied` (with the new version), `duplicate` (seen before: the first answer, in `original`),

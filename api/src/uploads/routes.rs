@@ -14,9 +14,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::service::{self, COMPLETE, NewUpload};
-use crate::auth::principal::{Applicants, Authorized, Principal};
+use crate::auth::principal::{Applicants, Authorized};
 use crate::error::{ApiError, ErrorCode, FieldError, Message, Problem};
 use crate::state::SharedState;
+use crate::vocab::Principal;
 
 pub const TUS_VERSION: &str = "1.0.0";
 const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");

@@ -13,9 +13,9 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 pub const OPEN: &str = "open";
 pub const COMPLETE: &str = "complete";

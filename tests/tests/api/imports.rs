@@ -17,7 +17,7 @@ fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
 
 /// The refusal's code and its Chinese detail.
 fn refusal(err: api::error::ApiError) -> (String, String) {
-    let problem = err.problem(api::http::context::Lang::Zh, None);
+    let problem = err.problem(api::request::Lang::Zh, None);
     (problem.code.as_str().to_owned(), problem.detail)
 }
 

@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use super::photos::uploaded;
 use super::{Applied, Failure, parse};
-use crate::auth::principal::Principal;
 use crate::checkins::service::{self, AssistedInput};
 use crate::state::AppState;
 use crate::sync::model::OpIn;
+use crate::vocab::Principal;
 
 /// What a `checkin` op carries (the op's `entity_id` is the check-in's id).
 #[derive(Deserialize)]

@@ -8,9 +8,9 @@ use super::{
 };
 use crate::applications::model::{ApplicationIn, ApplicationUpdateIn, MemberIn};
 use crate::applications::{ScopedApplication, members, service};
-use crate::auth::principal::Principal;
 use crate::state::AppState;
 use crate::sync::model::{OpIn, OpKind};
+use crate::vocab::Principal;
 
 pub async fn create(
     txn: &DatabaseTransaction,

@@ -25,9 +25,9 @@ use uuid::Uuid;
 use super::model::{EntityKind, OpIn, OpKind};
 use crate::applications::Lookups;
 use crate::applications::scoped::may_read;
-use crate::auth::principal::Principal;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::state::AppState;
+use crate::vocab::Principal;
 
 /// What an applied op did: the application it changed, as it is now, and server-side facts for
 /// the phone (the application's status, a check-in's outcome).

@@ -9,13 +9,13 @@ use uuid::Uuid;
 
 use super::{Applied, Device, Failure, applied_to, locked_is_conflict, parse, readable};
 use crate::applications::ScopedApplication;
-use crate::auth::principal::Principal;
-use crate::catalog::model::DocumentType;
 use crate::documents;
 use crate::documents::service::{NewDocument, check_member};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use crate::sync::model::OpIn;
+use crate::vocab::DocumentType;
+use crate::vocab::Principal;
 
 /// The caller's finished upload and its bytes. The op waits while the upload is unfinished (the
 /// phone may push before its photos are through); an upload never created (or expired, or

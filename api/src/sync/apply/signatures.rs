@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::{Applied, Device, Failure, application_id, applied_to, locked_is_conflict, object, parse, readable};
 use crate::applications::ScopedApplication;
-use crate::auth::principal::Principal;
 use crate::authorizations::model::AuthorizationIn;
 use crate::authorizations::service;
+use crate::vocab::Principal;
 
 use crate::sync::model::OpIn;
 

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use super::{Applied, Device, Failure, applied_to, editable, parse, without_version};
 use crate::applications::ScopedApplication;
-use crate::auth::principal::Principal;
 use crate::reviews::model::WithdrawIn;
 use crate::reviews::steps;
 use crate::sync::model::OpIn;
+use crate::vocab::Principal;
 
 /// `withdraw` on an application: data is the online step's body without `version` (the op's
 /// `base_version`), so at most a `reason`.

@@ -4,9 +4,7 @@
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::SimpleExpr;
 
-use crate::auth::principal::Principal;
-use crate::auth::role::Role;
-use crate::error::{ApiError, ErrorCode};
+use super::{Principal, Refusal, Role};
 
 #[derive(Debug, Clone)]
 pub enum Area {
@@ -15,13 +13,13 @@ pub enum Area {
 }
 
 impl Area {
-    pub fn of(principal: &Principal) -> Result<Self, ApiError> {
+    pub fn of(principal: &Principal) -> Result<Self, Refusal> {
         principal.ensure_case_worker()?;
         let region = principal.region.as_ref().map(|r| r.as_str().to_owned());
         match (principal.role, region) {
             (Role::DistrictSupervisor, Some(code)) => Ok(Self::District(code)),
             (Role::TownshipReviewer, Some(code)) => Ok(Self::Township(code)),
-            _ => Err(ApiError::new(ErrorCode::Forbidden)),
+            _ => Err(Refusal::Forbidden),
         }
     }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::regions::code::RegionLevel;
+use super::RegionLevel;
 
 /// What an account may do. Staff roles are bound to a region of the level `region_level` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
