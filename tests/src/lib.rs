@@ -129,7 +129,13 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state();
         tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        // The server closes a keep-alive connection idle for 5 s; a pooled one kept longer can be
+        // reused just as it closes (IncompleteMessage, broken pipe) on a loaded machine.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
+            .build()
+            .expect("client");
         Self { address, client, state, wechat, data_exchange, _database: database, _data_dir: data_dir }
     }
 

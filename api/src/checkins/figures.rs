@@ -11,8 +11,8 @@ use super::cycles::{DONE, MISSED};
 use super::model::{CheckinFiguresOut, TownshipCheckinFiguresOut};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::vocab::Area;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 use crate::vocab::{MonthBounds, month_bounds, p90};
 
 #[derive(Default)]
@@ -27,10 +27,10 @@ struct Tally {
 }
 
 pub async fn monthly(state: &AppState, principal: &Principal, month: &str) -> Result<CheckinFiguresOut, ApiError> {
-    let area = Area::of(principal)?;
+    let area = Scope::overseer(principal)?;
     let MonthBounds { first, next, from, to } = month_bounds(month)?;
     let periods = checkin_cycle::Entity::find()
-        .filter(area.filter(checkin_cycle::Column::DistrictCode, checkin_cycle::Column::TownshipCode))
+        .filter(area.filter_above_community(checkin_cycle::Column::TownshipCode, checkin_cycle::Column::DistrictCode))
         .filter(checkin_cycle::Column::DueDate.gte(first))
         .filter(checkin_cycle::Column::DueDate.lt(next))
         .all(&state.db)

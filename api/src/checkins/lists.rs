@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use super::cycles::{DONE, MISSED, PENDING};
 use super::model::{MyCheckinsOut, PeriodOut, PeriodQuery, PeriodState, StaffPeriodOut};
-use super::scope::Reach;
 use super::tasks::People;
 use crate::audit::AuditEvent;
 use crate::calendar;
@@ -16,6 +15,7 @@ use crate::error::{ApiError, ErrorCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::state::AppState;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 pub async fn mine(state: &AppState, principal: &Principal) -> Result<MyCheckinsOut, ApiError> {
     let recipients = recipient::Entity::find()
@@ -55,7 +55,7 @@ pub async fn periods(
     principal: &Principal,
     query: &PeriodQuery,
 ) -> Result<Page<StaffPeriodOut>, ApiError> {
-    let reach = Reach::of(principal)?;
+    let reach = Scope::of(principal)?;
     let limit = pagination::limit(query.limit)?;
     let today = calendar::today();
     let mut find = checkin_cycle::Entity::find().filter(reach.filter(

@@ -23,7 +23,6 @@ pub mod model;
 pub mod payments;
 pub mod review;
 pub mod routes;
-pub mod scope;
 pub mod selfies;
 pub mod service;
 pub mod tasks;

@@ -11,20 +11,20 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::model::{RecipientActionOut, RecipientOut, ResumeIn, SuspendIn};
-use super::scope::Reach;
 use super::tasks;
 use crate::audit::AuditEvent;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldError, Message, required_note};
 use crate::state::AppState;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 pub const ACTIVE: &str = "active";
 pub const SUSPENDED: &str = "suspended";
 
 /// The recipient in the caller's reach (any staff level may read it).
-async fn reachable(state: &AppState, principal: &Principal, id: Uuid) -> Result<(Reach, recipient::Model), ApiError> {
-    let reach = Reach::of(principal)?;
+async fn reachable(state: &AppState, principal: &Principal, id: Uuid) -> Result<(Scope, recipient::Model), ApiError> {
+    let reach = Scope::of(principal)?;
     let row = recipient::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -33,9 +33,9 @@ async fn reachable(state: &AppState, principal: &Principal, id: Uuid) -> Result<
     Ok((reach, row))
 }
 
-fn reviewer_only(reach: &Reach) -> Result<(), ApiError> {
+fn reviewer_only(reach: &Scope) -> Result<(), ApiError> {
     match reach {
-        Reach::Township(_) => Ok(()),
+        Scope::Township(_) => Ok(()),
         _ => Err(ApiError::new(ErrorCode::Forbidden).with_detail(Message::new(
             "只有镇街审核人员可以暂停或恢复救助金发放。",
             "Only a township reviewer suspends or resumes a payment.",

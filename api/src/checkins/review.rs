@@ -9,13 +9,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::model::{ReviewIn, SampledCheckinOut, SampledQuery, Verdict};
-use super::scope::Reach;
 use super::tasks::{self, People};
 use crate::audit::AuditEvent;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 pub async fn sampled(
     state: &AppState,
@@ -55,15 +55,15 @@ pub async fn sampled(
 }
 
 /// Reviewers and supervisors look at samples; helpers do not (they visit).
-fn reviewers(principal: &Principal) -> Result<Reach, ApiError> {
-    match Reach::of(principal)? {
-        Reach::Community(_) => Err(ApiError::new(ErrorCode::Forbidden)),
+fn reviewers(principal: &Principal) -> Result<Scope, ApiError> {
+    match Scope::of(principal)? {
+        Scope::Community(_) => Err(ApiError::new(ErrorCode::Forbidden)),
         reach => Ok(reach),
     }
 }
 
 pub(super) async fn reachable(state: &AppState, principal: &Principal, id: Uuid) -> Result<checkin::Model, ApiError> {
-    let reach = Reach::of(principal)?;
+    let reach = Scope::of(principal)?;
     checkin::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -77,7 +77,7 @@ pub async fn decide(
     id: Uuid,
     input: ReviewIn,
 ) -> Result<SampledCheckinOut, ApiError> {
-    if !matches!(Reach::of(principal)?, Reach::Township(_)) {
+    if !matches!(Scope::of(principal)?, Scope::Township(_)) {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     let row = reachable(state, principal, id).await?;

@@ -10,12 +10,12 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::review::reachable;
-use super::scope::Reach;
 use super::tasks::OPEN;
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 /// The selfie of a check-in, for those who decide on it (audited). Gone after the retention period.
 pub async fn selfie(state: &AppState, principal: &Principal, id: Uuid) -> Result<Vec<u8>, ApiError> {
@@ -42,10 +42,10 @@ pub async fn selfie(state: &AppState, principal: &Principal, id: Uuid) -> Result
 /// Whether the caller decides on this check-in: the reviewer of its township, or a helper of its
 /// community while a visit task for the person is open.
 async fn decides_on(state: &AppState, principal: &Principal, row: &checkin::Model) -> Result<bool, ApiError> {
-    match Reach::of(principal)? {
-        Reach::Township(_) => Ok(true),
-        Reach::District(_) => Ok(false),
-        Reach::Community(community) => {
+    match Scope::of(principal)? {
+        Scope::Township(_) => Ok(true),
+        Scope::District(_) => Ok(false),
+        Scope::Community(community) => {
             let open = checkin_task::Entity::find()
                 .filter(checkin_task::Column::SubjectIndex.eq(row.subject_index.as_str()))
                 .filter(checkin_task::Column::CommunityCode.eq(community))

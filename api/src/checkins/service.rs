@@ -21,7 +21,6 @@ use super::challenge::{self, Challenge};
 use super::cycles::{self, DONE, MISSED, PENDING};
 use super::evidence::{self, Photo};
 use super::model::{ChallengeOut, CheckinOut, PeriodRef};
-use super::scope::Reach;
 use super::tasks;
 use super::verifier::{Assurance, Subject, Verdict, VerifierError};
 use crate::applications::model::PhotoWarningOut;
@@ -31,6 +30,7 @@ use crate::infra::rate_limit::Limit;
 use crate::pii::id_number::ID_PURPOSE;
 use crate::state::AppState;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 use crate::vocab::in_share;
 
 pub const PASSED: &str = "passed";
@@ -235,12 +235,12 @@ pub async fn assisted(
     recipient_id: Uuid,
     input: AssistedInput,
 ) -> Result<(CheckinOut, bool), ApiError> {
-    let reach = Reach::of(principal)?;
+    let reach = Scope::of(principal)?;
     let recipient = recipient::Entity::find_by_id(recipient_id)
         .one(&state.db)
         .await?
         .filter(|r| {
-            matches!(reach, Reach::Community(_)) && reach.covers(&r.community_code, &r.township_code, &r.district_code)
+            matches!(reach, Scope::Community(_)) && reach.covers(&r.community_code, &r.township_code, &r.district_code)
         })
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     if let Some(earlier) = earlier(state, principal, input.id).await? {

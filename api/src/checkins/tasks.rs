@@ -10,11 +10,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use uuid::Uuid;
 
 use super::model::{CloseTaskIn, StaffPeriodOut, TaskOut, TaskQuery, TaskStatus};
-use super::scope::Reach;
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, Message, required_note};
 use crate::state::AppState;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 pub const MISSED: &str = "missed";
 pub const FAILED: &str = "failed";
@@ -101,7 +101,7 @@ pub async fn close_for_period(
 /// The tasks in the caller's reach (helpers: their community; reviewers: township; supervisors:
 /// district), oldest due date first. Audited: the list names people.
 pub async fn list(state: &AppState, principal: &Principal, query: &TaskQuery) -> Result<Vec<TaskOut>, ApiError> {
-    let reach = Reach::of(principal)?;
+    let reach = Scope::of(principal)?;
     let status = match query.status {
         TaskStatus::Open => OPEN,
         TaskStatus::Closed => CLOSED,
@@ -128,13 +128,13 @@ pub async fn list(state: &AppState, principal: &Principal, query: &TaskQuery) ->
 
 /// A helper of the recipient's community closes a task with what they found on the visit.
 pub async fn close(state: &AppState, principal: &Principal, id: Uuid, input: CloseTaskIn) -> Result<TaskOut, ApiError> {
-    let reach = Reach::of(principal)?;
+    let reach = Scope::of(principal)?;
     let note = required_note(&input.note, "请写明上门看到的情况", "Describe what the visit found")?;
     let task = checkin_task::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .filter(|t| {
-            matches!(reach, Reach::Community(_)) && reach.covers(&t.community_code, &t.township_code, &t.district_code)
+            matches!(reach, Scope::Community(_)) && reach.covers(&t.community_code, &t.township_code, &t.district_code)
         })
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     let now = Utc::now();

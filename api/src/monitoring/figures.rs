@@ -8,16 +8,16 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 
 use super::model::{DashboardOut, LeadFiguresMonthOut, LeadFiguresOut, LevelCounts, TownshipDashboardOut};
 use crate::error::ApiError;
-use crate::vocab::Area;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 use crate::vocab::{MonthBounds, month_bounds};
 
-fn in_area(area: &Area) -> Condition {
-    Condition::all().add(area.filter(lead::Column::DistrictCode, lead::Column::TownshipCode))
+fn in_area(area: &Scope) -> Condition {
+    Condition::all().add(area.filter_above_community(lead::Column::TownshipCode, lead::Column::DistrictCode))
 }
 
 pub async fn monthly(db: &impl ConnectionTrait, by: &Principal, month: &str) -> Result<LeadFiguresMonthOut, ApiError> {
-    let area = Area::of(by)?;
+    let area = Scope::overseer(by)?;
     let MonthBounds { from, to, .. } = month_bounds(month)?;
     let rows = lead::Entity::find()
         .filter(in_area(&area))
@@ -70,7 +70,7 @@ fn round1(x: f64) -> f64 {
 /// Open leads by colour and overdue ones, per township and in all, with the pool's size and the
 /// pool's people who get nothing.
 pub async fn dashboard(db: &impl ConnectionTrait, by: &Principal) -> Result<DashboardOut, ApiError> {
-    let area = Area::of(by)?;
+    let area = Scope::overseer(by)?;
     let open = lead::Entity::find().filter(in_area(&area)).filter(lead::Column::Status.ne("closed")).all(db).await?;
     let mut total = LevelCounts::default();
     let mut overdue = 0;
@@ -84,11 +84,8 @@ pub async fn dashboard(db: &impl ConnectionTrait, by: &Principal) -> Result<Dash
             overdue += 1;
         }
     }
-    let pool = monitoring_subject::Entity::find();
-    let pool = match &area {
-        Area::District(code) => pool.filter(monitoring_subject::Column::TownshipCode.starts_with(code.as_str())),
-        Area::Township(code) => pool.filter(monitoring_subject::Column::TownshipCode.eq(code.as_str())),
-    };
+    let pool =
+        monitoring_subject::Entity::find().filter(area.filter_by_township(monitoring_subject::Column::TownshipCode));
     let pool = pool.all(db).await?;
     let receiving = super::pool::receiving(db, &pool).await?;
     let mut people: Vec<&str> = pool.iter().map(|s| s.subject_index.as_str()).collect();

@@ -15,8 +15,7 @@ use uuid::Uuid;
 use super::model::{AssignLeadIn, CloseLeadIn, LeadOut, LeadQuery, VisitLeadIn};
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::vocab::Principal;
-use crate::vocab::Role;
+use crate::vocab::{Principal, Role, Scope};
 
 /// Leads shown in one list (newest first).
 const LIST_LIMIT: u64 = 1000;
@@ -24,22 +23,17 @@ const LIST_LIMIT: u64 = 1000;
 /// Which leads a caller may see: a district supervisor their district's, a township reviewer their
 /// township's, a helper those assigned to them. Residents none; administrators none (not case work).
 fn visible(by: &Principal) -> Result<Condition, ApiError> {
-    by.ensure_case_worker()?;
-    let region = by.region.as_ref().map(|r| r.as_str().to_owned());
-    Ok(match (by.role, region) {
-        (Role::DistrictSupervisor, Some(code)) => Condition::all().add(lead::Column::DistrictCode.eq(code)),
-        (Role::TownshipReviewer, Some(code)) => Condition::all().add(lead::Column::TownshipCode.eq(code)),
-        (Role::Helper, _) => Condition::all().add(lead::Column::AssignedTo.eq(by.account_id)),
-        _ => return Err(ApiError::new(ErrorCode::Forbidden)),
+    Ok(match Scope::of(by)? {
+        Scope::Community(_) => Condition::all().add(lead::Column::AssignedTo.eq(by.account_id)),
+        scope => {
+            Condition::all().add(scope.filter_above_community(lead::Column::TownshipCode, lead::Column::DistrictCode))
+        }
     })
 }
 
 /// Whether the caller runs the lead's township (its reviewer, the district above it).
 fn manages(by: &Principal, lead: &lead::Model) -> bool {
-    match (by.role, by.region.as_ref()) {
-        (Role::DistrictSupervisor | Role::TownshipReviewer, Some(own)) => lead.township_code.starts_with(own.as_str()),
-        _ => false,
-    }
+    Scope::overseer(by).is_ok_and(|scope| scope.covers_township(&lead.township_code))
 }
 
 pub async fn list(db: &impl ConnectionTrait, by: &Principal, query: &LeadQuery) -> Result<Vec<LeadOut>, ApiError> {

@@ -18,7 +18,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::pii::id_number::IdNumber;
 use crate::pii::id_number::{ID_PURPOSE, id_number_error};
 use crate::state::AppState;
-use crate::vocab::Principal;
+use crate::vocab::{Principal, Scope};
 
 /// The audit action of a look-up beyond the caller's reach, made with a stated reason.
 pub const BEYOND_REACH: &str = "ledger.read_beyond_reach";
@@ -62,15 +62,15 @@ pub async fn lookup(state: &AppState, by: &Principal, input: LedgerLookupIn) -> 
 
 /// Whether the person has a submitted application, aid or a pool entry in the caller's region.
 async fn in_reach(db: &impl ConnectionTrait, by: &Principal, index: &str) -> Result<bool, ApiError> {
-    let Some(region) = by.region.as_ref().map(|r| r.as_str().to_owned()) else { return Ok(false) };
+    let Ok(scope) = Scope::overseer(by) else { return Ok(false) };
     let pool = monitoring_subject::Entity::find()
         .filter(monitoring_subject::Column::SubjectIndex.eq(index))
-        .filter(monitoring_subject::Column::TownshipCode.starts_with(region.as_str()))
+        .filter(scope.filter_by_township(monitoring_subject::Column::TownshipCode))
         .count(db)
         .await?;
     let paid = recipient::Entity::find()
         .filter(recipient::Column::SubjectIndex.eq(index))
-        .filter(recipient::Column::TownshipCode.starts_with(region.as_str()))
+        .filter(scope.filter_by_township(recipient::Column::TownshipCode))
         .count(db)
         .await?;
     if pool + paid > 0 {
@@ -86,7 +86,7 @@ async fn in_reach(db: &impl ConnectionTrait, by: &Principal, index: &str) -> Res
     let submitted = application::Entity::find()
         .filter(application::Column::Id.is_in(applications))
         .filter(application::Column::Status.ne("draft"))
-        .filter(application::Column::TownshipCode.starts_with(region.as_str()))
+        .filter(scope.filter_by_township(application::Column::TownshipCode))
         .count(db)
         .await?;
     Ok(submitted > 0)

@@ -15,8 +15,8 @@ use super::model::{SubjectOut, SubjectQuery};
 use super::people;
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, Message};
-use crate::vocab::Area;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 /// People shown in one list.
 const LIST_LIMIT: u64 = 5000;
@@ -99,12 +99,9 @@ pub async fn list(
     by: &Principal,
     query: &SubjectQuery,
 ) -> Result<Vec<SubjectOut>, ApiError> {
-    let area = Area::of(by)?;
-    let mut select = monitoring_subject::Entity::find();
-    select = match &area {
-        Area::District(code) => select.filter(monitoring_subject::Column::TownshipCode.starts_with(code.as_str())),
-        Area::Township(code) => select.filter(monitoring_subject::Column::TownshipCode.eq(code.as_str())),
-    };
+    let area = Scope::overseer(by)?;
+    let mut select =
+        monitoring_subject::Entity::find().filter(area.filter_by_township(monitoring_subject::Column::TownshipCode));
     if let Some(group) = query.group.as_deref() {
         if super::groups::name_zh(group).is_none() {
             return Err(ApiError::new(ErrorCode::InvalidQuery)

@@ -14,8 +14,8 @@ use super::tickets;
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
-use crate::vocab::Area;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 /// Records the township's explanation on an open ticket of its township; the district does not
 /// answer its own tickets (403).
@@ -25,8 +25,8 @@ pub async fn answer(
     id: Uuid,
     input: AnswerTicketIn,
 ) -> Result<TicketOut, ApiError> {
-    let area = Area::of(principal)?;
-    if !matches!(area, Area::Township(_)) {
+    let area = Scope::overseer(principal)?;
+    if !matches!(area, Scope::Township(_)) {
         return Err(ApiError::new(ErrorCode::Forbidden).with_detail(Message::new(
             "说明由被督办的乡镇提交;区县请查看说明后关闭事项。",
             "The township answers a ticket; the district reads the answer and closes it.",

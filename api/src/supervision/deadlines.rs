@@ -113,7 +113,7 @@ pub async fn list(
     query: &super::model::DeadlineQuery,
 ) -> Result<Vec<super::model::DeadlineItemOut>, ApiError> {
     use sea_orm::QueryOrder;
-    let area = crate::vocab::Area::of(principal)?;
+    let area = crate::vocab::Scope::overseer(principal)?;
     let wanted = query.state.as_deref().unwrap_or("overdue");
     if !["overdue", "warning"].contains(&wanted) {
         return Err(ApiError::new(crate::error::ErrorCode::InvalidQuery));
@@ -128,7 +128,7 @@ pub async fn list(
     let ids: Vec<uuid::Uuid> = items.iter().map(|i| i.application_id).collect();
     let mut apps = application::Entity::find()
         .filter(application::Column::Id.is_in(ids))
-        .filter(area.filter(application::Column::DistrictCode, application::Column::TownshipCode));
+        .filter(area.filter_above_community(application::Column::TownshipCode, application::Column::DistrictCode));
     if let Some(township) = query.township.as_deref() {
         apps = apps.filter(application::Column::TownshipCode.eq(township));
     }

@@ -12,15 +12,15 @@ use super::tickets;
 use crate::calendar;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::vocab::Area;
+use crate::vocab::Scope;
 use crate::vocab::{MonthBounds, Principal, month_bounds, p90};
 
 pub async fn monthly(state: &AppState, principal: &Principal, month: &str) -> Result<FiguresOut, ApiError> {
-    let area = Area::of(principal)?;
+    let area = Scope::overseer(principal)?;
     let MonthBounds { first, from, to, .. } = month_bounds(month)?;
     let in_month = |column: application::Column| Condition::all().add(column.gte(from)).add(column.lt(to));
     let apps = application::Entity::find()
-        .filter(area.filter(application::Column::DistrictCode, application::Column::TownshipCode))
+        .filter(area.filter_above_community(application::Column::TownshipCode, application::Column::DistrictCode))
         .filter(
             Condition::any()
                 .add(in_month(application::Column::SubmittedAt))
@@ -33,13 +33,17 @@ pub async fn monthly(state: &AppState, principal: &Principal, month: &str) -> Re
         .filter(application_item::Column::ApplicationId.is_in(ids))
         .all(&state.db)
         .await?;
-    let overdue = supervision_ticket::Entity::find()
-        .filter(area.filter(supervision_ticket::Column::DistrictCode, supervision_ticket::Column::TownshipCode))
-        .filter(supervision_ticket::Column::Kind.eq(tickets::OVERDUE))
-        .filter(supervision_ticket::Column::OpenedAt.gte(from))
-        .filter(supervision_ticket::Column::OpenedAt.lt(to))
-        .all(&state.db)
-        .await?;
+    let overdue =
+        supervision_ticket::Entity::find()
+            .filter(area.filter_above_community(
+                supervision_ticket::Column::TownshipCode,
+                supervision_ticket::Column::DistrictCode,
+            ))
+            .filter(supervision_ticket::Column::Kind.eq(tickets::OVERDUE))
+            .filter(supervision_ticket::Column::OpenedAt.gte(from))
+            .filter(supervision_ticket::Column::OpenedAt.lt(to))
+            .all(&state.db)
+            .await?;
     let calendar = calendar::service::around(&state.db, first).await?;
     let local = |at: DateTime<Utc>| (at + Duration::hours(8)).date_naive();
     let mut townships: BTreeMap<String, Tally> = BTreeMap::new();

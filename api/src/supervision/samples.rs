@@ -15,8 +15,8 @@ use super::model::SampleOut;
 use super::tickets;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
-use crate::vocab::Area;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 use crate::vocab::Status;
 use crate::vocab::{MonthBounds, month_bounds};
 
@@ -31,7 +31,7 @@ pub fn draw(seed: &str, population: &[Uuid], rate_percent: u8) -> Vec<Uuid> {
 
 /// Draws (or returns) the month's sample of every township of the supervisor's district.
 pub async fn draw_month(state: &AppState, principal: &Principal, month: &str) -> Result<Vec<SampleOut>, ApiError> {
-    let Area::District(district) = Area::of(principal)? else {
+    let Scope::District(district) = Scope::overseer(principal)? else {
         return Err(ApiError::new(ErrorCode::Forbidden));
     };
     let MonthBounds { from, to, .. } = month_bounds(month)?;
@@ -81,14 +81,18 @@ pub async fn draw_month(state: &AppState, principal: &Principal, month: &str) ->
 }
 
 pub async fn list(state: &AppState, principal: &Principal, month: &str) -> Result<Vec<SampleOut>, ApiError> {
-    let area = Area::of(principal)?;
+    let area = Scope::overseer(principal)?;
     month_bounds(month)?;
-    let rows = supervision_sample::Entity::find()
-        .filter(area.filter(supervision_sample::Column::DistrictCode, supervision_sample::Column::TownshipCode))
-        .filter(supervision_sample::Column::Month.eq(month))
-        .order_by_asc(supervision_sample::Column::TownshipCode)
-        .all(&state.db)
-        .await?;
+    let rows =
+        supervision_sample::Entity::find()
+            .filter(area.filter_above_community(
+                supervision_sample::Column::TownshipCode,
+                supervision_sample::Column::DistrictCode,
+            ))
+            .filter(supervision_sample::Column::Month.eq(month))
+            .order_by_asc(supervision_sample::Column::TownshipCode)
+            .all(&state.db)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|r| SampleOut {

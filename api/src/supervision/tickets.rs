@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::model::{CloseTicketIn, TicketAnswerOut, TicketOut, TicketQuery};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
-use crate::vocab::Area;
 use crate::vocab::Principal;
+use crate::vocab::Scope;
 
 /// An item past its legal deadline.
 pub const OVERDUE: &str = "overdue";
@@ -101,10 +101,14 @@ pub async fn close_kind(
 }
 
 pub async fn list(state: &AppState, principal: &Principal, query: &TicketQuery) -> Result<Vec<TicketOut>, ApiError> {
-    let area = Area::of(principal)?;
-    let mut select = supervision_ticket::Entity::find()
-        .filter(area.filter(supervision_ticket::Column::DistrictCode, supervision_ticket::Column::TownshipCode))
-        .filter(supervision_ticket::Column::Status.eq(query.status.as_deref().unwrap_or("open")));
+    let area = Scope::overseer(principal)?;
+    let mut select =
+        supervision_ticket::Entity::find()
+            .filter(area.filter_above_community(
+                supervision_ticket::Column::TownshipCode,
+                supervision_ticket::Column::DistrictCode,
+            ))
+            .filter(supervision_ticket::Column::Status.eq(query.status.as_deref().unwrap_or("open")));
     if let Some(kind) = &query.kind {
         select = select.filter(supervision_ticket::Column::Kind.eq(kind.as_str()));
     }
@@ -116,7 +120,7 @@ pub async fn list(state: &AppState, principal: &Principal, query: &TicketQuery) 
 }
 
 /// The ticket `id` if it lies in `area` (404 otherwise).
-pub(super) async fn in_area(state: &AppState, area: &Area, id: Uuid) -> Result<supervision_ticket::Model, ApiError> {
+pub(super) async fn in_area(state: &AppState, area: &Scope, id: Uuid) -> Result<supervision_ticket::Model, ApiError> {
     supervision_ticket::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -141,9 +145,9 @@ pub async fn close(
     id: Uuid,
     input: CloseTicketIn,
 ) -> Result<TicketOut, ApiError> {
-    let area = Area::of(principal)?;
+    let area = Scope::overseer(principal)?;
     let ticket = in_area(state, &area, id).await?;
-    if matches!(area, Area::Township(_)) && closed_by_district(&ticket.kind) {
+    if matches!(area, Scope::Township(_)) && closed_by_district(&ticket.kind) {
         return Err(ApiError::new(ErrorCode::TicketClosedByDistrict));
     }
     let outcome = crate::error::field_note("outcome", Some(&input.outcome), 2)?.unwrap_or_default();

@@ -2,7 +2,6 @@
 //! what a document is, what a note must hold. This module depends on nothing else of the api, so
 //! every layer may use it and none of it can pull a domain along.
 
-mod area;
 mod decision;
 mod document;
 mod note;
@@ -11,9 +10,9 @@ mod principal;
 mod region;
 mod role;
 mod sample;
+mod scope;
 mod status;
 
-pub use area::Area;
 pub use decision::RejectReason;
 pub use document::DocumentType;
 pub use note::{NOTE_MAX_CHARS, NoteError, note};
@@ -22,4 +21,5 @@ pub use principal::{Principal, Refusal};
 pub use region::{RegionCode, RegionCodeError, RegionLevel};
 pub use role::{HelperKind, Role};
 pub use sample::in_share;
+pub use scope::Scope;
 pub use status::{ItemStatus, Relation, Status};
