@@ -182,7 +182,7 @@ pub struct PhotoWarningOut {
 
 impl From<crate::imaging::quality::Check> for PhotoWarningOut {
     fn from(check: crate::imaging::quality::Check) -> Self {
-        Self { code: check.code().to_owned(), message: check.message().localized() }
+        Self { code: check.code().to_owned(), message: crate::documents::imaging_errors::retake(check).localized() }
     }
 }
 

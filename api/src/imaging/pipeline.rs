@@ -107,7 +107,7 @@ pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Proces
         faces,
     };
     Ok(Processed {
-        stored_sha256: crate::hex::sha256(&stored_jpeg),
+        stored_sha256: sha256_hex(&stored_jpeg),
         width: stored.width,
         height: stored.height,
         stored: stored_jpeg,
@@ -118,6 +118,18 @@ pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Proces
     })
 }
 
+/// SHA-256 as lower-case hex, as the server stores and compares hashes.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +138,11 @@ mod tests {
 
     fn options() -> Options {
         Options { min_short: 600, detect_face: true, ..Options::default() }
+    }
+
+    #[test]
+    fn the_stored_hash_is_lower_case_hex_sha256() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     /// The photograph shipped in the `rustface` package (a group of people), as RGB.
