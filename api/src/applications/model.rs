@@ -180,8 +180,8 @@ pub struct PhotoWarningOut {
     pub message: String,
 }
 
-impl From<crate::imaging::quality::Check> for PhotoWarningOut {
-    fn from(check: crate::imaging::quality::Check) -> Self {
+impl From<imaging::quality::Check> for PhotoWarningOut {
+    fn from(check: imaging::quality::Check) -> Self {
         Self { code: check.code().to_owned(), message: crate::documents::imaging_errors::retake(check).localized() }
     }
 }

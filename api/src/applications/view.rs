@@ -6,6 +6,7 @@ use chrono::Utc;
 use entity::{
     aid_item, application, application_document, application_item, authorization, document, household_member,
 };
+use imaging::quality::Check;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -17,7 +18,6 @@ use super::status::{ItemStatus, Relation, Status};
 use crate::auth::role::{HelperKind, Role};
 use crate::catalog::model::DocumentType;
 use crate::error::ApiError;
-use crate::imaging::quality::Check;
 
 /// Everything an application holds besides its own row, as stored.
 #[derive(Default)]

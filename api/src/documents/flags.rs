@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use entity::{application, application_document, document, document_flag, household_member};
+use imaging::phash;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
@@ -16,7 +17,6 @@ use uuid::Uuid;
 
 use crate::applications::status::Relation;
 use crate::error::ApiError;
-use crate::imaging::phash;
 
 /// Bits two perceptual hashes may differ by and still be "the same picture". Measured on crops of
 /// a real photograph: re-saved at JPEG quality 60 or resized, 0–2 bits; different crops, 26–34.

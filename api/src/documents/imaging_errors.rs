@@ -1,10 +1,11 @@
 //! Where the photo pipeline meets HTTP: `imaging` knows nothing of answers, so its refusals, its
 //! gate's verdicts and its quality checks become error codes and catalogue text here, once.
 
+use imaging::ImageError;
+use imaging::gate::GateError;
+use imaging::quality::Check;
+
 use crate::error::{ApiError, ErrorCode, Message};
-use crate::imaging::ImageError;
-use crate::imaging::gate::GateError;
-use crate::imaging::quality::Check;
 
 /// Seconds a client is asked to wait before retrying an upload refused as busy.
 const BUSY_RETRY_AFTER_SECS: u64 = 3;

@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use imaging::decode::{Format, Limits};
+use imaging::gate::ImageGate;
+use imaging::pipeline::{self, Options, Processed};
+use imaging::quality::Check;
+
 use crate::catalog::model::DocumentType;
 use crate::config::ImagingSettings;
 use crate::documents::imaging_errors::retake;
 use crate::error::{ApiError, ErrorCode, FieldError};
-use crate::imaging::decode::{Format, Limits};
-use crate::imaging::gate::ImageGate;
-use crate::imaging::pipeline::{self, Options, Processed};
-use crate::imaging::quality::Check;
 
 #[derive(Debug, thiserror::Error)]
 #[error("配置错误 / imaging.reject: unknown document type `{0}`")]

@@ -133,8 +133,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imaging::face::RUSTFACE_PACKAGE;
-    use crate::imaging::raster::Rgb;
+    use crate::face::RUSTFACE_PACKAGE;
+    use crate::raster::Rgb;
 
     fn options() -> Options {
         Options { min_short: 600, detect_face: true, ..Options::default() }
@@ -237,7 +237,7 @@ mod tests {
         const MIB: u64 = 1 << 20;
         let options = Options::default();
         // A PNG of 7999×7999 in under 1 MB is read in bands and shrunk by 4 as it is read.
-        let huge = crate::imaging::samples::flat_png(7999, 7999, [90, 120, 150]).unwrap();
+        let huge = crate::samples::flat_png(7999, 7999, [90, 120, 150]).unwrap();
         assert!(huge.len() < 1 << 20, "{} bytes", huge.len());
         let png = cost(&huge, Format::Png, &options).unwrap();
         assert!(png < 40 * MIB, "{} MiB", png / MIB);
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_big_png_is_stored_like_a_small_one() {
-        let huge = crate::imaging::samples::flat_png(7999, 4000, [90, 120, 150]).unwrap();
+        let huge = crate::samples::flat_png(7999, 4000, [90, 120, 150]).unwrap();
         let out = process(&huge, Format::Png, &options()).unwrap();
         assert_eq!((out.width, out.height), (2000, 1000));
         assert_eq!((out.measures.short_side, out.measures.brightness.round()), (4000, 114.0));

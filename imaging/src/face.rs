@@ -1,5 +1,5 @@
 //! Whether a face is in a picture: SeetaFace's frontal detector (pure Rust, `rustface`), with the
-//! model the crate ships in its package, embedded at build time (see `api/build.rs`).
+//! model the crate ships in its package, embedded at build time (see `build.rs`).
 
 use std::cell::RefCell;
 use std::sync::OnceLock;

@@ -318,7 +318,7 @@ fn image_format(format: Format) -> ImageFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imaging::samples::{png_declaring, with_exif};
+    use crate::samples::{png_declaring, with_exif};
 
     const LIMITS: Limits = Limits { max_pixels: 64_000_000, max_side: 20_000, max_alloc: 256 << 20 };
 

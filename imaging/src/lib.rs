@@ -5,6 +5,11 @@
 //! shrinking [`bands`], EXIF orientation) → [`raster`] (resize, orient, JPEG encode) →
 //! [`quality`] (size, light, sharpness, [`face`]) and [`phash`] — all tied together by
 //! [`pipeline::process`], whose memory [`pipeline::cost`] estimates from the header.
+//!
+//! Its own crate in the workspace, below everything else: it has its own errors
+//! ([`ImageError`], [`gate::GateError`]) and names its checks ([`quality::Check`]); the server
+//! maps them to its answers. The `fast-jpeg` feature (default) takes libjpeg-turbo's SIMD code
+//! (needs `nasm`); without it the pure-Rust codecs.
 
 pub mod bands;
 pub mod decode;
