@@ -127,6 +127,7 @@ fn pixels(width: u32, height: u32) -> u64 {
 }
 
 /// Decodes as [`plan`] says, upright (EXIF orientation applied), as RGB.
+#[tracing::instrument(level = "debug", skip_all, fields(format = ?format, bytes = bytes.len()))]
 pub fn decode(bytes: &[u8], format: Format, limits: &Limits, min_long: u32) -> Result<Decoded, ImageError> {
     let plan = plan(bytes, format, limits, min_long)?;
     let (image, orientation) = match plan.route {

@@ -25,6 +25,7 @@ thread_local! {
 
 /// The number of faces found, or `None` if the model could not be loaded (then the check is
 /// skipped and logged, never a failed upload).
+#[tracing::instrument(level = "debug", skip_all, fields(width = gray.width, height = gray.height))]
 pub fn count(gray: &Gray) -> Option<usize> {
     DETECTOR.with(|cell| {
         let mut slot = cell.borrow_mut();

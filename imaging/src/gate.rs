@@ -51,6 +51,7 @@ impl ImageGate {
     /// Runs `work` on the blocking pool (tracing span kept) once a turn and `cost` bytes of the
     /// budget are free; both are held until it ends. A cost over the whole budget takes all of it.
     /// Past the queue wait: [`GateError::Busy`].
+    #[tracing::instrument(level = "debug", skip_all, fields(cost = cost))]
     pub async fn run<T, F>(&self, cost: u64, work: F) -> Result<T, GateError>
     where
         F: FnOnce() -> T + Send + 'static,

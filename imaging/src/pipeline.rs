@@ -82,6 +82,12 @@ pub fn cost(bytes: &[u8], format: Format, options: &Options) -> Result<u64, Imag
     Ok(bytes.len() as u64 + peak + WORK_BYTES)
 }
 
+/// One photo through every step above, synchronously: run it through the gate.
+#[tracing::instrument(
+    level = "debug",
+    skip_all,
+    fields(format = ?format, bytes = bytes.len(), detect_face = options.detect_face)
+)]
 pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Processed, ImageError> {
     let decoded = decode::decode(bytes, format, &options.limits, min_long(options))?;
     let stored = decoded.image.fit(options.stored_long)?;
