@@ -200,7 +200,16 @@ pub fn reduction(long: u32, min_long: u32) -> u32 {
     div
 }
 
-fn decode_jpeg(bytes: &[u8], limits: &Limits, plan: &Plan, div: u32) -> Result<(Rgb, Orientation), ImageError> {
+fn decode_jpeg(
+    bytes: &[u8],
+    limits: &Limits,
+    plan: &Plan,
+    #[cfg_attr(
+        not(feature = "fast-jpeg"),
+        expect(unused_variables, reason = "the pure-Rust decoder takes the planned size, not the divisor")
+    )]
+    div: u32,
+) -> Result<(Rgb, Orientation), ImageError> {
     if !has_end_marker(bytes) {
         return Err(ImageError::Corrupt);
     }
