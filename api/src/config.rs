@@ -276,14 +276,12 @@ pub struct ImagingSettings {
     pub jpeg_quality: u8,
     /// Per document type (e.g. `id_card_front`), the failing checks that refuse the upload; other
     /// failing checks only warn. Setting this table replaces the whole default.
-    pub reject: HashMap<String, Vec<crate::imaging::quality::Check>>,
+    pub reject: HashMap<String, Vec<imaging::quality::Check>>,
 }
 
 impl Default for ImagingSettings {
     fn default() -> Self {
-        use crate::imaging::quality::Check::{
-            FaceNotFound, ImageBlurry, ImageOverexposed, ImageTooDark, ImageTooSmall,
-        };
+        use imaging::quality::Check::{FaceNotFound, ImageBlurry, ImageOverexposed, ImageTooDark, ImageTooSmall};
         let id_photo = vec![ImageTooSmall, ImageBlurry, ImageTooDark, ImageOverexposed];
         Self {
             max_in_flight: 0,

@@ -20,7 +20,6 @@ pub mod error;
 pub mod health;
 pub mod hex;
 pub mod http;
-pub mod imaging;
 pub mod imports;
 pub mod infra;
 pub mod jobs;

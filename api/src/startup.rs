@@ -82,11 +82,7 @@ impl Application {
         let storage = Storage::from_settings(&settings)?;
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
         let photos = crate::documents::photos::Photos::from_settings(&settings.imaging)?;
-        tracing::info!(
-            jpeg = crate::imaging::JPEG_PATH,
-            "photos are decoded and encoded by {}",
-            crate::imaging::JPEG_PATH
-        );
+        tracing::info!(jpeg = imaging::JPEG_PATH, "photos are decoded and encoded by {}", imaging::JPEG_PATH);
         let limiter = RateLimiter::new(cache.clone());
         let snapshots = crate::progress::batch::SnapshotReader::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;

@@ -116,7 +116,7 @@ fn sigterm_shuts_down_gracefully() {
     stderr.read_to_string(&mut log).unwrap();
     assert!(status.success(), "exit status {status:?}: {log}");
     assert!(log.contains("graceful shutdown"), "{log}");
-    assert!(log.contains(&format!("\"jpeg\":\"{}\"", api::imaging::JPEG_PATH)), "the JPEG path is logged: {log}");
+    assert!(log.contains(&format!("\"jpeg\":\"{}\"", imaging::JPEG_PATH)), "the JPEG path is logged: {log}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

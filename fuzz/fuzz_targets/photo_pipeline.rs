@@ -3,9 +3,9 @@
 //! `TooLarge`), never a panic, and never more than the limits allow.
 #![no_main]
 
-use api::imaging::ImageError;
-use api::imaging::decode::{Format, Limits};
-use api::imaging::pipeline::{Options, process};
+use imaging::ImageError;
+use imaging::decode::{Format, Limits};
+use imaging::pipeline::{Options, process};
 use libfuzzer_sys::fuzz_target;
 
 

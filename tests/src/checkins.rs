@@ -8,7 +8,7 @@ use crate::{TestApp, encode_jpeg};
 
 /// RGB pixels of a crop of the photograph shipped in the `rustface` package (a group of people).
 pub fn real_photo(x: u32, y: u32, width: u32, height: u32) -> Vec<u8> {
-    let path = std::path::Path::new(api::imaging::face::RUSTFACE_PACKAGE).join("test.png");
+    let path = std::path::Path::new(imaging::face::RUSTFACE_PACKAGE).join("test.png");
     let group = image::open(path).expect("the rustface sample photo").into_rgb8();
     image::imageops::crop_imm(&group, x, y, width, height).to_image().into_raw()
 }

@@ -23,7 +23,7 @@ fn status(field: &str) -> u64 {
 async fn six_huge_pngs_at_once_stay_within_the_memory_budget() {
     // Made first: an idle connection the server closes (keep-alive) would break an upload.
     let pngs: Vec<Vec<u8>> =
-        (0..6u8).map(|i| api::imaging::samples::flat_png(7999, 7999, [90 + i, 120, 150]).expect("a PNG")).collect();
+        (0..6u8).map(|i| imaging::samples::flat_png(7999, 7999, [90 + i, 120, 150]).expect("a PNG")).collect();
     let app = TestApp::spawn_with(|s| {
         s.imaging.max_in_flight = 2;
         // Every upload waits for its turn: the test measures memory, not the busy answer.

@@ -180,9 +180,9 @@ pub struct PhotoWarningOut {
     pub message: String,
 }
 
-impl From<crate::imaging::quality::Check> for PhotoWarningOut {
-    fn from(check: crate::imaging::quality::Check) -> Self {
-        Self { code: check.code().to_owned(), message: check.message().localized() }
+impl From<imaging::quality::Check> for PhotoWarningOut {
+    fn from(check: imaging::quality::Check) -> Self {
+        Self { code: check.code().to_owned(), message: crate::documents::imaging_errors::retake(check).localized() }
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::Utc;
 use entity::{
     aid_item, application, application_document, application_item, authorization, document, household_member,
 };
+use imaging::quality::Check;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -14,7 +15,6 @@ use super::model::{
     PhotoWarningOut,
 };
 use crate::error::ApiError;
-use crate::imaging::quality::Check;
 use crate::vocab::DocumentType;
 use crate::vocab::{HelperKind, Role};
 use crate::vocab::{ItemStatus, Relation, Status};

@@ -4,13 +4,13 @@
 
 use chrono::{Datelike, Utc};
 use entity::checkin;
+use imaging::phash;
+use imaging::quality::Check;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::documents::sniff::{self, FileKind};
 use crate::error::{ApiError, ErrorCode};
-use crate::imaging::phash;
-use crate::imaging::quality::Check;
 use crate::state::AppState;
 use crate::vocab::DocumentType;
 

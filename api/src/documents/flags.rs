@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use entity::{application, application_document, document, document_flag, household_member};
+use imaging::phash;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
@@ -15,7 +16,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::imaging::phash;
 use crate::vocab::Relation;
 
 /// Bits two perceptual hashes may differ by and still be "the same picture". Measured on crops of

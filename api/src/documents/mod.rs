@@ -4,6 +4,7 @@
 //! flagged for reviewers ([`flags`]).
 
 pub mod flags;
+pub(crate) mod imaging_errors;
 pub mod model;
 pub mod photos;
 pub mod routes;

@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use imaging::decode::{Format, Limits};
+use imaging::gate::ImageGate;
+use imaging::pipeline::{self, Options, Processed};
+use imaging::quality::Check;
+
 use crate::config::ImagingSettings;
+use crate::documents::imaging_errors::retake;
 use crate::error::{ApiError, ErrorCode, FieldError};
-use crate::imaging::ImageError;
-use crate::imaging::decode::{Format, Limits};
-use crate::imaging::gate::ImageGate;
-use crate::imaging::pipeline::{self, Options, Processed};
-use crate::imaging::quality::Check;
 use crate::vocab::DocumentType;
 
 #[derive(Debug, thiserror::Error)]
@@ -72,28 +73,19 @@ impl Photos {
     /// type's policy says so.
     pub async fn process(&self, bytes: Vec<u8>, format: Format, doc_type: DocumentType) -> Result<Processed, ApiError> {
         let options = Options { min_short: min_short(doc_type), detect_face: wants_face(doc_type), ..self.base };
-        let cost = pipeline::cost(&bytes, format, &options).map_err(refusal)?;
+        let cost = pipeline::cost(&bytes, format, &options)?;
         if cost > self.max_image_memory {
             tracing::info!(cost, "a photo would need more memory than one may have");
             return Err(ApiError::new(ErrorCode::ImageTooLarge));
         }
-        let processed =
-            self.gate.run(cost, move || pipeline::process(&bytes, format, &options)).await?.map_err(refusal)?;
+        let processed = self.gate.run(cost, move || pipeline::process(&bytes, format, &options)).await??;
         let refusing = self.reject.get(&doc_type).map(Vec::as_slice).unwrap_or_default();
         if let Some(first) = processed.failed.iter().find(|c| refusing.contains(c)) {
             let errors =
-                processed.failed.iter().map(|c| FieldError::new("file", c.code(), c.message())).collect::<Vec<_>>();
-            return Err(ApiError::new(first.error_code()).with_errors(errors));
+                processed.failed.iter().map(|&c| FieldError::new("file", c.code(), retake(c))).collect::<Vec<_>>();
+            return Err(ApiError::new(ErrorCode::from(*first)).with_errors(errors));
         }
         Ok(processed)
-    }
-}
-
-fn refusal(err: ImageError) -> ApiError {
-    match err {
-        ImageError::Corrupt => ApiError::new(ErrorCode::FileCorrupt),
-        ImageError::TooLarge { .. } => ApiError::new(ErrorCode::ImageTooLarge),
-        ImageError::Internal(why) => ApiError::internal(why),
     }
 }
 

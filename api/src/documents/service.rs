@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Utc};
 use entity::{application, application_document, document, household_member};
+use imaging::phash;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
@@ -19,7 +20,6 @@ use crate::applications::service::touch;
 use crate::applications::view;
 use crate::blocking;
 use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::imaging::phash;
 use crate::infra::storage::Storage;
 use crate::state::AppState;
 use crate::vocab::DocumentType;
@@ -74,7 +74,7 @@ async fn ensure_signed(bytes: &[u8]) -> Result<(), ApiError> {
         return Ok(());
     }
     let png = bytes.to_vec();
-    if blocking::run(move || crate::imaging::ink::has_ink(&png)).await? {
+    if blocking::run(move || imaging::ink::has_ink(&png)).await? {
         return Ok(());
     }
     Err(ApiError::validation(vec![FieldError::new(

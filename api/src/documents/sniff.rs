@@ -49,8 +49,8 @@ pub fn pdf_is_complete(bytes: &[u8]) -> bool {
 
 impl FileKind {
     /// The raster format to decode, for photos.
-    pub fn raster(self) -> Option<crate::imaging::decode::Format> {
-        use crate::imaging::decode::Format;
+    pub fn raster(self) -> Option<imaging::decode::Format> {
+        use imaging::decode::Format;
         match self {
             Self::Jpeg => Some(Format::Jpeg),
             Self::Png => Some(Format::Png),

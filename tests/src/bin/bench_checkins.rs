@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use api::documents::photos::{min_short, wants_face};
-use api::imaging::decode::Format;
-use api::imaging::pipeline::{self, Options};
 use api::vocab::DocumentType;
 use futures_util::StreamExt;
+use imaging::decode::Format;
+use imaging::pipeline::{self, Options};
 use serde_json::{Value, json};
 use tests::bench::{Drafter, cpu_seconds, env, median, number, staff_token};
 use tests::checkins::real_photo;

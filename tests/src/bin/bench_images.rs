@@ -22,9 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use api::imaging::decode::{self, Format};
-use api::imaging::pipeline::{self, ANALYSIS_LONG, Options};
-use api::imaging::{face, quality};
+use imaging::decode::{self, Format};
+use imaging::pipeline::{self, ANALYSIS_LONG, Options};
+use imaging::{face, quality};
 
 /// The CPU comparison covers decode, orientation, resize, encode, thumbnail and hashes (the
 /// issue's goal); face detection is timed with the other checks (`checks`), apart.
@@ -59,7 +59,7 @@ fn generate(dir: &Path, count: usize) {
     for i in 0..count {
         let (w, h) = (4032, 3024);
         let pixels = tests::picture(u8::try_from(i * 13 % 251).expect("small"), w, h, 1.0, grain);
-        let jpeg = api::imaging::samples::with_exif(&tests::encode_jpeg(&pixels, w, h, 90), 6);
+        let jpeg = imaging::samples::with_exif(&tests::encode_jpeg(&pixels, w, h, 90), 6);
         std::fs::write(dir.join(format!("photo-{i:02}.jpg")), jpeg).expect("write");
     }
 }
@@ -113,7 +113,7 @@ fn stages(files: &[String]) {
         let thumb = analysis.fitted(options().thumbnail_long).and_then(|t| t.jpeg(72)).expect("thumb");
         lap("640+thumbnail");
         let gray = analysis.gray();
-        let hash = api::imaging::phash::phash(&gray).expect("phash");
+        let hash = imaging::phash::phash(&gray).expect("phash");
         lap("gray+phash");
         std::hint::black_box((original, jpeg, thumb, hash));
         println!();

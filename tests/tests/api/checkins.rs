@@ -2,8 +2,8 @@
 //! refusals, bad challenges, assisted check-ins by helpers, missed periods that become home-visit
 //! tasks, suspension by the township reviewer only, sampling, reminders and the photo purge.
 
-use api::imaging::quality::Check;
 use chrono::{Duration, NaiveDate, Utc};
+use imaging::quality::Check;
 use serde_json::{Value, json};
 use tests::checkins::{open_now, selfie_at, selfie_resized, selfie_shrunk};
 use tests::{TestApp, jpeg_bytes, problem};

@@ -2,7 +2,7 @@
 //! what is kept (upright, small, without metadata), who may see it, and near-duplicates across
 //! households.
 
-use api::imaging::samples::{png_declaring, with_exif};
+use imaging::samples::{png_declaring, with_exif};
 use serde_json::{Value, json};
 use tests::checkins::{real_photo, selfie_at};
 use tests::{TestApp, encode_jpeg, jpeg_bytes, photo, picture, problem};

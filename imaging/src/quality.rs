@@ -12,18 +12,17 @@
 //! - size: the short side of the original under the document type's minimum (600 px for ID photos).
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::raster::Gray;
-use crate::error::{ErrorCode, Message};
 
 pub const MIN_SHARPNESS: f32 = 100.0;
 pub const MIN_BRIGHTNESS: f32 = 50.0;
 pub const MAX_BRIGHTNESS: f32 = 235.0;
 pub const MAX_CLIPPED: f32 = 0.25;
 
-/// A check a photo can fail. The code is stable; the message says how to retake the photo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+/// A check a photo can fail. The code is stable: the name in settings (`[imaging.reject]`), in
+/// stored quality records and, as the error code, in answers (the server words how to retake).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Check {
     ImageTooSmall,
@@ -34,29 +33,23 @@ pub enum Check {
 }
 
 impl Check {
+    /// Every check.
+    pub const ALL: [Check; 5] =
+        [Self::ImageTooSmall, Self::ImageBlurry, Self::ImageTooDark, Self::ImageOverexposed, Self::FaceNotFound];
+
     pub fn code(self) -> &'static str {
-        self.error_code().as_str()
-    }
-
-    /// The error code of a refusal by this check.
-    pub fn error_code(self) -> ErrorCode {
         match self {
-            Self::ImageTooSmall => ErrorCode::ImageTooSmall,
-            Self::ImageBlurry => ErrorCode::ImageBlurry,
-            Self::ImageTooDark => ErrorCode::ImageTooDark,
-            Self::ImageOverexposed => ErrorCode::ImageOverexposed,
-            Self::FaceNotFound => ErrorCode::FaceNotFound,
+            Self::ImageTooSmall => "IMAGE_TOO_SMALL",
+            Self::ImageBlurry => "IMAGE_BLURRY",
+            Self::ImageTooDark => "IMAGE_TOO_DARK",
+            Self::ImageOverexposed => "IMAGE_OVEREXPOSED",
+            Self::FaceNotFound => "FACE_NOT_FOUND",
         }
-    }
-
-    /// How to retake the photo: the error catalogue's text for the code, one wording everywhere.
-    pub fn message(self) -> Message {
-        self.error_code().detail().into()
     }
 }
 
 /// What was measured.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Measures {
     /// Short side of the original, upright, in pixels.
     pub short_side: u32,
@@ -131,16 +124,9 @@ mod tests {
     }
 
     #[test]
-    fn settings_names_codes_and_messages_agree() {
-        for check in [
-            Check::ImageTooSmall,
-            Check::ImageBlurry,
-            Check::ImageTooDark,
-            Check::ImageOverexposed,
-            Check::FaceNotFound,
-        ] {
+    fn settings_names_and_codes_agree() {
+        for check in Check::ALL {
             assert_eq!(serde_json::to_value(check).unwrap(), check.code(), "the name in [imaging.reject]");
-            assert!(check.message().zh.contains("拍摄"), "{check:?} says how to retake");
         }
     }
 

@@ -95,7 +95,7 @@ fn shrink_band(band: &[u8], width: u32, shrink: u32, out_width: u32, out: &mut V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imaging::samples::flat_png;
+    use crate::samples::flat_png;
 
     fn png_of(width: u32, height: u32, pixels: &[u8], color: image::ExtendedColorType) -> Vec<u8> {
         let mut out = Vec::new();

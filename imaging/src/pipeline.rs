@@ -82,6 +82,12 @@ pub fn cost(bytes: &[u8], format: Format, options: &Options) -> Result<u64, Imag
     Ok(bytes.len() as u64 + peak + WORK_BYTES)
 }
 
+/// One photo through every step above, synchronously: run it through the gate.
+#[tracing::instrument(
+    level = "debug",
+    skip_all,
+    fields(format = ?format, bytes = bytes.len(), detect_face = options.detect_face)
+)]
 pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Processed, ImageError> {
     let decoded = decode::decode(bytes, format, &options.limits, min_long(options))?;
     let stored = decoded.image.fit(options.stored_long)?;
@@ -107,7 +113,7 @@ pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Proces
         faces,
     };
     Ok(Processed {
-        stored_sha256: crate::hex::sha256(&stored_jpeg),
+        stored_sha256: sha256_hex(&stored_jpeg),
         width: stored.width,
         height: stored.height,
         stored: stored_jpeg,
@@ -118,14 +124,31 @@ pub fn process(bytes: &[u8], format: Format, options: &Options) -> Result<Proces
     })
 }
 
+/// SHA-256 as lower-case hex, as the server stores and compares hashes.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imaging::face::RUSTFACE_PACKAGE;
-    use crate::imaging::raster::Rgb;
+    use crate::face::RUSTFACE_PACKAGE;
+    use crate::raster::Rgb;
 
     fn options() -> Options {
         Options { min_short: 600, detect_face: true, ..Options::default() }
+    }
+
+    #[test]
+    fn the_stored_hash_is_lower_case_hex_sha256() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     /// The photograph shipped in the `rustface` package (a group of people), as RGB.
@@ -220,7 +243,7 @@ mod tests {
         const MIB: u64 = 1 << 20;
         let options = Options::default();
         // A PNG of 7999×7999 in under 1 MB is read in bands and shrunk by 4 as it is read.
-        let huge = crate::imaging::samples::flat_png(7999, 7999, [90, 120, 150]).unwrap();
+        let huge = crate::samples::flat_png(7999, 7999, [90, 120, 150]).unwrap();
         assert!(huge.len() < 1 << 20, "{} bytes", huge.len());
         let png = cost(&huge, Format::Png, &options).unwrap();
         assert!(png < 40 * MIB, "{} MiB", png / MIB);
@@ -241,7 +264,7 @@ mod tests {
 
     #[test]
     fn a_big_png_is_stored_like_a_small_one() {
-        let huge = crate::imaging::samples::flat_png(7999, 4000, [90, 120, 150]).unwrap();
+        let huge = crate::samples::flat_png(7999, 4000, [90, 120, 150]).unwrap();
         let out = process(&huge, Format::Png, &options()).unwrap();
         assert_eq!((out.width, out.height), (2000, 1000));
         assert_eq!((out.measures.short_side, out.measures.brightness.round()), (4000, 114.0));

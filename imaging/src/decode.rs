@@ -127,6 +127,7 @@ fn pixels(width: u32, height: u32) -> u64 {
 }
 
 /// Decodes as [`plan`] says, upright (EXIF orientation applied), as RGB.
+#[tracing::instrument(level = "debug", skip_all, fields(format = ?format, bytes = bytes.len()))]
 pub fn decode(bytes: &[u8], format: Format, limits: &Limits, min_long: u32) -> Result<Decoded, ImageError> {
     let plan = plan(bytes, format, limits, min_long)?;
     let (image, orientation) = match plan.route {
@@ -199,7 +200,16 @@ pub fn reduction(long: u32, min_long: u32) -> u32 {
     div
 }
 
-fn decode_jpeg(bytes: &[u8], limits: &Limits, plan: &Plan, div: u32) -> Result<(Rgb, Orientation), ImageError> {
+fn decode_jpeg(
+    bytes: &[u8],
+    limits: &Limits,
+    plan: &Plan,
+    #[cfg_attr(
+        not(feature = "fast-jpeg"),
+        expect(unused_variables, reason = "the pure-Rust decoder takes the planned size, not the divisor")
+    )]
+    div: u32,
+) -> Result<(Rgb, Orientation), ImageError> {
     if !has_end_marker(bytes) {
         return Err(ImageError::Corrupt);
     }
@@ -318,7 +328,7 @@ fn image_format(format: Format) -> ImageFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imaging::samples::{png_declaring, with_exif};
+    use crate::samples::{png_declaring, with_exif};
 
     const LIMITS: Limits = Limits { max_pixels: 64_000_000, max_side: 20_000, max_alloc: 256 << 20 };
 

@@ -1,19 +1,32 @@
 //! A bound on the images decoded at once on this node, in turns (each takes a core) and in memory
 //! (each reserves what its decode will hold, estimated from the header by
 //! [`super::pipeline::cost`]). Callers wait for both up to `queue_wait`; past that the upload is
-//! answered 503 with `Retry-After`, so a burst degrades into retries instead of exhausting memory.
+//! refused ([`GateError::Busy`], which the server answers 503 with `Retry-After`), so a burst
+//! degrades into retries instead of exhausting memory.
 //! The bound is per node by nature (it guards this node's memory and cores), so it needs no
 //! shared store.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
-
-use crate::blocking;
-use crate::error::{ApiError, ErrorCode};
+use tokio::sync::{AcquireError, Semaphore};
+use tokio::task::JoinError;
 
 const MIB: u64 = 1 << 20;
+
+/// Why the gate did not run the work.
+#[derive(Debug, thiserror::Error)]
+pub enum GateError {
+    /// No turn or not enough of the memory budget came free within the queue wait.
+    #[error("no turn for the image within the queue wait")]
+    Busy,
+    /// The gate's semaphores were closed (never done while the server runs).
+    #[error(transparent)]
+    Closed(#[from] AcquireError),
+    /// The work panicked or was cancelled on the blocking pool.
+    #[error(transparent)]
+    Failed(#[from] JoinError),
+}
 
 pub struct ImageGate {
     turns: Arc<Semaphore>,
@@ -37,7 +50,9 @@ impl ImageGate {
 
     /// Runs `work` on the blocking pool (tracing span kept) once a turn and `cost` bytes of the
     /// budget are free; both are held until it ends. A cost over the whole budget takes all of it.
-    pub async fn run<T, F>(&self, cost: u64, work: F) -> Result<T, ApiError>
+    /// Past the queue wait: [`GateError::Busy`].
+    #[tracing::instrument(level = "debug", skip_all, fields(cost = cost))]
+    pub async fn run<T, F>(&self, cost: u64, work: F) -> Result<T, GateError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
@@ -46,16 +61,24 @@ impl ImageGate {
         let permits = async {
             let memory = self.memory.clone().acquire_many_owned(mib).await?;
             let turn = self.turns.clone().acquire_owned().await?;
-            Ok::<_, tokio::sync::AcquireError>((memory, turn))
+            Ok::<_, AcquireError>((memory, turn))
         };
-        let permits = tokio::time::timeout(self.queue_wait, permits)
-            .await
-            .map_err(|_| ApiError::new(ErrorCode::UploadBusy).with_retry_after(3))?
-            .map_err(ApiError::internal)?;
-        let out = blocking::run(work).await;
+        let permits = tokio::time::timeout(self.queue_wait, permits).await.map_err(|_| GateError::Busy)??;
+        let out = run_blocking(work).await;
         drop(permits);
-        out
+        Ok(out?)
     }
+}
+
+/// Runs `work` on the blocking pool, not on the async workers, inside the caller's tracing span
+/// so its log lines carry the request id.
+async fn run_blocking<T, F>(work: F) -> Result<T, JoinError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(work)).await
 }
 
 #[cfg(test)]
@@ -66,7 +89,7 @@ mod tests {
     async fn occupy(
         gate: &Arc<ImageGate>,
         cost: u64,
-    ) -> (tokio::task::JoinHandle<Result<(), ApiError>>, std::sync::mpsc::Sender<()>) {
+    ) -> (tokio::task::JoinHandle<Result<(), GateError>>, std::sync::mpsc::Sender<()>) {
         let (started_tx, started_rx) = std::sync::mpsc::channel();
         let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
         let gate = gate.clone();
@@ -86,7 +109,7 @@ mod tests {
         let gate = Arc::new(ImageGate::new(4, 80 * MIB, Duration::from_millis(50)));
         let (big, release) = occupy(&gate, 60 * MIB).await;
         let busy = gate.run(30 * MIB, || ()).await.unwrap_err();
-        assert_eq!(busy.code(), ErrorCode::UploadBusy);
+        assert!(matches!(busy, GateError::Busy), "{busy:?}");
         gate.run(20 * MIB, || ()).await.unwrap();
         release.send(()).unwrap();
         big.await.unwrap().unwrap();
@@ -100,7 +123,7 @@ mod tests {
         let gate = Arc::new(ImageGate::new(1, 80 * MIB, Duration::from_millis(50)));
         let (slow, release) = occupy(&gate, MIB).await;
         let busy = gate.run(MIB, || ()).await.unwrap_err();
-        assert_eq!(busy.code(), ErrorCode::UploadBusy);
+        assert!(matches!(busy, GateError::Busy), "{busy:?}");
         release.send(()).unwrap();
         slow.await.unwrap().unwrap();
         gate.run(MIB, || ()).await.unwrap();

@@ -5,6 +5,17 @@
 //! shrinking [`bands`], EXIF orientation) → [`raster`] (resize, orient, JPEG encode) →
 //! [`quality`] (size, light, sharpness, [`face`]) and [`phash`] — all tied together by
 //! [`pipeline::process`], whose memory [`pipeline::cost`] estimates from the header.
+//!
+//! Its own crate in the workspace, below everything else: it has its own errors
+//! ([`ImageError`], [`gate::GateError`]) and names its checks ([`quality::Check`]); the server
+//! maps them to its answers. The `fast-jpeg` feature (default) takes libjpeg-turbo's SIMD code
+//! (needs `nasm`); without it the pure-Rust codecs.
+//!
+//! Each step of a photo (the gate's wait, `process`, `decode`, `fit`, `jpeg`, face `count`) runs
+//! in a `debug` span carrying the picture's size, so a subscriber that times spans (e.g.
+//! `RUST_LOG=info,imaging=debug` with span close events) shows where a slow upload's time went.
+//! At the default `info` level they are off, and a log line from inside the pipeline keeps the
+//! request's span and its request id.
 
 pub mod bands;
 pub mod decode;

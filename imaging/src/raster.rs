@@ -47,6 +47,7 @@ fn resize(
 
 impl Rgb {
     /// This image if it fits within `long`, else a smaller copy that does.
+    #[tracing::instrument(level = "debug", skip_all, fields(width = self.width, height = self.height, long = long))]
     pub fn fit(self, long: u32) -> Result<Rgb, ImageError> {
         let (width, height) = fit_size(self.width, self.height, long);
         if (width, height) == (self.width, self.height) {
@@ -116,6 +117,7 @@ impl Rgb {
 
     /// Baseline JPEG, 4:2:0, no metadata at all (libjpeg-turbo with the `fast-jpeg` feature).
     #[cfg(feature = "fast-jpeg")]
+    #[tracing::instrument(level = "debug", skip_all, fields(width = self.width, height = self.height, quality = quality))]
     pub fn jpeg(&self, quality: u8) -> Result<Vec<u8>, ImageError> {
         use std::panic::{AssertUnwindSafe, catch_unwind};
         let encoded = catch_unwind(AssertUnwindSafe(|| -> std::io::Result<Vec<u8>> {
@@ -137,6 +139,7 @@ impl Rgb {
 
     /// Baseline JPEG, 4:2:0, no metadata at all.
     #[cfg(not(feature = "fast-jpeg"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(width = self.width, height = self.height, quality = quality))]
     pub fn jpeg(&self, quality: u8) -> Result<Vec<u8>, ImageError> {
         let (Ok(width), Ok(height)) = (u16::try_from(self.width), u16::try_from(self.height)) else {
             return Err(ImageError::Internal("too large to encode".into()));

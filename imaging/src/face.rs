@@ -1,5 +1,5 @@
 //! Whether a face is in a picture: SeetaFace's frontal detector (pure Rust, `rustface`), with the
-//! model the crate ships in its package, embedded at build time (see `api/build.rs`).
+//! model the crate ships in its package, embedded at build time (see `build.rs`).
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -25,6 +25,7 @@ thread_local! {
 
 /// The number of faces found, or `None` if the model could not be loaded (then the check is
 /// skipped and logged, never a failed upload).
+#[tracing::instrument(level = "debug", skip_all, fields(width = gray.width, height = gray.height))]
 pub fn count(gray: &Gray) -> Option<usize> {
     DETECTOR.with(|cell| {
         let mut slot = cell.borrow_mut();
