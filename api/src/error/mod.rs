@@ -187,7 +187,7 @@ impl ApiError {
         Problem {
             r#type: format!("urn:jiuzhu:problem:{}", self.0.code.as_str()),
             title: title.pick(lang).to_owned(),
-            status: self.0.code.status().as_u16(),
+            status: self.0.code.status(),
             detail: detail.pick(lang).to_owned(),
             code: self.0.code,
             request_id,
@@ -227,27 +227,35 @@ impl std::error::Error for ApiError {
 #[derive(Debug, Clone, Copy)]
 pub struct LoggedCode(pub ErrorCode);
 
+impl ApiError {
+    /// The HTTP status, as actix takes it. Every code's status is a valid one (see the tests).
+    fn http_status(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.0.code.status()
+        self.http_status()
     }
 
     fn error_response(&self) -> HttpResponse {
         let ctx = context::current();
-        if self.0.code.status().is_server_error() {
+        let status = self.http_status();
+        if status.is_server_error() {
             match &self.0.source {
                 Some(cause) => tracing::error!(code = self.0.code.as_str(), cause = %cause, "request failed"),
                 None => tracing::error!(code = self.0.code.as_str(), "request failed"),
             }
         }
         let problem = self.problem(ctx.lang, Some(ctx.request_id.clone()));
-        let mut response = HttpResponse::build(self.0.code.status());
+        let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         response.insert_header((header::CONTENT_LANGUAGE, ctx.lang.tag()));
         if let Some(secs) = self.0.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, secs));
         }
-        if self.0.code.status() == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, self.0.challenge.unwrap_or(DEFAULT_CHALLENGE)));
         }
         if !self.0.allow.is_empty() {

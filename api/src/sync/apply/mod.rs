@@ -51,7 +51,7 @@ pub enum Failure {
 impl From<ApiError> for Failure {
     fn from(err: ApiError) -> Self {
         match err.code() {
-            code if code.status().is_server_error() => Self::RetryLater(err),
+            code if code.is_server_error() => Self::RetryLater(err),
             _ => Self::Rejected(err),
         }
     }
