@@ -16,7 +16,7 @@ use crate::auth::lockout::Lockout;
 use crate::auth::principal::Principal;
 use crate::auth::role::{HelperKind, Role};
 use crate::auth::{passwords, refresh};
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::regions::code::RegionCode;
 use crate::regions::service as regions;
@@ -218,7 +218,7 @@ pub async fn change_password(
         lockout.record_failure(&username, None).await;
         return Err(ApiError::validation(vec![FieldError::new(
             "current_password",
-            "WRONG_PASSWORD",
+            FieldCode::WrongPassword,
             Message::new("当前密码不正确,请重新输入", "The current password is wrong"),
         )]));
     }
@@ -241,7 +241,7 @@ async fn ensure_region_exists(db: &DatabaseConnection, region: Option<&RegionCod
     {
         return Err(ApiError::validation(vec![FieldError::new(
             "region_code",
-            "REGION_NOT_FOUND",
+            FieldCode::RegionNotFound,
             Message::new(
                 format!("区划 {code} 不存在,请先创建"),
                 format!("Region {code} does not exist; create it first"),

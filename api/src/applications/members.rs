@@ -17,7 +17,7 @@ use super::status::Relation;
 use super::view::member_out;
 use crate::audit::AuditEvent;
 use crate::auth::role::Role;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::pii::cipher::PiiCipher;
 use crate::pii::id_number::{IdNumber, IdNumberError};
 
@@ -51,7 +51,7 @@ pub async fn put(
     if name.is_empty() || name.chars().count() > 32 || name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
         errors.push(FieldError::new(
             "name",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             Message::new(
                 "请填写与身份证一致的姓名(最多 32 个字)",
                 "Enter the name as on the ID card (up to 32 characters)",
@@ -61,7 +61,7 @@ pub async fn put(
     if !(0..=10_000_000_000).contains(&input.monthly_income_fen) {
         errors.push(FieldError::new(
             "monthly_income_fen",
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             Message::new("月收入应为 0 到 1 亿元(以分计)", "Use 0 to 100 million yuan, in fen"),
         ));
     }
@@ -87,14 +87,14 @@ pub async fn put(
     if others.iter().any(|m| m.id_number_index == index) {
         errors.push(FieldError::new(
             "id_number",
-            "DUPLICATE_MEMBER",
+            FieldCode::DuplicateMember,
             Message::new("该身份证号码已在家庭成员中,请勿重复添加", "This person is already a member of the household"),
         ));
     }
     if input.relation == Relation::Applicant && others.iter().any(|m| m.relation == Relation::Applicant.as_str()) {
         errors.push(FieldError::new(
             "relation",
-            "DUPLICATE_APPLICANT",
+            FieldCode::DuplicateApplicant,
             Message::new(
                 "每份申请只有一位申请人本人,请为其他成员选择与申请人的关系",
                 "Only one member can be the applicant",
@@ -104,7 +104,7 @@ pub async fn put(
     if others.len() as u64 >= MAX_MEMBERS {
         errors.push(FieldError::new(
             "members",
-            "TOO_MANY",
+            FieldCode::TooMany,
             Message::new("家庭成员最多 20 人", "At most 20 household members"),
         ));
     }
@@ -188,7 +188,7 @@ pub async fn reveal(
     if !(2..=200).contains(&reason.chars().count()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "reason",
-            "REASON_REQUIRED",
+            FieldCode::ReasonRequired,
             Message::new(
                 "请说明查看完整身份证号码的原因(2 到 200 个字)",
                 "Say why you need the full number (2 to 200 characters)",
@@ -222,19 +222,23 @@ async fn find(
 
 pub(crate) fn id_number_error(err: IdNumberError) -> FieldError {
     let (code, zh, en) = match err {
-        IdNumberError::Shape => {
-            ("INVALID_ID_NUMBER", "身份证号码应为 18 位,最后一位可以是数字或 X", "An ID number has 18 characters")
-        }
-        IdNumberError::BirthDate => {
-            ("INVALID_ID_NUMBER", "身份证号码中的出生日期不正确,请核对", "The birth date in the number is not valid")
-        }
+        IdNumberError::Shape => (
+            FieldCode::InvalidIdNumber,
+            "身份证号码应为 18 位,最后一位可以是数字或 X",
+            "An ID number has 18 characters",
+        ),
+        IdNumberError::BirthDate => (
+            FieldCode::InvalidIdNumber,
+            "身份证号码中的出生日期不正确,请核对",
+            "The birth date in the number is not valid",
+        ),
         IdNumberError::FutureBirthDate => (
-            "FUTURE_BIRTH_DATE",
+            FieldCode::FutureBirthDate,
             "身份证号码中的出生日期晚于今天,请核对",
             "The birth date in the number is in the future",
         ),
         IdNumberError::Checksum => (
-            "ID_NUMBER_CHECKSUM",
+            FieldCode::IdNumberChecksum,
             "身份证号码校验不通过,请逐位核对后重新输入",
             "The check digit does not match; check each digit",
         ),

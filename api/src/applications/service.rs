@@ -15,7 +15,7 @@ use super::status::Status;
 use super::{events, validate};
 use crate::auth::principal::Principal;
 use crate::auth::role::Role;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::precheck::service::check_amounts;
 use crate::regions::code::RegionCode;
 
@@ -76,7 +76,7 @@ async fn new_draft(
         if !point.is_some_and(|p| p.community_code == community.as_str() && p.revoked_at.is_none()) {
             errors.push(FieldError::new(
                 "service_point_id",
-                "SERVICE_POINT_MISMATCH",
+                FieldCode::ServicePointMismatch,
                 Message::new(
                     "扫码的服务点不属于所选村社,请重新扫码",
                     "The scanned service point is not in this community",
@@ -291,7 +291,7 @@ pub(super) fn parse_cursor(raw: &str) -> Result<(chrono::DateTime<Utc>, uuid::Uu
     let invalid = || {
         ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(
             "cursor",
-            "INVALID_CURSOR",
+            FieldCode::InvalidCursor,
             Message::new("翻页参数无效,请从第一页重新加载", "Invalid cursor; reload from the first page"),
         )])
     };

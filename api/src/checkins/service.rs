@@ -28,7 +28,7 @@ use crate::applications::members::ID_PURPOSE;
 use crate::applications::model::PhotoWarningOut;
 use crate::auth::principal::Principal;
 use crate::calendar;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::state::AppState;
 use crate::supervision::samples::in_share;
@@ -252,7 +252,7 @@ pub async fn assisted(
     if input.performed_at > now + Duration::minutes(10) || input.performed_at < oldest {
         return Err(ApiError::validation(vec![FieldError::new(
             "performed_at",
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             Message::new(
                 format!("上门核验时间不能晚于现在,也不能早于 {} 天前;请检查手机时间。", settings.assisted_max_age_days),
                 format!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::catalog::model::DocumentType;
 use crate::config::ImagingSettings;
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::imaging::ImageError;
 use crate::imaging::decode::{Format, Limits};
 use crate::imaging::gate::ImageGate;
@@ -81,11 +81,25 @@ impl Photos {
             self.gate.run(cost, move || pipeline::process(&bytes, format, &options)).await?.map_err(refusal)?;
         let refusing = self.reject.get(&doc_type).map(Vec::as_slice).unwrap_or_default();
         if let Some(first) = processed.failed.iter().find(|c| refusing.contains(c)) {
-            let errors =
-                processed.failed.iter().map(|c| FieldError::new("file", c.code(), c.message())).collect::<Vec<_>>();
+            let errors = processed
+                .failed
+                .iter()
+                .map(|c| FieldError::new("file", field_code(*c), c.message()))
+                .collect::<Vec<_>>();
             return Err(ApiError::new(first.error_code()).with_errors(errors));
         }
         Ok(processed)
+    }
+}
+
+/// The field code of a failed photo check: the same word as its error code.
+fn field_code(check: Check) -> FieldCode {
+    match check {
+        Check::ImageTooSmall => FieldCode::ImageTooSmall,
+        Check::ImageBlurry => FieldCode::ImageBlurry,
+        Check::ImageTooDark => FieldCode::ImageTooDark,
+        Check::ImageOverexposed => FieldCode::ImageOverexposed,
+        Check::FaceNotFound => FieldCode::FaceNotFound,
     }
 }
 
@@ -124,5 +138,13 @@ mod tests {
         assert!(!photos.reject.contains_key(&DocumentType::MedicalBill), "other types only warn");
         settings.reject.insert("id_front_typo".into(), vec![]);
         assert!(Photos::from_settings(&settings).is_err());
+    }
+
+    #[test]
+    fn a_failed_check_names_the_field_with_its_own_code() {
+        let checks = [Check::ImageTooSmall, Check::ImageBlurry, Check::ImageTooDark, Check::ImageOverexposed];
+        for check in checks.into_iter().chain([Check::FaceNotFound]) {
+            assert_eq!(field_code(check).as_str(), check.code());
+        }
     }
 }

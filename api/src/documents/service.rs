@@ -20,7 +20,7 @@ use crate::applications::view;
 use crate::auth::principal::Principal;
 use crate::blocking;
 use crate::catalog::model::DocumentType;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::imaging::phash;
 use crate::infra::storage::Storage;
 use crate::state::AppState;
@@ -79,7 +79,7 @@ async fn ensure_signed(bytes: &[u8]) -> Result<(), ApiError> {
     }
     Err(ApiError::validation(vec![FieldError::new(
         "file",
-        "SIGNATURE_EMPTY",
+        FieldCode::SignatureEmpty,
         Message::new(
             "没有识别到签名笔迹,请在签名框内用手指写下姓名",
             "The signature is empty; sign with a finger inside the box",
@@ -275,7 +275,7 @@ pub async fn check_member(
     if member.is_none_or(|m| m.application_id != scope.application.id) {
         return Err(ApiError::validation(vec![FieldError::new(
             "member_id",
-            "MEMBER_NOT_FOUND",
+            FieldCode::MemberNotFound,
             Message::new("请先添加该家庭成员,再上传其材料", "Add this member before attaching their documents"),
         )]));
     }

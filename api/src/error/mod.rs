@@ -8,7 +8,10 @@
 
 mod code;
 mod db;
+mod field_code;
 mod note;
+mod op_code;
+mod table;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -20,7 +23,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use code::{ErrorCode, Text};
+pub use field_code::FieldCode;
 pub use note::required_note;
+pub use op_code::OpCode;
 
 use crate::http::context::{self, Lang};
 
@@ -67,13 +72,13 @@ pub struct FieldError {
     /// A path into the request body, e.g. `members[1].id_number`.
     pub field: String,
     /// A stable code for this field's problem, e.g. `REQUIRED`.
-    pub code: Cow<'static, str>,
+    pub code: FieldCode,
     pub message: Message,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<Cow<'static, str>>, message: Message) -> Self {
-        Self { field: field.into(), code: code.into(), message }
+    pub fn new(field: impl Into<String>, code: FieldCode, message: Message) -> Self {
+        Self { field: field.into(), code, message }
     }
 }
 
@@ -304,11 +309,7 @@ pub struct Problem {
 impl FieldError {
     /// The field as a problem shows it, in `lang`.
     fn in_language(&self, lang: Lang) -> ProblemField {
-        ProblemField {
-            field: self.field.clone(),
-            code: self.code.to_string(),
-            message: self.message.pick(lang).to_owned(),
-        }
+        ProblemField { field: self.field.clone(), code: self.code, message: self.message.pick(lang).to_owned() }
     }
 
     /// The field as a problem shows it, in the language of the request being served.
@@ -323,7 +324,7 @@ pub struct ProblemField {
     /// Path to the field in the request, e.g. `members[1].id_number`.
     pub field: String,
     /// Stable code of this field's problem, e.g. `REQUIRED`, `INVALID_VALUE`, `UNKNOWN_FIELD`.
-    pub code: String,
+    pub code: FieldCode,
     /// What to do, in the caller's language.
     pub message: String,
 }
@@ -336,7 +337,7 @@ mod tests {
     fn problem_speaks_the_callers_language() {
         let err = ApiError::validation(vec![FieldError::new(
             "name",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请填写姓名", "Enter the name"),
         )]);
         let zh = err.problem(Lang::Zh, None);

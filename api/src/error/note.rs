@@ -1,7 +1,7 @@
 //! The note a person must write with a decision (a suspension's grounds, a visit's findings, how a
 //! conflict was handled): trimmed, 2 to 500 characters, or `NOTE_LENGTH` with what to write.
 
-use super::{ApiError, FieldError, Message};
+use super::{ApiError, FieldCode, FieldError, Message};
 
 /// The trimmed note, or a 422 on field `note` asking for `what` (e.g. "请写明理由").
 pub fn required_note(text: &str, what_zh: &str, what_en: &str) -> Result<String, ApiError> {
@@ -11,7 +11,7 @@ pub fn required_note(text: &str, what_zh: &str, what_en: &str) -> Result<String,
     }
     Err(ApiError::validation(vec![FieldError::new(
         "note",
-        "NOTE_LENGTH",
+        FieldCode::NoteLength,
         Message::new(format!("{what_zh}(2 到 500 字)"), format!("{what_en} (2 to 500 characters)")),
     )]))
 }

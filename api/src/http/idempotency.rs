@@ -18,7 +18,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::auth::principal::Principal;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::state::SharedState;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -53,7 +53,7 @@ pub async fn idempotency(
         .ok_or_else(|| {
             ApiError::new(ErrorCode::BadRequest).with_errors(vec![FieldError::new(
                 "Idempotency-Key",
-                "INVALID_HEADER",
+                FieldCode::InvalidHeader,
                 Message::new(
                     "Idempotency-Key 应为 1 到 255 个可见 ASCII 字符(建议用 UUID)",
                     "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID, say)",

@@ -13,7 +13,7 @@ use super::cache::{self, Access};
 use super::model::{ProgressOut, PublicItemOut, PublicProgressOut, PublicQueryIn};
 use crate::applications::status::Status;
 use crate::auth::principal::Principal;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::state::AppState;
 
@@ -68,7 +68,7 @@ pub async fn public(
     if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "phone_tail",
-            "INVALID_PHONE_TAIL",
+            FieldCode::InvalidPhoneTail,
             Message::new(
                 "请填写申请时所留手机号码的后4位数字",
                 "Give the last four digits of the phone on the application",

@@ -15,7 +15,7 @@ use crate::applications::events;
 use crate::applications::model::ApplicationOut;
 use crate::applications::status::{ItemStatus, Status};
 use crate::applications::view;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::notifications::outbox;
 use crate::state::AppState;
 
@@ -132,7 +132,7 @@ pub fn note(field: &str, raw: Option<&str>, min: usize) -> Result<Option<String>
             if min > 0 { format!("请填写{min}至500字的说明") } else { "说明不能超过500字".to_owned() };
         return Err(ApiError::validation(vec![FieldError::new(
             field,
-            if text.is_none() && min > 0 { "REQUIRED" } else { "INVALID_TEXT" },
+            if text.is_none() && min > 0 { FieldCode::Required } else { FieldCode::InvalidText },
             Message::new(zh, format!("Write {min} to 500 characters")),
         )]));
     }

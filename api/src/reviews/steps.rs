@@ -15,7 +15,7 @@ use crate::applications::model::ApplicationOut;
 use crate::applications::status::Status;
 use crate::calendar;
 use crate::catalog::model::DocumentType;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::state::AppState;
 use crate::supervision::{deadlines, tickets};
 
@@ -162,7 +162,7 @@ async fn ensure_supplied(state: &AppState, app: &application::Model, asked: &[Do
         .map(|doc| {
             FieldError::new(
                 format!("documents.{}", json!(doc).as_str().unwrap_or_default()),
-                "MISSING_DOCUMENT",
+                FieldCode::MissingDocument,
                 Message::new(format!("请先上传{}", doc.name_zh()), format!("Upload the requested document: {doc:?}")),
             )
         })
@@ -243,7 +243,7 @@ pub fn missing_list(missing: &[DocumentType]) -> Result<Vec<DocumentType>, ApiEr
     if list.is_empty() || list.contains(&DocumentType::Signature) {
         return Err(ApiError::validation(vec![FieldError::new(
             "missing",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请选择需要补充的材料", "Name at least one document to bring"),
         )]));
     }

@@ -12,7 +12,7 @@ use super::scope::Area;
 use super::tickets;
 use crate::auth::principal::Principal;
 use crate::calendar;
-use crate::error::{ApiError, FieldError, Message};
+use crate::error::{ApiError, FieldCode, FieldError, Message};
 use crate::state::AppState;
 
 /// A month: its first day and the next month's, and those days' midnights in China as UTC instants.
@@ -28,7 +28,7 @@ pub fn month_bounds(month: &str) -> Result<MonthBounds, ApiError> {
     let bad = || {
         ApiError::validation(vec![FieldError::new(
             "month",
-            "INVALID_MONTH",
+            FieldCode::InvalidMonth,
             Message::new("月份格式应为 YYYY-MM,如 2026-11", "Give the month as YYYY-MM, e.g. 2026-11"),
         )])
     };

@@ -13,7 +13,7 @@ use crate::auth::principal::Principal;
 use crate::catalog::model::DocumentType;
 use crate::documents;
 use crate::documents::service::{NewDocument, check_member};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, OpCode};
 use crate::state::AppState;
 use crate::sync::model::OpIn;
 
@@ -23,7 +23,7 @@ use crate::sync::model::OpIn;
 pub async fn uploaded(state: &AppState, principal: &Principal, id: Uuid) -> Result<(upload::Model, Vec<u8>), Failure> {
     let upload = match crate::uploads::service::ready(state, principal, id).await {
         Ok(Some(upload)) => upload,
-        Ok(None) => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
+        Ok(None) => return Err(Failure::Waiting(OpCode::UploadNotFinished)),
         Err(err) if err.code() == ErrorCode::NotFound => {
             return Err(Failure::Rejected(ApiError::new(ErrorCode::UploadNotFound)));
         }
