@@ -10,7 +10,7 @@ use utoipa_actix_web::AppExt;
 
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 
-use crate::error::{ErrorCode, PROBLEM_JSON, Problem, ProblemField};
+use crate::error::{ErrorCode, FieldCode, PROBLEM_JSON, Problem, ProblemField};
 use crate::routes;
 
 /// Where the document is served.
@@ -30,7 +30,7 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
             running 409 `IDEMPOTENCY_KEY_IN_FLIGHT` with `Retry-After`.",
         license(name = "MIT OR Apache-2.0"),
     ),
-    components(schemas(Problem, ProblemField, ErrorCode)),
+    components(schemas(Problem, ProblemField, ErrorCode, FieldCode)),
     modifiers(&BearerAuth),
     tags(
         (name = "ops", description = "Probes for load balancers and orchestrators"),

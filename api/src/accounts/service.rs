@@ -15,7 +15,7 @@ use crate::audit::AuditEvent;
 use crate::auth::lockout::Lockout;
 use crate::auth::model::AccountOut;
 use crate::auth::{passwords, refresh};
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::regions::service as regions;
 use crate::vocab::Principal;
@@ -219,7 +219,7 @@ pub async fn change_password(
         lockout.record_failure(&username, None).await;
         return Err(ApiError::validation(vec![FieldError::new(
             "current_password",
-            "WRONG_PASSWORD",
+            FieldCode::WrongPassword,
             Message::new("当前密码不正确,请重新输入", "The current password is wrong"),
         )]));
     }
@@ -242,7 +242,7 @@ async fn ensure_region_exists(db: &DatabaseConnection, region: Option<&RegionCod
     {
         return Err(ApiError::validation(vec![FieldError::new(
             "region_code",
-            "REGION_NOT_FOUND",
+            FieldCode::RegionNotFound,
             Message::new(
                 format!("区划 {code} 不存在,请先创建"),
                 format!("Region {code} does not exist; create it first"),

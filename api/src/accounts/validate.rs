@@ -1,8 +1,7 @@
 //! Field rules for staff accounts, each failure a `FieldError` naming the field.
 
-use crate::error::{FieldError, Message};
-use crate::vocab::{HelperKind, Role};
-use crate::vocab::{RegionCode, RegionLevel};
+use crate::error::{FieldCode, FieldError, Message};
+use crate::vocab::{HelperKind, RegionCode, RegionLevel, Role};
 
 /// A lower-cased username of 3 to 32 characters `[a-z0-9._-]`.
 pub fn username(raw: &str) -> Result<String, FieldError> {
@@ -14,7 +13,7 @@ pub fn username(raw: &str) -> Result<String, FieldError> {
     } else {
         Err(FieldError::new(
             "username",
-            "INVALID_USERNAME",
+            FieldCode::InvalidUsername,
             Message::new(
                 "用户名应为 3 到 32 位小写字母、数字或 . _ -",
                 "Use 3 to 32 lower-case letters, digits, dots, underscores or hyphens",
@@ -32,7 +31,7 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
     } else {
         Err(FieldError::new(
             "display_name",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             Message::new("请填写 1 到 32 个字的姓名", "Enter a name of 1 to 32 characters"),
         ))
     }
@@ -44,7 +43,7 @@ pub fn organisation(raw: &str) -> Result<Option<String>, FieldError> {
     if name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(FieldError::new(
             "organisation",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             Message::new("所属单位最多 64 个字", "Use at most 64 characters"),
         ));
     }
@@ -56,7 +55,7 @@ pub fn region_code(raw: &str) -> Result<RegionCode, FieldError> {
     RegionCode::parse(raw.trim()).map_err(|_| {
         FieldError::new(
             "region_code",
-            "INVALID_REGION_CODE",
+            FieldCode::InvalidRegionCode,
             Message::new("区划编码应为 6、9 或 12 位数字", "Use a 6, 9 or 12-digit region code"),
         )
     })
@@ -69,7 +68,7 @@ pub fn staff_shape(role: Role, region: Option<&RegionCode>, kind: Option<HelperK
     if role == Role::Resident {
         errors.push(FieldError::new(
             "role",
-            "INVALID_VALUE",
+            FieldCode::InvalidValue,
             Message::new("居民通过微信登录,不能在此创建", "Residents sign in with WeChat and are not created here"),
         ));
     }
@@ -78,7 +77,7 @@ pub fn staff_shape(role: Role, region: Option<&RegionCode>, kind: Option<HelperK
         (Some(level), None) => errors.push(region_level_error(level)),
         (None, Some(_)) if role == Role::Admin => errors.push(FieldError::new(
             "region_code",
-            "NOT_ALLOWED",
+            FieldCode::NotAllowed,
             Message::new("管理员不绑定区划,请不要填写", "Admins are not bound to a region; leave it out"),
         )),
         _ => {}
@@ -86,12 +85,12 @@ pub fn staff_shape(role: Role, region: Option<&RegionCode>, kind: Option<HelperK
     match (role == Role::Helper, kind) {
         (true, None) => errors.push(FieldError::new(
             "helper_kind",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请选择帮办人员类型", "Choose the kind of helper"),
         )),
         (false, Some(_)) => errors.push(FieldError::new(
             "helper_kind",
-            "NOT_ALLOWED",
+            FieldCode::NotAllowed,
             Message::new("只有帮办人员需要填写类型", "Only helpers have a kind"),
         )),
         _ => {}
@@ -109,7 +108,7 @@ fn region_level_error(level: RegionLevel) -> FieldError {
         }
         RegionLevel::Community => ("帮办人员请选择一个村社(12 位编码)", "A helper needs a community (12 digits)"),
     };
-    FieldError::new("region_code", "REGION_LEVEL_MISMATCH", Message::new(zh, en))
+    FieldError::new("region_code", FieldCode::RegionLevelMismatch, Message::new(zh, en))
 }
 
 #[cfg(test)]
@@ -120,8 +119,8 @@ mod tests {
         RegionCode::parse(raw).unwrap()
     }
 
-    fn codes(errors: &[FieldError]) -> Vec<(&str, &str)> {
-        errors.iter().map(|e| (e.field.as_str(), e.code.as_ref())).collect()
+    fn codes(errors: &[FieldError]) -> Vec<(&str, FieldCode)> {
+        errors.iter().map(|e| (e.field.as_str(), e.code)).collect()
     }
 
     #[test]
@@ -132,13 +131,13 @@ mod tests {
         assert!(staff_shape(Role::Admin, None, None).is_empty());
         assert_eq!(
             codes(&staff_shape(Role::Helper, Some(&code("500116001")), None)),
-            [("region_code", "REGION_LEVEL_MISMATCH"), ("helper_kind", "REQUIRED")]
+            [("region_code", FieldCode::RegionLevelMismatch), ("helper_kind", FieldCode::Required)]
         );
         assert_eq!(
             codes(&staff_shape(Role::Admin, Some(&code("500116")), Some(HelperKind::Volunteer))),
-            [("region_code", "NOT_ALLOWED"), ("helper_kind", "NOT_ALLOWED")]
+            [("region_code", FieldCode::NotAllowed), ("helper_kind", FieldCode::NotAllowed)]
         );
-        assert_eq!(codes(&staff_shape(Role::Resident, None, None)), [("role", "INVALID_VALUE")]);
+        assert_eq!(codes(&staff_shape(Role::Resident, None, None)), [("role", FieldCode::InvalidValue)]);
     }
 
     #[test]

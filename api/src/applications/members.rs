@@ -15,11 +15,10 @@ use super::scoped::ScopedApplication;
 use super::service;
 use super::view::member_out;
 use crate::audit::AuditEvent;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::pii::cipher::PiiCipher;
 use crate::pii::id_number::{ID_PURPOSE, IdNumber, id_number_error};
-use crate::vocab::Relation;
-use crate::vocab::Role;
+use crate::vocab::{Relation, Role};
 
 const MAX_MEMBERS: u64 = 20;
 
@@ -49,7 +48,7 @@ pub async fn put(
     if name.is_empty() || name.chars().count() > 32 || name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
         errors.push(FieldError::new(
             "name",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             Message::new(
                 "请填写与身份证一致的姓名(最多 32 个字)",
                 "Enter the name as on the ID card (up to 32 characters)",
@@ -59,7 +58,7 @@ pub async fn put(
     if !(0..=10_000_000_000).contains(&input.monthly_income_fen) {
         errors.push(FieldError::new(
             "monthly_income_fen",
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             Message::new("月收入应为 0 到 1 亿元(以分计)", "Use 0 to 100 million yuan, in fen"),
         ));
     }
@@ -85,14 +84,14 @@ pub async fn put(
     if others.iter().any(|m| m.id_number_index == index) {
         errors.push(FieldError::new(
             "id_number",
-            "DUPLICATE_MEMBER",
+            FieldCode::DuplicateMember,
             Message::new("该身份证号码已在家庭成员中,请勿重复添加", "This person is already a member of the household"),
         ));
     }
     if input.relation == Relation::Applicant && others.iter().any(|m| m.relation == Relation::Applicant.as_str()) {
         errors.push(FieldError::new(
             "relation",
-            "DUPLICATE_APPLICANT",
+            FieldCode::DuplicateApplicant,
             Message::new(
                 "每份申请只有一位申请人本人,请为其他成员选择与申请人的关系",
                 "Only one member can be the applicant",
@@ -102,7 +101,7 @@ pub async fn put(
     if others.len() as u64 >= MAX_MEMBERS {
         errors.push(FieldError::new(
             "members",
-            "TOO_MANY",
+            FieldCode::TooMany,
             Message::new("家庭成员最多 20 人", "At most 20 household members"),
         ));
     }
@@ -186,7 +185,7 @@ pub async fn reveal(
     if !(2..=200).contains(&reason.chars().count()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "reason",
-            "REASON_REQUIRED",
+            FieldCode::ReasonRequired,
             Message::new(
                 "请说明查看完整身份证号码的原因(2 到 200 个字)",
                 "Say why you need the full number (2 to 200 characters)",

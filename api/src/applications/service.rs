@@ -12,12 +12,9 @@ use super::lookups::Lookups;
 use super::model::{ApplicationIn, ApplicationUpdateIn};
 use super::scoped::ScopedApplication;
 use super::{events, validate};
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::precheck::service::check_amounts;
-use crate::vocab::Principal;
-use crate::vocab::RegionCode;
-use crate::vocab::Role;
-use crate::vocab::Status;
+use crate::vocab::{Principal, RegionCode, Role, Status};
 
 /// Creates a draft in the caller's transaction; `Ok((row, true))` when new, the existing row when
 /// the same request came before (also when a copy of it raced this one). Everything is checked
@@ -76,7 +73,7 @@ async fn new_draft(
         if !point.is_some_and(|p| p.community_code == community.as_str() && p.revoked_at.is_none()) {
             errors.push(FieldError::new(
                 "service_point_id",
-                "SERVICE_POINT_MISMATCH",
+                FieldCode::ServicePointMismatch,
                 Message::new(
                     "扫码的服务点不属于所选村社,请重新扫码",
                     "The scanned service point is not in this community",
@@ -291,7 +288,7 @@ pub(super) fn parse_cursor(raw: &str) -> Result<(chrono::DateTime<Utc>, uuid::Uu
     let invalid = || {
         ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(
             "cursor",
-            "INVALID_CURSOR",
+            FieldCode::InvalidCursor,
             Message::new("翻页参数无效,请从第一页重新加载", "Invalid cursor; reload from the first page"),
         )])
     };

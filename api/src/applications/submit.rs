@@ -14,11 +14,9 @@ use super::scoped::ScopedApplication;
 use super::view::{self, Parts};
 use super::{events, number, validate};
 use crate::calendar;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::monitoring::ledger;
-use crate::vocab::DocumentType;
-use crate::vocab::Role;
-use crate::vocab::{ItemStatus, Relation, Status};
+use crate::vocab::{DocumentType, ItemStatus, Relation, Role, Status};
 
 /// What a draft still lacks, without submitting it: the `errors[]` a submit would answer now.
 pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ChecklistOut, ApiError> {
@@ -175,7 +173,7 @@ fn completeness(app: &application::Model, parts: &Parts, today: chrono::NaiveDat
     if app.actor_role == Role::Helper.as_str() && app.contact_phone.is_none() {
         errors.push(FieldError::new(
             "contact_phone",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请填写接收办理进度的手机号码", "Give the mobile number that receives progress"),
         ));
     }
@@ -183,7 +181,7 @@ fn completeness(app: &application::Model, parts: &Parts, today: chrono::NaiveDat
     if applicant.is_none() {
         errors.push(FieldError::new(
             "members",
-            "MISSING_APPLICANT",
+            FieldCode::MissingApplicant,
             Message::new(
                 "请填写申请人本人的信息(关系选择\u{201c}本人\u{201d})",
                 "Add the applicant as a member with relation `self`",
@@ -208,7 +206,7 @@ fn completeness(app: &application::Model, parts: &Parts, today: chrono::NaiveDat
             let whose = if id_photo { "申请人" } else { "" };
             errors.push(FieldError::new(
                 format!("documents.{}", json!(doc).as_str().unwrap_or_default()),
-                "MISSING_DOCUMENT",
+                FieldCode::MissingDocument,
                 Message::new(format!("缺少{whose}{}照片", doc.name_zh()), format!("Missing document: {doc:?}")),
             ));
         }
@@ -220,7 +218,7 @@ fn completeness(app: &application::Model, parts: &Parts, today: chrono::NaiveDat
         if !covered {
             errors.push(FieldError::new(
                 format!("authorizations.{}", member.id),
-                "MISSING_SIGNATURE",
+                FieldCode::MissingSignature,
                 Message::new(
                     format!("缺少{}的授权书签字(成年家庭成员均需授权)", member.name),
                     "Every adult member must be covered by a signed authorization",

@@ -4,14 +4,14 @@
 
 use entity::aid_item;
 
-use crate::error::{FieldError, Message};
+use crate::error::{FieldCode, FieldError, Message};
 
 /// The catalog rows of `items`, in the order given, or the errors.
 pub fn items(catalog: &[aid_item::Model], items: &[String], errors: &mut Vec<FieldError>) -> Vec<aid_item::Model> {
     if items.is_empty() || items.len() > 13 {
         errors.push(FieldError::new(
             "items",
-            "INVALID_ITEMS",
+            FieldCode::InvalidItems,
             Message::new("请选择 1 到 13 项救助事项", "Choose 1 to 13 aid items"),
         ));
         return Vec::new();
@@ -21,13 +21,13 @@ pub fn items(catalog: &[aid_item::Model], items: &[String], errors: &mut Vec<Fie
         match catalog.iter().find(|row| &row.code == code && row.active) {
             Some(_) if rows.iter().any(|row| &row.code == code) => errors.push(FieldError::new(
                 format!("items[{i}]"),
-                "DUPLICATE_ITEM",
+                FieldCode::DuplicateItem,
                 Message::new("同一事项只需选择一次", "Choose each item once"),
             )),
             Some(row) => rows.push(row.clone()),
             None => errors.push(FieldError::new(
                 format!("items[{i}]"),
-                "UNKNOWN_ITEM",
+                FieldCode::UnknownItem,
                 Message::new(
                     format!("没有可申请的事项 {code},请从事项列表中选择"),
                     format!("No item {code} can be applied for"),
@@ -49,7 +49,7 @@ pub fn exclusive(rows: &[aid_item::Model], errors: &mut Vec<FieldError>) {
             if excludes(a, b) || excludes(b, a) {
                 errors.push(FieldError::new(
                     "items",
-                    "ITEMS_EXCLUSIVE",
+                    FieldCode::ItemsExclusive,
                     Message::new(
                         format!("{}与{}不能同时申请,请选择其中一项", a.name, b.name),
                         format!("{} and {} cannot be applied for together; choose one", a.code, b.code),
@@ -70,7 +70,7 @@ pub fn phone(phone: Option<&str>, errors: &mut Vec<FieldError>) {
     if !ok {
         errors.push(FieldError::new(
             "contact_phone",
-            "INVALID_PHONE",
+            FieldCode::InvalidPhone,
             Message::new("请填写 11 位手机号码", "Enter an 11-digit mobile number"),
         ));
     }
@@ -80,7 +80,7 @@ pub fn note(note: Option<&str>, errors: &mut Vec<FieldError>) {
     if note.is_some_and(|n| n.chars().count() > 500 || n.chars().any(|c| c.is_control() && c != '\n')) {
         errors.push(FieldError::new(
             "note",
-            "INVALID_TEXT",
+            FieldCode::InvalidText,
             Message::new("说明最多 500 个字", "Use at most 500 characters"),
         ));
     }

@@ -8,7 +8,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 use crate::blocking;
-use crate::error::{ApiError, FieldError, Message};
+use crate::error::{ApiError, FieldCode, FieldError, Message};
 
 pub const MIN_LEN: usize = 10;
 pub const MAX_LEN: usize = 128;
@@ -59,7 +59,7 @@ fn dummy_hash() -> &'static str {
 /// a well-known one. The error names `field`.
 pub fn check_rules(field: &str, password: &str, username: &str) -> Result<(), ApiError> {
     let problem = |zh: &'static str, en: &'static str| {
-        Err(ApiError::validation(vec![FieldError::new(field, "WEAK_PASSWORD", Message::new(zh, en))]))
+        Err(ApiError::validation(vec![FieldError::new(field, FieldCode::WeakPassword, Message::new(zh, en))]))
     };
     let chars = password.chars().count();
     if chars < MIN_LEN {
@@ -99,7 +99,7 @@ mod tests {
     fn rules_refuse_weak_passwords_with_a_reason() {
         for weak in ["short1", "onlyletterslong", "1234567890123", "zhangwei2024x", "Password123"] {
             let err = check_rules("password", weak, "zhangwei").unwrap_err();
-            assert_eq!(err.errors()[0].code, "WEAK_PASSWORD", "{weak}");
+            assert_eq!(err.errors()[0].code, FieldCode::WeakPassword, "{weak}");
             assert_eq!(err.errors()[0].field, "password");
         }
         assert!(check_rules("password", &"a1".repeat(65), "u").is_err());

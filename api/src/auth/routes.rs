@@ -2,7 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::model::{PasswordSignInIn, RefreshIn, TokenOut, WechatSignInIn};
 use super::service;
-use crate::error::{ApiError, FieldError, Message, Problem};
+use crate::error::{ApiError, FieldCode, FieldError, Message, Problem};
 use crate::http::{JsonBody, client_address};
 use crate::state::SharedState;
 
@@ -29,7 +29,7 @@ pub async fn sign_in_wechat(
     if code.is_empty() || code.len() > 128 || !code.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "code",
-            "INVALID_VALUE",
+            FieldCode::InvalidValue,
             Message::new("登录凭证格式不对,请重新打开小程序", "Not a wx.login code; reopen the mini program"),
         )]));
     }
@@ -58,10 +58,18 @@ pub async fn sign_in_password(
     let PasswordSignInIn { username, password } = body.0;
     let mut errors = Vec::new();
     if username.trim().is_empty() || username.len() > 64 {
-        errors.push(FieldError::new("username", "INVALID_VALUE", Message::new("请输入用户名", "Enter the username")));
+        errors.push(FieldError::new(
+            "username",
+            FieldCode::InvalidValue,
+            Message::new("请输入用户名", "Enter the username"),
+        ));
     }
     if password.is_empty() || password.len() > 512 {
-        errors.push(FieldError::new("password", "INVALID_VALUE", Message::new("请输入密码", "Enter the password")));
+        errors.push(FieldError::new(
+            "password",
+            FieldCode::InvalidValue,
+            Message::new("请输入密码", "Enter the password"),
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));

@@ -16,9 +16,8 @@ use crate::applications::ScopedApplication;
 use crate::applications::model::{AuthorizationOut, Changed};
 use crate::applications::view::authorization_out;
 use crate::documents::service as documents;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::vocab::DocumentType;
-use crate::vocab::Role;
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
+use crate::vocab::{DocumentType, Role};
 
 pub fn current_text() -> AuthorizationTextOut {
     AuthorizationTextOut {
@@ -60,7 +59,7 @@ pub async fn sign(
     if signature.is_none_or(|d| d.doc_type != documents::type_name(DocumentType::Signature)) {
         errors.push(FieldError::new(
             "signature_document_id",
-            "SIGNATURE_NOT_FOUND",
+            FieldCode::SignatureNotFound,
             Message::new(
                 "请先上传手写签名图片(材料类型选择签名)",
                 "Upload the signature first, as a document of type `signature`",
@@ -74,7 +73,7 @@ pub async fn sign(
     {
         errors.push(FieldError::new(
             "signature_document_id",
-            "SIGNATURE_ALREADY_USED",
+            FieldCode::SignatureAlreadyUsed,
             Message::new(
                 "这张签名已用于另一份授权,请重新签名",
                 "This signature belongs to another authorization; sign again",
@@ -116,7 +115,7 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
     if input.text_version != CURRENT_VERSION || input.text_sha256 != text::current_sha256() {
         errors.push(FieldError::new(
             "text_sha256",
-            "STALE_AUTHORIZATION_TEXT",
+            FieldCode::StaleAuthorizationText,
             Message::new(
                 "授权书内容已更新,请重新阅读后再签字",
                 "The authorization text changed; show the current one and sign again",
@@ -128,7 +127,7 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
     if input.scope.is_empty() || !input.scope.iter().all(|s| known(s) && seen.insert(s)) {
         errors.push(FieldError::new(
             "scope",
-            "INVALID_SCOPE",
+            FieldCode::InvalidScope,
             Message::new("请勾选授权核对的事项(不可重复)", "List the scopes to authorize, each once"),
         ));
     }
@@ -136,12 +135,12 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
     match members.iter().find(|m| m.id == input.signer_member_id) {
         None => errors.push(FieldError::new(
             "signer_member_id",
-            "SIGNER_NOT_MEMBER",
+            FieldCode::SignerNotMember,
             Message::new("签字人须是已填写的家庭成员,请先添加其信息", "The signer must be a member of the household"),
         )),
         Some(signer) if today.years_since(signer.birth_date).unwrap_or(0) < 18 => errors.push(FieldError::new(
             "signer_member_id",
-            "SIGNER_NOT_ADULT",
+            FieldCode::SignerNotAdult,
             Message::new(
                 "未成年人不能签署授权书,请由其监护人签字",
                 "A minor cannot sign; their guardian signs for them",
@@ -153,7 +152,7 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
         if !members.iter().any(|m| &m.id == covered) {
             errors.push(FieldError::new(
                 format!("covers[{i}]"),
-                "UNKNOWN_MEMBER",
+                FieldCode::UnknownMember,
                 Message::new("授权范围中有不属于本家庭的成员", "This is not a member of the household"),
             ));
         }
@@ -161,7 +160,7 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
     match input.capacity {
         Capacity::Own if input.covers != [input.signer_member_id] => errors.push(FieldError::new(
             "covers",
-            "SIGNATURE_WRONG_PERSON",
+            FieldCode::SignatureWrongPerson,
             Message::new(
                 "本人签字只能为本人授权;为其他成员签字,请选择\u{201c}监护人\u{201d}或\u{201c}受委托人\u{201d}并填写关系",
                 "A signature for oneself covers only the signer; sign as guardian or delegate for others",
@@ -172,7 +171,7 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
         {
             errors.push(FieldError::new(
                 "relation",
-                "RELATION_REQUIRED",
+                FieldCode::RelationRequired,
                 Message::new("代为签字时,请填写与被授权成员的关系(如\u{201c}女儿\u{201d})", "Say how the signer is related to those covered"),
             ))
         }
@@ -181,7 +180,7 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
     if input.device.as_ref().is_some_and(|d| d.chars().count() > 128) {
         errors.push(FieldError::new(
             "device",
-            "INVALID_TEXT",
+            FieldCode::InvalidText,
             Message::new("设备信息过长", "Use at most 128 characters"),
         ));
     }
@@ -210,7 +209,7 @@ pub async fn revoke(
     if !(2..=200).contains(&reason.chars().count()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "reason",
-            "REASON_REQUIRED",
+            FieldCode::ReasonRequired,
             Message::new("请填写撤回授权的原因(2 到 200 个字)", "Give a reason of 2 to 200 characters"),
         )]));
     }

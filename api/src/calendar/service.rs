@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::WorkCalendar;
 use super::model::{CalendarDay, CalendarYear, CalendarYearOut};
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 
 const HOLIDAY: &str = "holiday";
 const WORKDAY: &str = "workday";
@@ -87,21 +87,21 @@ fn validate(year: i32, input: &CalendarYear) -> Result<(), ApiError> {
             if day.date.year() != year {
                 errors.push(FieldError::new(
                     format!("{at}.date"),
-                    "OUT_OF_RANGE",
+                    FieldCode::OutOfRange,
                     Message::new(format!("日期不在{year}年内"), format!("The date is not in {year}")),
                 ));
             }
             if !seen.insert(day.date) {
                 errors.push(FieldError::new(
                     format!("{at}.date"),
-                    "DUPLICATE",
+                    FieldCode::Duplicate,
                     Message::new("同一日期只能出现一次", "A date may appear once only"),
                 ));
             }
             if field == "workdays" && day.date.weekday().num_days_from_monday() < 5 {
                 errors.push(FieldError::new(
                     format!("{at}.date"),
-                    "NOT_A_WEEKEND",
+                    FieldCode::NotAWeekend,
                     Message::new("调休上班日应为周六或周日", "A make-up workday falls on a weekend"),
                 ));
             }
@@ -109,7 +109,7 @@ fn validate(year: i32, input: &CalendarYear) -> Result<(), ApiError> {
             if name.is_empty() || name.chars().count() > 32 {
                 errors.push(FieldError::new(
                     format!("{at}.name"),
-                    "INVALID_TEXT",
+                    FieldCode::InvalidText,
                     Message::new("请填写1至32个字的名称,如\u{201c}国庆节\u{201d}", "Give a name of 1 to 32 characters"),
                 ));
             }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::model::{AidItemIn, AidItemOut};
 use crate::audit::AuditEvent;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::vocab::Principal;
 
 /// The active items, in display order.
@@ -64,7 +64,7 @@ pub async fn put(
             if other == code || !known.iter().any(|row| &row.code == other) {
                 errors.push(FieldError::new(
                     format!("excludes[{i}]"),
-                    "UNKNOWN_ITEM",
+                    FieldCode::UnknownItem,
                     Message::new(format!("互斥事项 {other} 不存在"), format!("There is no other item {other}")),
                 ));
             }
@@ -104,7 +104,7 @@ fn validate(code: &str, input: &AidItemIn) -> Vec<FieldError> {
     if !is_item_code(code) {
         errors.push(FieldError::new(
             "code",
-            "INVALID_CODE",
+            FieldCode::InvalidCode,
             Message::new(
                 "事项编码应为 2 到 32 位小写字母、数字或下划线",
                 "Use 2 to 32 lower-case letters, digits or underscores",
@@ -118,7 +118,7 @@ fn validate(code: &str, input: &AidItemIn) -> Vec<FieldError> {
         if chars == 0 || chars > max {
             errors.push(FieldError::new(
                 field,
-                "INVALID_TEXT",
+                FieldCode::InvalidText,
                 Message::new(format!("请填写 1 到 {max} 个字"), format!("Enter 1 to {max} characters")),
             ));
         }
@@ -126,7 +126,7 @@ fn validate(code: &str, input: &AidItemIn) -> Vec<FieldError> {
     if input.amount_rule.as_ref().is_some_and(|r| r.chars().count() > 500) {
         errors.push(FieldError::new(
             "amount_rule",
-            "INVALID_TEXT",
+            FieldCode::InvalidText,
             Message::new("金额规则最多 500 个字", "Use at most 500 characters"),
         ));
     }
@@ -134,14 +134,14 @@ fn validate(code: &str, input: &AidItemIn) -> Vec<FieldError> {
     if input.required_documents.is_empty() || !input.required_documents.iter().all(|d| seen.insert(*d)) {
         errors.push(FieldError::new(
             "required_documents",
-            "INVALID_VALUE",
+            FieldCode::InvalidValue,
             Message::new("请列出所需材料,且不要重复", "List the required documents, each once"),
         ));
     }
     if !(1..=365).contains(&input.time_limit_working_days) {
         errors.push(FieldError::new(
             "time_limit_working_days",
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             Message::new("办理时限应为 1 到 365 个工作日", "Use 1 to 365 working days"),
         ));
     }

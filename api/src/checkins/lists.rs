@@ -11,7 +11,7 @@ use super::model::{MyCheckinsOut, PeriodOut, PeriodQuery, PeriodState, StaffPeri
 use super::tasks::People;
 use crate::audit::AuditEvent;
 use crate::calendar;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::state::AppState;
 use crate::vocab::Principal;
@@ -109,7 +109,7 @@ fn parse_cursor(cursor: &str) -> Result<(NaiveDate, Uuid), ApiError> {
         .ok_or_else(|| {
             ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(
                 "cursor",
-                "INVALID_CURSOR",
+                FieldCode::InvalidCursor,
                 Message::new("翻页参数无效,请从第一页重新查询", "Not a cursor of this list; start from the first page"),
             )])
         })

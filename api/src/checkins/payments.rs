@@ -14,7 +14,7 @@ use super::model::{RecipientActionOut, RecipientOut, ResumeIn, SuspendIn};
 use super::tasks;
 use crate::audit::AuditEvent;
 use crate::calendar;
-use crate::error::{ApiError, ErrorCode, FieldError, Message, required_note};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, required_note};
 use crate::state::AppState;
 use crate::vocab::Principal;
 use crate::vocab::Scope;
@@ -68,7 +68,7 @@ pub async fn suspend(
         .ok_or_else(|| {
             ApiError::validation(vec![FieldError::new(
                 "task_id",
-                "TASK_NOT_FOUND",
+                FieldCode::TaskNotFound,
                 Message::new("请选择该救助对象的上门核实任务", "Name a home-visit task of this recipient"),
             )])
         })?;

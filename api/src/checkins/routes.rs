@@ -12,7 +12,7 @@ use super::service::{self, AssistedInput, RemoteInput};
 use super::{figures, lists, payments, review, selfies, tasks};
 use crate::auth::principal::{Authorized, HelpersOnly, ResidentOnly};
 use crate::documents::routes::file_response;
-use crate::error::{ApiError, FieldError, Message, Problem};
+use crate::error::{ApiError, FieldCode, FieldError, Message, Problem};
 use crate::http::multipart::{self, Parts};
 use crate::http::pagination::Page;
 use crate::http::{JsonBody, Query};
@@ -174,7 +174,7 @@ fn answer(out: CheckinOut, created: bool) -> HttpResponse {
 }
 
 fn field(name: &str, zh: &str, en: &str) -> FieldError {
-    FieldError::new(name.to_owned(), "INVALID_VALUE", Message::new(zh.to_owned(), en.to_owned()))
+    FieldError::new(name.to_owned(), FieldCode::InvalidValue, Message::new(zh.to_owned(), en.to_owned()))
 }
 
 fn optional_id(parts: &Parts, errors: &mut Vec<FieldError>) -> Option<Uuid> {

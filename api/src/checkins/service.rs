@@ -25,7 +25,7 @@ use super::tasks;
 use super::verifier::{Assurance, Subject, Verdict, VerifierError};
 use crate::applications::model::PhotoWarningOut;
 use crate::calendar;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::pii::id_number::ID_PURPOSE;
 use crate::state::AppState;
@@ -252,7 +252,7 @@ pub async fn assisted(
     if input.performed_at > now + Duration::minutes(10) || input.performed_at < oldest {
         return Err(ApiError::validation(vec![FieldError::new(
             "performed_at",
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             Message::new(
                 format!("上门核验时间不能晚于现在,也不能早于 {} 天前;请检查手机时间。", settings.assisted_max_age_days),
                 format!(

@@ -5,7 +5,7 @@ use imaging::ImageError;
 use imaging::gate::GateError;
 use imaging::quality::Check;
 
-use crate::error::{ApiError, ErrorCode, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, Message};
 
 /// Seconds a client is asked to wait before retrying an upload refused as busy.
 const BUSY_RETRY_AFTER_SECS: u64 = 3;
@@ -46,6 +46,19 @@ impl From<Check> for ErrorCode {
     }
 }
 
+/// The field code of a failed check: the same word as its error code.
+impl From<Check> for FieldCode {
+    fn from(check: Check) -> Self {
+        match check {
+            Check::ImageTooSmall => FieldCode::ImageTooSmall,
+            Check::ImageBlurry => FieldCode::ImageBlurry,
+            Check::ImageTooDark => FieldCode::ImageTooDark,
+            Check::ImageOverexposed => FieldCode::ImageOverexposed,
+            Check::FaceNotFound => FieldCode::FaceNotFound,
+        }
+    }
+}
+
 /// How to retake a photo that failed `check`: the error catalogue's text for its code, one
 /// wording everywhere (refusals and warnings).
 pub fn retake(check: Check) -> Message {
@@ -60,6 +73,7 @@ mod tests {
     fn each_check_has_its_error_code_and_says_how_to_retake() {
         for check in Check::ALL {
             assert_eq!(ErrorCode::from(check).as_str(), check.code());
+            assert_eq!(FieldCode::from(check).as_str(), check.code());
             assert!(retake(check).zh.contains("拍摄"), "{check:?} says how to retake");
         }
     }

@@ -12,7 +12,7 @@ use imaging::quality::Check;
 
 use crate::config::ImagingSettings;
 use crate::documents::imaging_errors::retake;
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::vocab::DocumentType;
 
 #[derive(Debug, thiserror::Error)]
@@ -81,8 +81,11 @@ impl Photos {
         let processed = self.gate.run(cost, move || pipeline::process(&bytes, format, &options)).await??;
         let refusing = self.reject.get(&doc_type).map(Vec::as_slice).unwrap_or_default();
         if let Some(first) = processed.failed.iter().find(|c| refusing.contains(c)) {
-            let errors =
-                processed.failed.iter().map(|&c| FieldError::new("file", c.code(), retake(c))).collect::<Vec<_>>();
+            let errors = processed
+                .failed
+                .iter()
+                .map(|&c| FieldError::new("file", FieldCode::from(c), retake(c)))
+                .collect::<Vec<_>>();
             return Err(ApiError::new(ErrorCode::from(*first)).with_errors(errors));
         }
         Ok(processed)

@@ -7,7 +7,7 @@ use super::service::{self, NewDocument};
 use crate::applications::ScopedApplication;
 use crate::applications::model::{AttachmentOut, Changed, RemovedOut};
 use crate::auth::principal::{Authorized, ResidentOnly};
-use crate::error::{ApiError, FieldError, Message, Problem};
+use crate::error::{ApiError, FieldCode, FieldError, Message, Problem};
 use crate::http::{JsonBody, Query, multipart};
 use crate::state::SharedState;
 use crate::vocab::DocumentType;
@@ -199,7 +199,7 @@ async fn read_form(form: Multipart, max: usize) -> Result<Form, ApiError> {
     let id = parts.text("id").map(|t| Uuid::parse_str(t).ok());
     let mut errors = Vec::new();
     let field_error = |field: &str, zh: &str, en: &str| {
-        FieldError::new(field.to_owned(), "INVALID_VALUE", Message::new(zh.to_owned(), en.to_owned()))
+        FieldError::new(field.to_owned(), FieldCode::InvalidValue, Message::new(zh.to_owned(), en.to_owned()))
     };
     if parts.file.as_ref().is_none_or(Vec::is_empty) {
         errors.push(field_error("file", "请选择要上传的照片或文件", "Attach the photo or file in field `file`"));

@@ -14,16 +14,14 @@ use uuid::Uuid;
 use super::DOCUMENT_KINDS;
 use super::model::{ContentSize, WalletDocumentOut, WalletOut};
 use super::sniff::{self, FileKind};
-use crate::applications::ScopedApplication;
 use crate::applications::model::{AttachmentOut, Changed};
 use crate::applications::service::touch;
-use crate::applications::view;
+use crate::applications::{ScopedApplication, view};
 use crate::blocking;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::storage::Storage;
 use crate::state::AppState;
-use crate::vocab::DocumentType;
-use crate::vocab::Principal;
+use crate::vocab::{DocumentType, Principal};
 
 /// A file to store, as received.
 pub struct NewDocument<'a> {
@@ -79,7 +77,7 @@ async fn ensure_signed(bytes: &[u8]) -> Result<(), ApiError> {
     }
     Err(ApiError::validation(vec![FieldError::new(
         "file",
-        "SIGNATURE_EMPTY",
+        FieldCode::SignatureEmpty,
         Message::new(
             "没有识别到签名笔迹,请在签名框内用手指写下姓名",
             "The signature is empty; sign with a finger inside the box",
@@ -275,7 +273,7 @@ pub async fn check_member(
     if member.is_none_or(|m| m.application_id != scope.application.id) {
         return Err(ApiError::validation(vec![FieldError::new(
             "member_id",
-            "MEMBER_NOT_FOUND",
+            FieldCode::MemberNotFound,
             Message::new("请先添加该家庭成员,再上传其材料", "Add this member before attaching their documents"),
         )]));
     }

@@ -8,7 +8,7 @@
 use sea_orm::sqlx::error::{DatabaseError, ErrorKind};
 use sea_orm::{DbErr, RuntimeErr, sqlx};
 
-use super::{ApiError, ErrorCode, FieldError, Message};
+use super::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
@@ -43,7 +43,7 @@ fn from_constraint(db: &dyn DatabaseError) -> ApiError {
             match field {
                 Some(field) => error.with_errors(vec![FieldError::new(
                     field,
-                    "ALREADY_EXISTS",
+                    FieldCode::AlreadyExists,
                     Message::new("已存在相同的记录", "A record with this value already exists"),
                 )]),
                 None => error,

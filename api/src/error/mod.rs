@@ -8,7 +8,10 @@
 
 mod code;
 mod db;
+mod field_code;
 mod note;
+mod op_code;
+mod table;
 mod vocab;
 
 use std::borrow::Cow;
@@ -21,7 +24,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use code::{ErrorCode, Text};
+pub use field_code::FieldCode;
 pub use note::{field_note, required_note};
+pub use op_code::OpCode;
 
 use crate::request::{self, Lang};
 
@@ -68,13 +73,13 @@ pub struct FieldError {
     /// A path into the request body, e.g. `members[1].id_number`.
     pub field: String,
     /// A stable code for this field's problem, e.g. `REQUIRED`.
-    pub code: Cow<'static, str>,
+    pub code: FieldCode,
     pub message: Message,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<Cow<'static, str>>, message: Message) -> Self {
-        Self { field: field.into(), code: code.into(), message }
+    pub fn new(field: impl Into<String>, code: FieldCode, message: Message) -> Self {
+        Self { field: field.into(), code, message }
     }
 }
 
@@ -188,7 +193,7 @@ impl ApiError {
         Problem {
             r#type: format!("urn:jiuzhu:problem:{}", self.0.code.as_str()),
             title: title.pick(lang).to_owned(),
-            status: self.0.code.status().as_u16(),
+            status: self.0.code.status(),
             detail: detail.pick(lang).to_owned(),
             code: self.0.code,
             request_id,
@@ -228,27 +233,35 @@ impl std::error::Error for ApiError {
 #[derive(Debug, Clone, Copy)]
 pub struct LoggedCode(pub ErrorCode);
 
+impl ApiError {
+    /// The HTTP status, as actix takes it. Every code's status is a valid one (see the tests).
+    fn http_status(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.0.code.status()
+        self.http_status()
     }
 
     fn error_response(&self) -> HttpResponse {
         let ctx = request::current();
-        if self.0.code.status().is_server_error() {
+        let status = self.http_status();
+        if status.is_server_error() {
             match &self.0.source {
                 Some(cause) => tracing::error!(code = self.0.code.as_str(), cause = %cause, "request failed"),
                 None => tracing::error!(code = self.0.code.as_str(), "request failed"),
             }
         }
         let problem = self.problem(ctx.lang, Some(ctx.request_id.clone()));
-        let mut response = HttpResponse::build(self.0.code.status());
+        let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         response.insert_header((header::CONTENT_LANGUAGE, ctx.lang.tag()));
         if let Some(secs) = self.0.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, secs));
         }
-        if self.0.code.status() == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, self.0.challenge.unwrap_or(DEFAULT_CHALLENGE)));
         }
         if !self.0.allow.is_empty() {
@@ -297,11 +310,7 @@ pub struct Problem {
 impl FieldError {
     /// The field as a problem shows it, in `lang`.
     fn in_language(&self, lang: Lang) -> ProblemField {
-        ProblemField {
-            field: self.field.clone(),
-            code: self.code.to_string(),
-            message: self.message.pick(lang).to_owned(),
-        }
+        ProblemField { field: self.field.clone(), code: self.code, message: self.message.pick(lang).to_owned() }
     }
 
     /// The field as a problem shows it, in the language of the request being served.
@@ -316,7 +325,7 @@ pub struct ProblemField {
     /// Path to the field in the request, e.g. `members[1].id_number`.
     pub field: String,
     /// Stable code of this field's problem, e.g. `REQUIRED`, `INVALID_VALUE`, `UNKNOWN_FIELD`.
-    pub code: String,
+    pub code: FieldCode,
     /// What to do, in the caller's language.
     pub message: String,
 }
@@ -329,7 +338,7 @@ mod tests {
     fn problem_speaks_the_callers_language() {
         let err = ApiError::validation(vec![FieldError::new(
             "name",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请填写姓名", "Enter the name"),
         )]);
         let zh = err.problem(Lang::Zh, None);

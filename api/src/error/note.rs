@@ -1,6 +1,6 @@
 //! The note rule (`vocab::note`) as the person is told when a note is refused.
 
-use super::{ApiError, FieldError, Message};
+use super::{ApiError, FieldCode, FieldError, Message};
 use crate::vocab::{NOTE_MAX_CHARS, NoteError, note};
 
 /// A free-text note in `field`: trimmed, `min` to 500 characters; `REQUIRED` when a required one
@@ -12,7 +12,7 @@ pub fn field_note(field: &str, raw: Option<&str>, min: usize) -> Result<Option<S
         } else {
             "说明不能超过500字".to_owned()
         };
-        let code = if err == NoteError::Missing { "REQUIRED" } else { "INVALID_TEXT" };
+        let code = if err == NoteError::Missing { FieldCode::Required } else { FieldCode::InvalidText };
         ApiError::validation(vec![FieldError::new(
             field,
             code,
@@ -28,7 +28,7 @@ pub fn required_note(text: &str, what_zh: &str, what_en: &str) -> Result<String,
         Ok(text) => Ok(text.unwrap_or_default()),
         Err(_) => Err(ApiError::validation(vec![FieldError::new(
             "note",
-            "NOTE_LENGTH",
+            FieldCode::NoteLength,
             Message::new(format!("{what_zh}(2 到 500 字)"), format!("{what_en} (2 to 500 characters)")),
         )])),
     }
@@ -44,8 +44,8 @@ mod tests {
         assert!(required_note(" x ", "", "").is_err());
         let problem = field_note("reason", Some(" "), 2).unwrap_err().problem(crate::request::Lang::Zh, None);
         let error = &problem.errors[0];
-        assert_eq!((error.field.as_str(), error.code.as_str()), ("reason", "REQUIRED"));
+        assert_eq!((error.field.as_str(), error.code), ("reason", FieldCode::Required));
         let problem = field_note("note", Some("x"), 2).unwrap_err().problem(crate::request::Lang::Zh, None);
-        assert_eq!(problem.errors[0].code, "INVALID_TEXT");
+        assert_eq!(problem.errors[0].code, FieldCode::InvalidText);
     }
 }

@@ -1,6 +1,6 @@
 //! The vocabulary's refusals and rule breaks as API errors.
 
-use super::{ApiError, ErrorCode, FieldError, Message};
+use super::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::vocab::{BadMonth, Refusal};
 
 impl From<Refusal> for ApiError {
@@ -16,7 +16,7 @@ impl From<BadMonth> for ApiError {
     fn from(_: BadMonth) -> Self {
         ApiError::validation(vec![FieldError::new(
             "month",
-            "INVALID_MONTH",
+            FieldCode::InvalidMonth,
             Message::new("月份格式应为 YYYY-MM,如 2026-11", "Give the month as YYYY-MM, e.g. 2026-11"),
         )])
     }

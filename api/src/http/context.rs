@@ -88,7 +88,7 @@ fn into_problem_if_needed(response: HttpResponse) -> HttpResponse {
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
-    let mut new = ApiError::new(ErrorCode::for_status(status)).error_response();
+    let mut new = ApiError::new(ErrorCode::for_status(status.as_u16())).error_response();
     *new.status_mut() = status;
     for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
         if let Some(value) = response.headers().get(&name) {

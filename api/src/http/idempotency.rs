@@ -17,7 +17,7 @@ use entity::idempotency_key::{self, Column};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::state::SharedState;
 use crate::vocab::Principal;
 
@@ -53,7 +53,7 @@ pub async fn idempotency(
         .ok_or_else(|| {
             ApiError::new(ErrorCode::BadRequest).with_errors(vec![FieldError::new(
                 "Idempotency-Key",
-                "INVALID_HEADER",
+                FieldCode::InvalidHeader,
                 Message::new(
                     "Idempotency-Key 应为 1 到 255 个可见 ASCII 字符(建议用 UUID)",
                     "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID, say)",

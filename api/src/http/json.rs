@@ -14,7 +14,7 @@ use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 
 /// A JSON request body of type `T`.
 #[derive(Debug)]
@@ -86,18 +86,22 @@ pub(crate) fn field_error(path: &str, err: &impl std::fmt::Display) -> FieldErro
     let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
     let quoted = text.split('`').nth(1).unwrap_or_default();
     if text.starts_with("missing field") {
-        FieldError::new(join(quoted), "REQUIRED", Message::new("此项为必填项,请填写", "This field is required"))
+        FieldError::new(
+            join(quoted),
+            FieldCode::Required,
+            Message::new("此项为必填项,请填写", "This field is required"),
+        )
     } else if text.starts_with("unknown field") {
         FieldError::new(
             path,
-            "UNKNOWN_FIELD",
+            FieldCode::UnknownField,
             Message::new("不认识的字段,请删除后重新提交", format!("Unknown field; remove it ({text})")),
         )
     } else {
         let field = if path == "." { String::new() } else { path.to_owned() };
         FieldError::new(
             field,
-            "INVALID_VALUE",
+            FieldCode::InvalidValue,
             Message::new("此项的格式或取值不对,请检查后重新填写", format!("Invalid value: {text}")),
         )
     }
@@ -124,14 +128,10 @@ mod tests {
         members: Vec<Member>,
     }
 
-    fn field_of(body: &str) -> (ErrorCode, String, String) {
+    fn field_of(body: &str) -> (ErrorCode, String, Option<FieldCode>) {
         let err = parse::<Household>(body.as_bytes()).unwrap_err();
         let first = err.errors().first().cloned();
-        (
-            err.code(),
-            first.as_ref().map(|f| f.field.clone()).unwrap_or_default(),
-            first.map(|f| f.code.to_string()).unwrap_or_default(),
-        )
+        (err.code(), first.as_ref().map(|f| f.field.clone()).unwrap_or_default(), first.map(|f| f.code))
     }
 
     #[test]
@@ -148,14 +148,14 @@ mod tests {
     fn data_errors_name_the_field() {
         let (code, field, kind) = field_of(r#"{"members":[{"name":"张三","age":30},{"name":"李四","age":"x"}]}"#);
         assert_eq!(
-            (code, field.as_str(), kind.as_str()),
-            (ErrorCode::ValidationFailed, "members[1].age", "INVALID_VALUE")
+            (code, field.as_str(), kind),
+            (ErrorCode::ValidationFailed, "members[1].age", Some(FieldCode::InvalidValue))
         );
         let (_, field, kind) = field_of(r#"{"members":[{"name":"张三"}]}"#);
-        assert_eq!((field.as_str(), kind.as_str()), ("members[0].age", "REQUIRED"));
+        assert_eq!((field.as_str(), kind), ("members[0].age", Some(FieldCode::Required)));
         let (_, field, kind) = field_of(r#"{"members":[],"extra":1}"#);
-        assert_eq!((field.as_str(), kind.as_str()), ("extra", "UNKNOWN_FIELD"));
+        assert_eq!((field.as_str(), kind), ("extra", Some(FieldCode::UnknownField)));
         let (_, field, kind) = field_of(r#"[]"#);
-        assert_eq!((field.as_str(), kind.as_str()), ("", "INVALID_VALUE"));
+        assert_eq!((field.as_str(), kind), ("", Some(FieldCode::InvalidValue)));
     }
 }

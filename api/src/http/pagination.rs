@@ -4,7 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 200;
@@ -34,7 +34,7 @@ pub fn limit(raw: Option<u64>) -> Result<u64, ApiError> {
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         Some(_) => Err(ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(
             "limit",
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             Message::new("每页数量应在 1 到 200 之间", "limit must be between 1 and 200"),
         )])),
     }

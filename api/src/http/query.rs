@@ -56,6 +56,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+    use crate::error::FieldCode;
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "snake_case")]
@@ -74,19 +75,19 @@ mod tests {
         state: Option<State>,
     }
 
-    fn refused(query: &str) -> (String, String) {
+    fn refused(query: &str) -> (String, FieldCode) {
         let err = parse::<ListQuery>(query).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidQuery);
         let first = err.errors().first().cloned().unwrap();
-        (first.field, first.code.to_string())
+        (first.field, first.code)
     }
 
     #[test]
     fn the_wrong_parameter_is_named() {
-        assert_eq!(refused("month=2026-11&limit=ten"), ("limit".to_owned(), "INVALID_VALUE".to_owned()));
-        assert_eq!(refused("month=2026-11&state=lost"), ("state".to_owned(), "INVALID_VALUE".to_owned()));
-        assert_eq!(refused("limit=5"), ("month".to_owned(), "REQUIRED".to_owned()));
-        assert_eq!(refused("month=2026-11&colour=red"), ("colour".to_owned(), "UNKNOWN_FIELD".to_owned()));
+        assert_eq!(refused("month=2026-11&limit=ten"), ("limit".to_owned(), FieldCode::InvalidValue));
+        assert_eq!(refused("month=2026-11&state=lost"), ("state".to_owned(), FieldCode::InvalidValue));
+        assert_eq!(refused("limit=5"), ("month".to_owned(), FieldCode::Required));
+        assert_eq!(refused("month=2026-11&colour=red"), ("colour".to_owned(), FieldCode::UnknownField));
     }
 
     #[test]

@@ -36,9 +36,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::error::{FieldError, Message};
-use crate::pii::id_number::IdNumber;
-use crate::pii::id_number::id_number_error;
+use crate::error::{FieldCode, FieldError, Message};
+use crate::pii::id_number::{IdNumber, id_number_error};
 
 /// What a department's file reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, ToSchema)]
@@ -191,7 +190,7 @@ pub fn read<R: BufRead + 'static>(text: R, kind: Kind, format: Format, today: Na
                     return Some(Ok(Err(reject(
                         line_no,
                         "line",
-                        "INVALID_JSON",
+                        FieldCode::InvalidJson,
                         "该行不是 JSON 对象",
                         "Not a JSON object",
                     ))));
@@ -239,7 +238,7 @@ fn ensure_columns(kind: Kind, columns: &[String]) -> Result<(), FileError> {
     }
 }
 
-fn reject(line: u64, field: &str, code: &'static str, zh: &'static str, en: &'static str) -> Rejected {
+fn reject(line: u64, field: &str, code: FieldCode, zh: &'static str, en: &'static str) -> Rejected {
     Rejected { line, error: FieldError::new(field, code, Message::new(zh, en)) }
 }
 
@@ -249,13 +248,13 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
     let required = |name: &'static str| -> Result<&str, Rejected> {
         let value = get(name);
         if value.is_empty() {
-            return Err(reject(line, name, "REQUIRED", "此项不能为空", "Required"));
+            return Err(reject(line, name, FieldCode::Required, "此项不能为空", "Required"));
         }
         Ok(value)
     };
     let source_ref = required("ref")?;
     if source_ref.chars().count() > 64 {
-        return Err(reject(line, "ref", "TOO_LONG", "记录编号不能超过 64 个字符", "At most 64 characters"));
+        return Err(reject(line, "ref", FieldCode::TooLong, "记录编号不能超过 64 个字符", "At most 64 characters"));
     }
     let id_number =
         IdNumber::parse(required("id_number")?, today).map_err(|err| Rejected { line, error: id_number_error(err) })?;
@@ -264,13 +263,19 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
         return Err(reject(
             line,
             "name",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             "姓名应为不超过 32 个字的文字",
             "A name of up to 32 characters",
         ));
     }
     let occurred_on = date(required("date")?).filter(|d| *d <= today).ok_or_else(|| {
-        reject(line, "date", "INVALID_DATE", "日期应为 YYYY-MM-DD 且不晚于今天", "A date YYYY-MM-DD, not in the future")
+        reject(
+            line,
+            "date",
+            FieldCode::InvalidDate,
+            "日期应为 YYYY-MM-DD 且不晚于今天",
+            "A date YYYY-MM-DD, not in the future",
+        )
     })?;
     let mut amount_fen = None;
     let mut details = json!({});
@@ -280,7 +285,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
                 reject(
                     line,
                     "amount_yuan",
-                    "INVALID_AMOUNT",
+                    FieldCode::InvalidAmount,
                     "金额应为不超过 1 亿元的数字,最多两位小数",
                     "An amount in yuan with up to 2 decimals, at most 100 million",
                 )
@@ -290,7 +295,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
             let raw = required("grade")?.trim_end_matches('级');
             let grade =
                 raw.parse::<u8>().ok().or_else(|| chinese_grade(raw)).filter(|g| (1..=4).contains(g)).ok_or_else(
-                    || reject(line, "grade", "INVALID_GRADE", "残疾等级应为 1 至 4 级", "A grade from 1 to 4"),
+                    || reject(line, "grade", FieldCode::InvalidGrade, "残疾等级应为 1 至 4 级", "A grade from 1 to 4"),
                 )?;
             let alone = match get("lives_alone") {
                 "" => None,
@@ -300,7 +305,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
                     return Err(reject(
                         line,
                         "lives_alone",
-                        "INVALID_FLAG",
+                        FieldCode::InvalidFlag,
                         "独居一栏请填\u{201c}是\u{201d}或\u{201c}否\u{201d}",
                         "Yes or no",
                     ));
@@ -311,7 +316,13 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
         Kind::CollegeAdmission => {
             let college = required("college")?;
             if college.chars().count() > 100 {
-                return Err(reject(line, "college", "TOO_LONG", "院校名称不能超过 100 个字", "At most 100 characters"));
+                return Err(reject(
+                    line,
+                    "college",
+                    FieldCode::TooLong,
+                    "院校名称不能超过 100 个字",
+                    "At most 100 characters",
+                ));
             }
             details = json!({ "college": college });
         }
@@ -321,7 +332,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
                 return Err(reject(
                     line,
                     "item",
-                    "INVALID_ITEM",
+                    FieldCode::InvalidItem,
                     "救助事项应为事项代码(如 education、medical)",
                     "An aid item code such as `education`",
                 ));
@@ -333,7 +344,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
                     reject(
                         line,
                         "until",
-                        "INVALID_DATE",
+                        FieldCode::InvalidDate,
                         "截止日期应为 YYYY-MM-DD 且不早于开始日期",
                         "A date YYYY-MM-DD, not before `date`",
                     )
@@ -345,7 +356,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
                     reject(
                         line,
                         "amount_yuan",
-                        "INVALID_AMOUNT",
+                        FieldCode::InvalidAmount,
                         "金额应为不超过 1 亿元的数字,最多两位小数",
                         "An amount in yuan with up to 2 decimals",
                     )
@@ -359,7 +370,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
                 return Err(reject(
                     line,
                     "group",
-                    "INVALID_GROUP",
+                    FieldCode::InvalidGroup,
                     "监测类别应为 left_aid、dibao_edge、disability_allowance、severe_illness、unemployed、elderly_alone、children_at_risk 之一",
                     "One of the watched groups other than rejected_applicant",
                 ));
@@ -369,7 +380,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
                 return Err(reject(
                     line,
                     "community",
-                    "INVALID_COMMUNITY",
+                    FieldCode::InvalidCommunity,
                     "社区代码应为 12 位数字",
                     "A 12-digit community code",
                 ));
@@ -379,7 +390,7 @@ fn check(kind: Kind, line: u64, fields: &HashMap<&str, &str>, today: NaiveDate) 
             let review_date = match get("review_date") {
                 "" => None,
                 raw => Some(date(raw).ok_or_else(|| {
-                    reject(line, "review_date", "INVALID_DATE", "复核日期应为 YYYY-MM-DD", "A date YYYY-MM-DD")
+                    reject(line, "review_date", FieldCode::InvalidDate, "复核日期应为 YYYY-MM-DD", "A date YYYY-MM-DD")
                 })?),
             };
             details = json!({
@@ -407,7 +418,7 @@ fn text<'a>(line: u64, field: &str, value: &'a str, max: usize) -> Result<&'a st
             line,
             error: FieldError::new(
                 field,
-                "INVALID_TEXT",
+                FieldCode::InvalidText,
                 Message::new(format!("此项应为不超过 {max} 个字的文字"), format!("Text of at most {max} characters")),
             ),
         });

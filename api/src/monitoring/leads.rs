@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::model::{AssignLeadIn, CloseLeadIn, LeadOut, LeadQuery, VisitLeadIn};
 use crate::audit::AuditEvent;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::vocab::{Principal, Role, Scope};
 
 /// Leads shown in one list (newest first).
@@ -158,7 +158,7 @@ pub async fn assign(
     if !fits {
         return Err(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "helper_id",
-            "NOT_A_TOWNSHIP_HELPER",
+            FieldCode::NotATownshipHelper,
             Message::new("请选择本乡镇(街道)所辖社区的在岗社区工作人员", "Choose an active helper of this township"),
         )]));
     }
@@ -193,7 +193,7 @@ pub async fn visit(
     if note.chars().count() < 2 || note.chars().count() > 500 {
         return Err(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "note",
-            "INVALID_NOTE",
+            FieldCode::InvalidNote,
             Message::new("请用 2 至 500 个字写明走访所见", "2 to 500 characters on what the visit found"),
         )]));
     }
@@ -230,7 +230,7 @@ pub async fn close(
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "note",
-            "TOO_LONG",
+            FieldCode::TooLong,
             Message::new("说明不能超过 500 个字", "At most 500 characters"),
         )]));
     }

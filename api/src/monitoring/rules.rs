@@ -13,9 +13,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{RuleIn, RuleOut};
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
-use crate::vocab::Principal;
-use crate::vocab::RegionCode;
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
+use crate::vocab::{Principal, RegionCode};
 
 /// What a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
@@ -154,7 +153,7 @@ fn whole(raw: &Value, key: &str, range: std::ops::RangeInclusive<i64>, default: 
 }
 
 fn threshold(field: &str, zh: &'static str) -> FieldError {
-    FieldError::new(field, "INVALID_THRESHOLD", Message::new(zh, "A threshold out of range"))
+    FieldError::new(field, FieldCode::InvalidThreshold, Message::new(zh, "A threshold out of range"))
 }
 
 /// A stored rule, checked again (rows written by this code always pass).
@@ -199,7 +198,7 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
             _ => {
                 errors.push(FieldError::new(
                     "region_code",
-                    "INVALID_REGION",
+                    FieldCode::InvalidRegion,
                     Message::new("适用地区应为区县(6 位)或乡镇街道(9 位)代码", "A district or township code"),
                 ));
                 None
@@ -216,14 +215,14 @@ pub async fn put(db: &impl ConnectionTrait, by: &Principal, code: &str, input: R
     if name.chars().count() < 2 || name.chars().count() > 100 || name.chars().any(char::is_control) {
         errors.push(FieldError::new(
             "name",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             Message::new("规则名称应为 2 至 100 个字", "A name of 2 to 100 characters"),
         ));
     }
     if !(1..=90).contains(&input.deadline_days) {
         errors.push(FieldError::new(
             "deadline_days",
-            "INVALID_DEADLINE",
+            FieldCode::InvalidDeadline,
             Message::new("核查期限应为 1 至 90 天", "Between 1 and 90 days"),
         ));
     }
@@ -340,7 +339,7 @@ mod tests {
             let errors = Params::check(RuleKind::MedicalExpenseMonth, &bad).err().unwrap_or_default();
             assert_eq!(errors.len(), 1, "{bad}");
             assert_eq!(errors[0].field, "params.threshold_yuan");
-            assert_eq!(errors[0].code, "INVALID_THRESHOLD");
+            assert_eq!(errors[0].code, FieldCode::InvalidThreshold);
         }
         assert_eq!(
             Params::check(RuleKind::DisabilityLivingAlone, &json!({})),

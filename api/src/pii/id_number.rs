@@ -7,7 +7,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::error::{FieldError, Message};
+use crate::error::{FieldCode, FieldError, Message};
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [u8; 11] = *b"10X98765432";
@@ -87,19 +87,23 @@ pub const ID_PURPOSE: &str = "member.id_number";
 /// The refusal of a mistyped ID number, on field `id_number`.
 pub fn id_number_error(err: IdNumberError) -> FieldError {
     let (code, zh, en) = match err {
-        IdNumberError::Shape => {
-            ("INVALID_ID_NUMBER", "身份证号码应为 18 位,最后一位可以是数字或 X", "An ID number has 18 characters")
-        }
-        IdNumberError::BirthDate => {
-            ("INVALID_ID_NUMBER", "身份证号码中的出生日期不正确,请核对", "The birth date in the number is not valid")
-        }
+        IdNumberError::Shape => (
+            FieldCode::InvalidIdNumber,
+            "身份证号码应为 18 位,最后一位可以是数字或 X",
+            "An ID number has 18 characters",
+        ),
+        IdNumberError::BirthDate => (
+            FieldCode::InvalidIdNumber,
+            "身份证号码中的出生日期不正确,请核对",
+            "The birth date in the number is not valid",
+        ),
         IdNumberError::FutureBirthDate => (
-            "FUTURE_BIRTH_DATE",
+            FieldCode::FutureBirthDate,
             "身份证号码中的出生日期晚于今天,请核对",
             "The birth date in the number is in the future",
         ),
         IdNumberError::Checksum => (
-            "ID_NUMBER_CHECKSUM",
+            FieldCode::IdNumberChecksum,
             "身份证号码校验不通过,请逐位核对后重新输入",
             "The check digit does not match; check each digit",
         ),

@@ -9,11 +9,10 @@ use super::model::{HouseholdIn, PrecheckIn, PrecheckOut, RuleSetIn, RuleSetOut, 
 use super::rules::{self, Facts, HouseholdFacts, Rule};
 use crate::audit::AuditEvent;
 use crate::catalog::service as catalog;
-use crate::error::{ApiError, FieldError, Message};
+use crate::error::{ApiError, FieldCode, FieldError, Message};
 use crate::regions::service as regions;
 use crate::request::{self, Lang};
-use crate::vocab::Principal;
-use crate::vocab::RegionCode;
+use crate::vocab::{Principal, RegionCode};
 
 /// The rule set that applies in `region`: its own, else the nearest one above it.
 pub async fn effective(db: &DatabaseConnection, region: &RegionCode) -> Result<Option<RuleSetOut>, ApiError> {
@@ -43,7 +42,7 @@ pub async fn run(db: &DatabaseConnection, input: &PrecheckIn) -> Result<Precheck
     let set = effective(db, &community).await?.ok_or_else(|| {
         ApiError::validation(vec![FieldError::new(
             "community_code",
-            "NO_PRECHECK_RULES",
+            FieldCode::NoPrecheckRules,
             Message::new(
                 "当地尚未提供智能预判,请直接在事项列表中选择要申请的救助",
                 "No pre-check is offered here yet; choose the aid from the list",
@@ -93,7 +92,7 @@ fn check_household(input: &PrecheckIn) -> Result<(), ApiError> {
     if !(1..=20).contains(&input.members.len()) {
         errors.push(FieldError::new(
             "members",
-            "INVALID_MEMBERS",
+            FieldCode::InvalidMembers,
             Message::new("请填写 1 到 20 位共同生活的家庭成员", "List 1 to 20 household members"),
         ));
     }
@@ -101,14 +100,14 @@ fn check_household(input: &PrecheckIn) -> Result<(), ApiError> {
         if member.age > 130 {
             errors.push(FieldError::new(
                 format!("members[{i}].age"),
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 Message::new("年龄应在 0 到 130 岁之间", "Use an age from 0 to 130"),
             ));
         }
         if !(0..=10_000_000_000).contains(&member.monthly_income_fen) {
             errors.push(FieldError::new(
                 format!("members[{i}].monthly_income_fen"),
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 Message::new("月收入应为 0 到 1 亿元(以分计)", "Use 0 to 100 million yuan, in fen"),
             ));
         }
@@ -126,7 +125,7 @@ pub fn check_amounts(household: &HouseholdIn, errors: &mut Vec<FieldError>) {
         if !(0..=100_000_000_000).contains(&value) {
             errors.push(FieldError::new(
                 field,
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 Message::new("金额应为 0 到 10 亿元(以分计)", "Use 0 to 1 billion yuan, in fen"),
             ));
         }
@@ -173,14 +172,14 @@ async fn validate(db: &DatabaseConnection, input: &RuleSetIn) -> Result<(), ApiE
     if !(1..=10_000_000).contains(&input.dibao_standard_fen) {
         errors.push(FieldError::new(
             "dibao_standard_fen",
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             Message::new("低保标准应为每人每月 1 分到 10 万元之间", "Use 1 fen to 100,000 yuan per person and month"),
         ));
     }
     if input.rules.len() > 200 {
         errors.push(FieldError::new(
             "rules",
-            "TOO_MANY",
+            FieldCode::TooMany,
             Message::new("每个地区最多 200 条规则", "Use at most 200 rules"),
         ));
     }
@@ -188,7 +187,7 @@ async fn validate(db: &DatabaseConnection, input: &RuleSetIn) -> Result<(), ApiE
         if !catalog.iter().any(|item| item.code == rule.item) {
             errors.push(FieldError::new(
                 format!("rules[{i}].item"),
-                "UNKNOWN_ITEM",
+                FieldCode::UnknownItem,
                 Message::new(
                     format!("事项 {} 不在事项目录中", rule.item),
                     format!("No item {} in the catalog", rule.item),
@@ -198,7 +197,7 @@ async fn validate(db: &DatabaseConnection, input: &RuleSetIn) -> Result<(), ApiE
         if rule.all.is_empty() && rule.any.is_empty() || rule.all.len() > 20 || rule.any.len() > 20 {
             errors.push(FieldError::new(
                 format!("rules[{i}]"),
-                "INVALID_RULE",
+                FieldCode::InvalidRule,
                 Message::new("每条规则需要 1 到 20 个条件", "A rule needs 1 to 20 conditions"),
             ));
         }
@@ -208,7 +207,7 @@ async fn validate(db: &DatabaseConnection, input: &RuleSetIn) -> Result<(), ApiE
                 if !condition.value.is_finite() || !reason_ok {
                     errors.push(FieldError::new(
                         format!("rules[{i}].{list}[{j}]"),
-                        "INVALID_CONDITION",
+                        FieldCode::InvalidCondition,
                         Message::new(
                             "条件的数值须为有限数,理由最多 200 个字",
                             "Use a finite value and a reason of at most 200 characters",

@@ -11,11 +11,10 @@ use uuid::Uuid;
 use super::build;
 use super::cache::{self, Access};
 use super::model::{ProgressOut, PublicItemOut, PublicProgressOut, PublicQueryIn};
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::state::AppState;
-use crate::vocab::Principal;
-use crate::vocab::Status;
+use crate::vocab::{Principal, Status};
 
 /// The progress JSON of application `id` as `principal` may see it; 404 when they may not.
 pub async fn for_reader(state: &AppState, principal: &Principal, id: Uuid) -> Result<Vec<u8>, ApiError> {
@@ -68,7 +67,7 @@ pub async fn public(
     if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "phone_tail",
-            "INVALID_PHONE_TAIL",
+            FieldCode::InvalidPhoneTail,
             Message::new(
                 "请填写申请时所留手机号码的后4位数字",
                 "Give the last four digits of the phone on the application",

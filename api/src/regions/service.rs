@@ -12,11 +12,10 @@ use sea_orm::{
 
 use super::model::{RegionIn, RegionListQuery, RegionNode, RegionOut, RegionTreeOut};
 use crate::audit::AuditEvent;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::infra::cache::Cache;
-use crate::vocab::Principal;
-use crate::vocab::{RegionCode, RegionCodeError, RegionLevel};
+use crate::vocab::{Principal, RegionCode, RegionCodeError, RegionLevel};
 
 const TREE_TTL: Duration = Duration::from_secs(600);
 const GENERATION_KEY: &str = "regions:generation";
@@ -42,7 +41,7 @@ pub async fn create(
         }
         return Err(ApiError::new(ErrorCode::Conflict).with_errors(vec![FieldError::new(
             "code",
-            "ALREADY_EXISTS",
+            FieldCode::AlreadyExists,
             Message::new(
                 format!("编码 {code} 已被「{}」使用,请核对编码", existing.name),
                 format!("Code {code} is already used by {}; check the code", existing.name),
@@ -55,7 +54,7 @@ pub async fn create(
     {
         return Err(ApiError::validation(vec![FieldError::new(
             "code",
-            "PARENT_NOT_FOUND",
+            FieldCode::ParentNotFound,
             Message::new(
                 format!("上级区划 {parent} 尚未创建,请先创建上级区划"),
                 format!("The parent region {parent} does not exist yet; create it first"),
@@ -96,14 +95,14 @@ fn validate(input: &RegionIn) -> Result<(RegionCode, String), ApiError> {
                 ("区划编码中的区县、镇街或村社部分不能全为 0", "No part of the code may be all zeros")
             }
         };
-        errors.push(FieldError::new("code", "INVALID_REGION_CODE", Message::new(zh, en)));
+        errors.push(FieldError::new("code", FieldCode::InvalidRegionCode, Message::new(zh, en)));
     });
     let name = input.name.trim().to_owned();
     let chars = name.chars().count();
     if chars == 0 || chars > 64 || name.chars().any(char::is_control) {
         errors.push(FieldError::new(
             "name",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             Message::new("请填写 1 到 64 个字的区划名称", "Enter a name of 1 to 64 characters"),
         ));
     }
@@ -120,7 +119,7 @@ pub async fn list(db: &DatabaseConnection, query: RegionListQuery) -> Result<Pag
         if value.as_ref().is_some_and(|v| !(6..=12).contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit())) {
             return Err(ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(
                 field,
-                "INVALID_REGION_CODE",
+                FieldCode::InvalidRegionCode,
                 Message::new("地区编码应为 6 到 12 位数字", "A region code has 6 to 12 digits"),
             )]));
         }
@@ -152,7 +151,7 @@ pub async fn community(
         _ => {
             errors.push(FieldError::new(
                 "community_code",
-                "REGION_NOT_FOUND",
+                FieldCode::RegionNotFound,
                 Message::new(
                     "请选择实际居住的村社(12 位编码)",
                     "Choose an existing community, where the household lives (12 digits)",
@@ -248,7 +247,7 @@ mod tests {
     #[test]
     fn bad_codes_and_names_are_named() {
         let err = validate(&RegionIn { code: "5001".into(), name: " ".into() }).unwrap_err();
-        let fields: Vec<_> = err.errors().iter().map(|e| (e.field.as_str(), e.code.as_ref())).collect();
-        assert_eq!(fields, [("code", "INVALID_REGION_CODE"), ("name", "INVALID_NAME")]);
+        let fields: Vec<_> = err.errors().iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(fields, [("code", FieldCode::InvalidRegionCode), ("name", FieldCode::InvalidName)]);
     }
 }

@@ -19,12 +19,10 @@ use crate::applications::ScopedApplication;
 use crate::applications::model::ApplicationOut;
 use crate::calendar;
 use crate::config::ReviewSettings;
-use crate::error::field_note;
-use crate::error::{ApiError, FieldError, Message};
+use crate::error::{ApiError, FieldCode, FieldError, Message, field_note};
 use crate::state::AppState;
 use crate::supervision::tickets;
-use crate::vocab::RejectReason;
-use crate::vocab::{ItemStatus, Status};
+use crate::vocab::{ItemStatus, RejectReason, Status};
 
 /// The township's decisions on some or all items.
 pub async fn decide(
@@ -133,7 +131,7 @@ pub async fn emergency(
     if decisions.is_empty() {
         return Err(ApiError::validation(vec![FieldError::new(
             "items",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请选择先行救助的事项并填写金额", "Name the items approved now, with amounts"),
         )]));
     }
@@ -347,7 +345,7 @@ fn validate_all(
     if decisions.is_empty() {
         errors.push(FieldError::new(
             "items",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请至少对一个事项作出决定", "Decide at least one item"),
         ));
     }
@@ -356,14 +354,14 @@ fn validate_all(
         if !catalog.iter().any(|c| c.code == d.code) {
             errors.push(FieldError::new(
                 at("code"),
-                "UNKNOWN_ITEM",
+                FieldCode::UnknownItem,
                 Message::new("该申请不包含此事项", "This application does not ask for this item"),
             ));
         }
         if decisions[..i].iter().any(|other| other.code == d.code) {
             errors.push(FieldError::new(
                 at("code"),
-                "DUPLICATE",
+                FieldCode::Duplicate,
                 Message::new("同一事项只能有一个决定", "One decision per item"),
             ));
         }
@@ -372,7 +370,7 @@ fn validate_all(
                 Some(amount) if amount > 0 && amount <= settings.max_amount_fen => {}
                 Some(amount) if amount > settings.max_amount_fen => errors.push(FieldError::new(
                     at("amount_fen"),
-                    "AMOUNT_TOO_HIGH",
+                    FieldCode::AmountTooHigh,
                     Message::new(
                         format!("金额超过单次救助上限({}元),请核对金额(单位为分)", settings.max_amount_fen / 100),
                         format!(
@@ -383,7 +381,7 @@ fn validate_all(
                 )),
                 _ => errors.push(FieldError::new(
                     at("amount_fen"),
-                    "AMOUNT_REQUIRED",
+                    FieldCode::AmountRequired,
                     Message::new("批准时请填写大于0的救助金额(单位为分)", "An approval needs a positive amount in fen"),
                 )),
             },
@@ -391,7 +389,7 @@ fn validate_all(
                 if d.reasons.is_empty() {
                     errors.push(FieldError::new(
                         at("reasons"),
-                        "REASON_REQUIRED",
+                        FieldCode::ReasonRequired,
                         Message::new(
                             "不予批准时请选择理由,申请人会看到该理由",
                             "A rejection needs at least one reason; the applicant sees it",
@@ -403,7 +401,7 @@ fn validate_all(
                 {
                     errors.push(FieldError::new(
                         at("note"),
-                        "REQUIRED",
+                        FieldCode::Required,
                         Message::new(
                             "选择\u{201c}其他原因\u{201d}时请写明具体理由",
                             "Explain the reason `other` in the note",
@@ -415,7 +413,7 @@ fn validate_all(
         if d.note.as_deref().is_some_and(|n| n.chars().count() > 500) {
             errors.push(FieldError::new(
                 at("note"),
-                "INVALID_TEXT",
+                FieldCode::InvalidText,
                 Message::new("说明不能超过500字", "At most 500 characters"),
             ));
         }
@@ -426,7 +424,7 @@ fn validate_all(
 fn unknown_item(code: &str) -> ApiError {
     ApiError::validation(vec![FieldError::new(
         "code",
-        "UNKNOWN_ITEM",
+        FieldCode::UnknownItem,
         Message::new(format!("该申请不包含事项 {code}"), "This application does not ask for this item"),
     )])
 }

@@ -15,8 +15,7 @@ use super::model::StepIn;
 use super::service::{self, Move};
 use crate::applications::ScopedApplication;
 use crate::applications::model::ApplicationOut;
-use crate::error::field_note;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, field_note};
 use crate::infra::data_exchange::{CheckRequest, DataExchangeError};
 use crate::state::AppState;
 use crate::vocab::Status;
@@ -145,7 +144,7 @@ pub fn subject_ref(state: &AppState, id_number_index: &str) -> String {
 fn no_consent() -> ApiError {
     ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
         "authorizations",
-        "MISSING_SIGNATURE",
+        FieldCode::MissingSignature,
         Message::new(
             "该申请没有有效的授权书,无法核对家庭经济状况;请退回申请人补签授权书。",
             "No valid authorization: the economic check needs one; return the application for a new signature.",

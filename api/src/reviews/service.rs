@@ -10,10 +10,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::machine::{self, Action};
-use crate::applications::ScopedApplication;
-use crate::applications::events;
 use crate::applications::model::ApplicationOut;
-use crate::applications::view;
+use crate::applications::{ScopedApplication, events, view};
 use crate::error::{ApiError, ErrorCode};
 use crate::notifications::outbox;
 use crate::state::AppState;

@@ -13,12 +13,10 @@ use super::service::{self, AWAITING, Move};
 use crate::applications::ScopedApplication;
 use crate::applications::model::ApplicationOut;
 use crate::calendar;
-use crate::error::field_note;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, field_note};
 use crate::state::AppState;
 use crate::supervision::{deadlines, tickets};
-use crate::vocab::DocumentType;
-use crate::vocab::Status;
+use crate::vocab::{DocumentType, Status};
 
 /// 受理: the township takes the application on.
 pub async fn accept(state: &AppState, scope: &ScopedApplication, input: StepIn) -> Result<ApplicationOut, ApiError> {
@@ -163,7 +161,7 @@ async fn ensure_supplied(state: &AppState, app: &application::Model, asked: &[Do
         .map(|doc| {
             FieldError::new(
                 format!("documents.{}", json!(doc).as_str().unwrap_or_default()),
-                "MISSING_DOCUMENT",
+                FieldCode::MissingDocument,
                 Message::new(format!("请先上传{}", doc.name_zh()), format!("Upload the requested document: {doc:?}")),
             )
         })
@@ -244,7 +242,7 @@ pub fn missing_list(missing: &[DocumentType]) -> Result<Vec<DocumentType>, ApiEr
     if list.is_empty() || list.contains(&DocumentType::Signature) {
         return Err(ApiError::validation(vec![FieldError::new(
             "missing",
-            "REQUIRED",
+            FieldCode::Required,
             Message::new("请选择需要补充的材料", "Name at least one document to bring"),
         )]));
     }

@@ -13,7 +13,7 @@ use super::model::{PlaceOut, ScanOut, ServicePointIn, ServicePointOut};
 use super::token;
 use crate::audit::AuditEvent;
 use crate::catalog::service as catalog;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::pii::cipher::PiiCipher;
 use crate::regions::service as regions;
 use crate::vocab::Principal;
@@ -42,7 +42,7 @@ pub async fn create(
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         errors.push(FieldError::new(
             "name",
-            "INVALID_NAME",
+            FieldCode::InvalidName,
             Message::new("请填写 1 到 64 个字的服务点名称", "Enter a name of 1 to 64 characters"),
         ));
     }

@@ -12,8 +12,7 @@ use super::tickets;
 use crate::calendar;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::vocab::Scope;
-use crate::vocab::{MonthBounds, Principal, month_bounds, p90};
+use crate::vocab::{MonthBounds, Principal, Scope, month_bounds, p90};
 
 pub async fn monthly(state: &AppState, principal: &Principal, month: &str) -> Result<FiguresOut, ApiError> {
     let area = Scope::overseer(principal)?;

@@ -19,7 +19,7 @@ use super::model::{ChangeOut, MAX_PULL, PullOut, PullQuery, PulledKind};
 use crate::applications::view::{self, Parts};
 use crate::audit::AuditEvent;
 use crate::checkins::tasks::People;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::state::AppState;
 use crate::vocab::Principal;
 
@@ -58,13 +58,18 @@ pub async fn pull(state: &AppState, principal: &Principal, query: &PullQuery) ->
         None => DEFAULT_PULL,
         Some(n) if (1..=MAX_PULL).contains(&n) => n,
         Some(_) => {
-            return Err(invalid("limit", "OUT_OF_RANGE", "每页数量应在 1 到 1000 之间", "limit must be 1 to 1000"));
+            return Err(invalid(
+                "limit",
+                FieldCode::OutOfRange,
+                "每页数量应在 1 到 1000 之间",
+                "limit must be 1 to 1000",
+            ));
         }
     };
     let given = match query.cursor.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Cursor::parse(raw).ok_or_else(|| {
-            invalid("cursor", "INVALID_CURSOR", "同步位置无效,请从头完整同步", "Not a sync cursor; sync afresh")
+            invalid("cursor", FieldCode::InvalidCursor, "同步位置无效,请从头完整同步", "Not a sync cursor; sync afresh")
         })?),
     };
     changes::number(&state.db).await?;
@@ -110,7 +115,7 @@ pub async fn pull(state: &AppState, principal: &Principal, query: &PullQuery) ->
     Ok(PullOut { cursor: next.render(), more, changes })
 }
 
-fn invalid(field: &'static str, code: &'static str, zh: &'static str, en: &'static str) -> ApiError {
+fn invalid(field: &'static str, code: FieldCode, zh: &'static str, en: &'static str) -> ApiError {
     ApiError::new(ErrorCode::InvalidQuery).with_errors(vec![FieldError::new(field, code, Message::new(zh, en))])
 }
 

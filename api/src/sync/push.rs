@@ -28,7 +28,7 @@ use super::apply::{self, Applied, Device, Failure};
 use super::model::{MAX_OPS, OpIn, OpResult, Outcome, PushIn, PushOut, StatusOut, StatusQuery};
 use super::sequence::{self, Place, Sequence, Waiting};
 use crate::applications::Lookups;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, OpCode};
 use crate::request::Lang;
 use crate::state::AppState;
 use crate::vocab::Principal;
@@ -64,11 +64,11 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
         let answer = match (in_batch.insert(op.op_id, hash), seen.get(&op.op_id)) {
             // The same op id twice in one batch: its first answer stands.
             (Some(first), _) if first == hash => {
-                refused(op, Outcome::Duplicate, "DUPLICATE_IN_BATCH", "该操作在本批中重复出现,已按第一次处理。")
+                refused(op, Outcome::Duplicate, OpCode::DuplicateInBatch, "该操作在本批中重复出现,已按第一次处理。")
             }
             (None, Some(seen)) if &seen.content_sha256 == hash && seen.device_id == device => duplicate(op, seen),
             (Some(_), _) | (None, Some(_)) => {
-                refused(op, Outcome::Conflict, "OP_ID_REUSED", "该操作编号已用于另一项内容,请为新操作生成新编号。")
+                refused(op, Outcome::Conflict, OpCode::OpIdReused, "该操作编号已用于另一项内容,请为新操作生成新编号。")
             }
             (None, None) => batch.take(&txn, state, principal, op, hash, now).await?,
         };
@@ -111,7 +111,7 @@ fn check_shape(input: &PushIn) -> Result<(), ApiError> {
     if input.ops.is_empty() || input.ops.len() > MAX_OPS {
         return Err(ApiError::validation(vec![FieldError::new(
             "ops",
-            "BATCH_SIZE",
+            FieldCode::BatchSize,
             Message::new("每批 1 到 500 个操作", "Send 1 to 500 operations per batch"),
         )]));
     }
@@ -120,14 +120,14 @@ fn check_shape(input: &PushIn) -> Result<(), ApiError> {
         if op.seq < 1 {
             malformed.push(FieldError::new(
                 format!("ops[{i}].seq"),
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 Message::new("序号从 1 开始", "seq starts at 1"),
             ));
         }
         if !op.data.is_object() {
             malformed.push(FieldError::new(
                 format!("ops[{i}].data"),
-                "INVALID_TYPE",
+                FieldCode::InvalidType,
                 Message::new("data 应为 JSON 对象", "data must be a JSON object"),
             ));
         }
@@ -142,7 +142,7 @@ struct Batch {
     waiting: Waiting,
     /// After a gap or an op the server could not apply, every later op waits: why, and the
     /// sequence number expected first.
-    blocked: Option<(&'static str, i64)>,
+    blocked: Option<(OpCode, i64)>,
     record: Record,
     own: Device,
     progress_moved: Vec<Uuid>,
@@ -165,16 +165,21 @@ impl Batch {
         match self.sequence.place(op.seq, op.op_id) {
             Place::Next => {}
             Place::Reused => {
-                return Ok(refused(op, Outcome::Rejected, "SEQUENCE_REUSED", "该序号已被本设备的另一个操作使用。"));
+                return Ok(refused(
+                    op,
+                    Outcome::Rejected,
+                    OpCode::SequenceReused,
+                    "该序号已被本设备的另一个操作使用。",
+                ));
             }
             Place::Gap(expected) => {
-                self.blocked = Some(("SEQUENCE_GAP", expected));
-                return Ok(retry(op, "SEQUENCE_GAP", Some(expected)));
+                self.blocked = Some((OpCode::SequenceGap, expected));
+                return Ok(retry(op, OpCode::SequenceGap, Some(expected)));
             }
         }
         if let Some(behind) = self.waiting.blocker(op) {
             self.waiting.hold(op);
-            return Ok(OpResult { waiting_for: Some(behind), ..retry(op, "WAITING_FOR_EARLIER_OP", None) });
+            return Ok(OpResult { waiting_for: Some(behind), ..retry(op, OpCode::WaitingForEarlierOp, None) });
         }
         match one(txn, state, principal, &mut self.own, op).await? {
             Step::Answered(answered) => {
@@ -191,7 +196,7 @@ impl Batch {
                 self.record.add(principal, self.own.id, op, hash, &result, application_id, conflict, now)?;
                 Ok(result)
             }
-            Step::Later(code @ "UPLOAD_NOT_FINISHED") => {
+            Step::Later(code @ OpCode::UploadNotFinished) => {
                 self.waiting.hold(op);
                 Ok(retry(op, code, None))
             }
@@ -220,7 +225,7 @@ impl Record {
         hash: &str,
         result: &OpResult,
         application_id: Option<Uuid>,
-        conflict: Option<(&'static str, Option<Box<entity::application::Model>>)>,
+        conflict: Option<(OpCode, Option<Box<entity::application::Model>>)>,
         now: chrono::DateTime<Utc>,
     ) -> Result<(), ApiError> {
         let outcome = match result.outcome {
@@ -250,7 +255,7 @@ impl Record {
                 community_code: Set(application.as_ref().map(|a| a.community_code.clone())),
                 entity: Set(op.entity.as_str().to_owned()),
                 entity_id: Set(op.entity_id),
-                code: Set(code.to_owned()),
+                code: Set(code.as_str().to_owned()),
                 base_version: Set(op.base_version),
                 server_version: Set(application.as_ref().map(|a| a.version)),
                 payload: Set(serde_json::to_value(op).map_err(ApiError::internal)?),
@@ -278,12 +283,12 @@ impl Record {
 }
 
 type Answered =
-    (OpResult, Option<entity::application::Model>, Option<(&'static str, Option<Box<entity::application::Model>>)>);
+    (OpResult, Option<entity::application::Model>, Option<(OpCode, Option<Box<entity::application::Model>>)>);
 
 /// What became of one op: answered for good, or to be sent again later (with why; nothing kept).
 enum Step {
     Answered(Box<Answered>),
-    Later(&'static str),
+    Later(OpCode),
 }
 
 /// Applies one op in the batch's transaction: its answer, the application it touched, and the
@@ -313,7 +318,7 @@ async fn one(
         Err(Failure::RetryLater(err)) => {
             tracing::warn!(error = ?err, op_id = %op.op_id, "a pushed op could not be applied now");
             undo(savepoint).await?;
-            return Ok(Step::Later("RETRY_LATER"));
+            return Ok(Step::Later(OpCode::RetryLater));
         }
         Err(Failure::Waiting(code)) => {
             undo(savepoint).await?;
@@ -334,7 +339,7 @@ async fn one(
             let version = application.as_ref().map(|a| a.version);
             let message = "服务器上的记录在您离线期间已被修改,本操作已保留待处理;请刷新后核对再处理。";
             let result = OpResult {
-                code: Some(code.to_owned()),
+                code: Some(code.as_str().to_owned()),
                 message: Some(message.to_owned()),
                 version,
                 ..base(op, Outcome::Conflict)
@@ -445,20 +450,25 @@ fn duplicate(op: &OpIn, seen: &sync_op::Model) -> OpResult {
     first
 }
 
-fn refused(op: &OpIn, outcome: Outcome, code: &str, message: &str) -> OpResult {
-    OpResult { code: Some(code.to_owned()), message: Some(message.to_owned()), ..base(op, outcome) }
+fn refused(op: &OpIn, outcome: Outcome, code: OpCode, message: &str) -> OpResult {
+    OpResult { code: Some(code.as_str().to_owned()), message: Some(message.to_owned()), ..base(op, outcome) }
 }
 
-fn retry(op: &OpIn, code: &str, expected_seq: Option<i64>) -> OpResult {
+fn retry(op: &OpIn, code: OpCode, expected_seq: Option<i64>) -> OpResult {
     let message = match (code, expected_seq) {
-        ("SEQUENCE_GAP", Some(expected)) => format!("缺少序号 {expected} 的操作,请先补发;本操作稍后随之重发。"),
-        ("UPLOAD_NOT_FINISHED", _) => {
+        (OpCode::SequenceGap, Some(expected)) => format!("缺少序号 {expected} 的操作,请先补发;本操作稍后随之重发。"),
+        (OpCode::UploadNotFinished, _) => {
             "该照片尚未上传完成,请先续传照片,再重发本操作;与它无关的后续操作已照常处理。".to_owned()
         }
-        ("WAITING_FOR_EARLIER_OP", _) => {
+        (OpCode::WaitingForEarlierOp, _) => {
             "本操作涉及的记录正等待前面一个操作(waiting_for)的照片上传完成,请与该操作一起重发。".to_owned()
         }
         _ => "服务器暂时无法处理,请稍后重发。".to_owned(),
     };
-    OpResult { code: Some(code.to_owned()), message: Some(message), expected_seq, ..base(op, Outcome::RetryLater) }
+    OpResult {
+        code: Some(code.as_str().to_owned()),
+        message: Some(message),
+        expected_seq,
+        ..base(op, Outcome::RetryLater)
+    }
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::service::{self, COMPLETE, NewUpload};
 use crate::auth::principal::{Applicants, Authorized};
-use crate::error::{ApiError, ErrorCode, FieldError, Message, Problem};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, Problem};
 use crate::state::SharedState;
 use crate::vocab::Principal;
 
@@ -53,7 +53,7 @@ impl From<&upload::Model> for UploadOut {
 fn bad_header(name: &'static str, zh: &'static str, en: &'static str) -> ApiError {
     ApiError::new(ErrorCode::InvalidHeader)
         .with_detail(Message::new(format!("{name}:{zh}"), format!("{name}: {en}")))
-        .with_errors(vec![FieldError::new(name, "INVALID_HEADER", Message::new(zh, en))])
+        .with_errors(vec![FieldError::new(name, FieldCode::InvalidHeader, Message::new(zh, en))])
 }
 
 fn number(headers: &HeaderMap, name: &HeaderName, label: &'static str) -> Result<i64, ApiError> {

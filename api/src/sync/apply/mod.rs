@@ -25,7 +25,7 @@ use uuid::Uuid;
 use super::model::{EntityKind, OpIn, OpKind};
 use crate::applications::Lookups;
 use crate::applications::scoped::may_read;
-use crate::error::{ApiError, ErrorCode, FieldError, Message};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, OpCode};
 use crate::state::AppState;
 use crate::vocab::Principal;
 
@@ -41,17 +41,17 @@ pub enum Failure {
     /// Invalid: the error says why; the phone must not send it again.
     Rejected(ApiError),
     /// The record changed on the server since the op's base version.
-    Conflict { code: &'static str, application: Option<Box<application::Model>> },
+    Conflict { code: OpCode, application: Option<Box<application::Model>> },
     /// Not the op's fault (the database, a dependency): send it again later.
     RetryLater(ApiError),
     /// Something the op needs has not arrived yet (its photo's upload): send it again later.
-    Waiting(&'static str),
+    Waiting(OpCode),
 }
 
 impl From<ApiError> for Failure {
     fn from(err: ApiError) -> Self {
         match err.code() {
-            code if code.status().is_server_error() => Self::RetryLater(err),
+            code if code.is_server_error() => Self::RetryLater(err),
             _ => Self::Rejected(err),
         }
     }
@@ -110,7 +110,7 @@ pub async fn apply(
         (EntityKind::Checkin, OpKind::Create) => checkins::assisted(state, principal, op).await,
         _ => Err(Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "op",
-            "UNSUPPORTED_OP",
+            FieldCode::UnsupportedOp,
             Message::new(
                 "不支持的同步操作(申请:create/update/withdraw;成员:update/delete;材料、授权书、上门核验:create)",
                 "Not an operation sync takes (application: create/update/withdraw; member: update/delete; document, authorization, checkin: create)",
@@ -122,7 +122,7 @@ pub async fn apply(
 /// A submitted application (the township took it over) is a conflict, not a mistake of the op.
 pub(super) fn locked_is_conflict(err: ApiError) -> Failure {
     if err.code() == ErrorCode::ApplicationLocked {
-        Failure::Conflict { code: "APPLICATION_LOCKED", application: None }
+        Failure::Conflict { code: OpCode::ApplicationLocked, application: None }
     } else {
         err.into()
     }
@@ -170,7 +170,7 @@ pub(super) async fn editable(
     if own == Some(i64::from(app.version)) {
         return Ok(app);
     }
-    Err(Failure::Conflict { code: "CHANGED_ON_SERVER", application: Some(Box::new(app)) })
+    Err(Failure::Conflict { code: OpCode::ChangedOnServer, application: Some(Box::new(app)) })
 }
 
 /// What an op on application `id` did, read after it.
@@ -211,12 +211,12 @@ pub(super) fn parse<T: DeserializeOwned>(data: Value) -> Result<T, Failure> {
         let text = err.to_string();
         Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
             "data",
-            "INVALID_DATA",
+            FieldCode::InvalidData,
             Message::new(format!("数据有误:{text}"), format!("Invalid data: {text}")),
         )]))
     })
 }
 
 pub(super) fn rejected(field: &'static str, zh: &'static str, en: &'static str) -> Failure {
-    Failure::Rejected(ApiError::validation(vec![FieldError::new(field, "REQUIRED", Message::new(zh, en))]))
+    Failure::Rejected(ApiError::validation(vec![FieldError::new(field, FieldCode::Required, Message::new(zh, en))]))
 }

@@ -11,7 +11,7 @@ use super::{Applied, Device, Failure, applied_to, locked_is_conflict, parse, rea
 use crate::applications::ScopedApplication;
 use crate::documents;
 use crate::documents::service::{NewDocument, check_member};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, OpCode};
 use crate::state::AppState;
 use crate::sync::model::OpIn;
 use crate::vocab::DocumentType;
@@ -23,7 +23,7 @@ use crate::vocab::Principal;
 pub async fn uploaded(state: &AppState, principal: &Principal, id: Uuid) -> Result<(upload::Model, Vec<u8>), Failure> {
     let upload = match crate::uploads::service::ready(state, principal, id).await {
         Ok(Some(upload)) => upload,
-        Ok(None) => return Err(Failure::Waiting("UPLOAD_NOT_FINISHED")),
+        Ok(None) => return Err(Failure::Waiting(OpCode::UploadNotFinished)),
         Err(err) if err.code() == ErrorCode::NotFound => {
             return Err(Failure::Rejected(ApiError::new(ErrorCode::UploadNotFound)));
         }
