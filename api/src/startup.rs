@@ -13,7 +13,6 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::lockout::Lockout;
 use crate::auth::login::{LoginConfigError, ResidentLogin};
 use crate::auth::tokens::{TokenConfigError, TokenService};
-use crate::checkins::verifier::{FaceVerifier, Local};
 use crate::config::{Settings, VerifierKind};
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
@@ -91,7 +90,7 @@ impl Application {
         let snapshots = crate::progress::batch::SnapshotReader::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
         let notifier = SubscribeSender::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
-        let verifier = face_verifier(&settings, cache.clone())?;
+        let wechat_face = wechat_face(&settings, cache.clone())?;
         let state = web::Data::new(AppState {
             db,
             cache,
@@ -105,7 +104,7 @@ impl Application {
             data_exchange,
             notifier,
             snapshots,
-            verifier,
+            wechat_face,
             settings: Arc::new(settings),
         });
         if state.settings.jobs.enabled {
@@ -190,20 +189,21 @@ fn cors(origins: &[String]) -> Option<Cors> {
     })
 }
 
-/// The verifier `checkins.verifier` names; WeChat's shares the deployment's access token.
-fn face_verifier(settings: &Settings, cache: Cache) -> Result<Box<dyn FaceVerifier>, reqwest::Error> {
+/// WeChat's face API client when `checkins.verifier` names WeChat; it shares the deployment's
+/// access token.
+fn wechat_face(settings: &Settings, cache: Cache) -> Result<Option<WechatFace>, reqwest::Error> {
     let checkins = &settings.checkins;
     Ok(match checkins.verifier {
         VerifierKind::Local => {
             tracing::info!("check-ins use the local verifier (face and replay checks only, low assurance, sampled)");
-            Box::new(Local)
+            None
         }
         VerifierKind::Wechat => {
             let base = checkins.wechat_base_url.clone().unwrap_or_else(|| settings.wechat.base_url.clone());
             let http = wechat_face::client(checkins.wechat_timeout_ms)?;
             let token = AccessToken::new(http, &base, settings.wechat.credentials(), cache);
             tracing::info!("check-ins use WeChat face verification");
-            Box::new(WechatFace::new(&base, token))
+            Some(WechatFace::new(&base, token))
         }
     })
 }

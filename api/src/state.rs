@@ -8,13 +8,13 @@ use sea_orm::DatabaseConnection;
 use crate::auth::lockout::Lockout;
 use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
-use crate::checkins::verifier::FaceVerifier;
 use crate::config::Settings;
 use crate::documents::photos::Photos;
 use crate::infra::cache::Cache;
 use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
+use crate::infra::wechat_face::WechatFace;
 use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::PiiCipher;
 use crate::progress::batch::SnapshotReader;
@@ -33,8 +33,9 @@ pub struct AppState {
     pub notifier: SubscribeSender,
     /// Progress snapshots read from the database in batches (the path without Redis).
     pub snapshots: SnapshotReader,
-    /// Who confirms the face on a remote check-in (`checkins.verifier`).
-    pub verifier: Box<dyn FaceVerifier>,
+    /// WeChat's face verification API, when `checkins.verifier = "wechat"`; without it check-ins
+    /// use the local checks (`checkins::verifier::of`).
+    pub wechat_face: Option<WechatFace>,
     pub settings: Arc<Settings>,
 }
 

@@ -23,7 +23,7 @@ use super::evidence::{self, Photo};
 use super::model::{ChallengeOut, CheckinOut, PeriodRef};
 use super::scope::Reach;
 use super::tasks;
-use super::verifier::{Assurance, Subject, Verdict, VerifierError};
+use super::verifier::{self, Assurance, Subject, Verdict, VerifierError};
 use crate::applications::members::ID_PURPOSE;
 use crate::applications::model::PhotoWarningOut;
 use crate::auth::principal::Principal;
@@ -139,7 +139,7 @@ pub async fn challenge(state: &AppState, principal: &Principal) -> Result<Challe
     let nonce = challenge::new_nonce(expires_at_ms)?;
     let (action, prompt) = challenge::pick_action();
     let out_seq_no = Uuid::now_v7().simple().to_string();
-    let verifier = &state.verifier;
+    let verifier = verifier::of(state);
     let session = if verifier.needs_identity() {
         let identity = Identity::load(state, &recipient, principal.account_id).await?;
         verifier.begin(&identity.subject(&out_seq_no)).await.map_err(verifier_error)?
@@ -184,7 +184,7 @@ pub async fn remote(
             return Err(err);
         }
     };
-    let verifier = &state.verifier;
+    let verifier = verifier::of(state);
     let attempt = Attempt {
         id: input.id,
         recipient: &recipient,
