@@ -52,7 +52,7 @@ impl ImageGate {
             .await
             .map_err(|_| ApiError::new(ErrorCode::UploadBusy).with_retry_after(3))?
             .map_err(ApiError::internal)?;
-        let out = blocking::run(work).await;
+        let out = blocking::run(work).await.map_err(ApiError::from);
         drop(permits);
         out
     }
