@@ -87,7 +87,7 @@ impl Application {
             crate::imaging::JPEG_PATH
         );
         let limiter = RateLimiter::new(cache.clone());
-        let snapshots = crate::progress::batch::SnapshotReader::spawn(db.clone());
+        let snapshots = crate::progress::batch::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
         let notifier = SubscribeSender::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
         let wechat_face = wechat_face(&settings, cache.clone())?;

@@ -3,13 +3,16 @@
 
 use std::sync::Arc;
 
+use entity::progress_snapshot;
 use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
 use crate::auth::lockout::Lockout;
 use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::documents::photos::Photos;
+use crate::infra::batch::BatchReader;
 use crate::infra::cache::Cache;
 use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::rate_limit::RateLimiter;
@@ -17,7 +20,6 @@ use crate::infra::storage::Storage;
 use crate::infra::wechat_face::WechatFace;
 use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::PiiCipher;
-use crate::progress::batch::SnapshotReader;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -31,8 +33,9 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub data_exchange: DataExchangeClient,
     pub notifier: SubscribeSender,
-    /// Progress snapshots read from the database in batches (the path without Redis).
-    pub snapshots: SnapshotReader,
+    /// Progress snapshots read from the database in batches (the path without Redis; read them
+    /// through `progress::batch::read`).
+    pub snapshots: BatchReader<Uuid, progress_snapshot::Model>,
     /// WeChat's face verification API, when `checkins.verifier = "wechat"`; without it check-ins
     /// use the local checks (`checkins::verifier::of`).
     pub wechat_face: Option<WechatFace>,

@@ -1,6 +1,7 @@
 //! Typed clients for the things outside the process: the database, Redis, object storage,
 //! WeChat and the data-exchange service.
 
+pub mod batch;
 pub mod cache;
 pub mod data_exchange;
 pub mod db;
