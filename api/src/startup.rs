@@ -23,8 +23,8 @@ use crate::infra::db::{self, DbStartError};
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
 use crate::infra::wechat_face::{self, WechatFace};
+use crate::infra::wechat_subscribe::SubscribeClient;
 use crate::infra::wechat_token::AccessToken;
-use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::{PiiCipher, PiiConfigError};
 use crate::state::{AppState, SharedState};
 use crate::{http, jobs, openapi, routes};
@@ -89,7 +89,8 @@ impl Application {
         let limiter = RateLimiter::new(cache.clone());
         let snapshots = crate::progress::batch::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
-        let notifier = SubscribeSender::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
+        let wechat_subscribe =
+            SubscribeClient::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
         let wechat_face = wechat_face(&settings, cache.clone())?;
         let state = web::Data::new(AppState {
             db,
@@ -102,7 +103,7 @@ impl Application {
             photos,
             limiter,
             data_exchange,
-            notifier,
+            wechat_subscribe,
             snapshots,
             wechat_face,
             settings: Arc::new(settings),

@@ -18,7 +18,7 @@ use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
 use crate::infra::wechat_face::WechatFace;
-use crate::notifications::sender::SubscribeSender;
+use crate::infra::wechat_subscribe::SubscribeClient;
 use crate::pii::cipher::PiiCipher;
 
 pub struct AppState {
@@ -32,7 +32,8 @@ pub struct AppState {
     pub photos: Photos,
     pub limiter: RateLimiter,
     pub data_exchange: DataExchangeClient,
-    pub notifier: SubscribeSender,
+    /// WeChat's subscribe messages (`notifications::sender` says what they say).
+    pub wechat_subscribe: SubscribeClient,
     /// Progress snapshots read from the database in batches (the path without Redis; read them
     /// through `progress::batch::read`).
     pub snapshots: BatchReader<Uuid, progress_snapshot::Model>,

@@ -9,6 +9,7 @@ pub mod rate_limit;
 pub mod storage;
 pub mod wechat;
 pub mod wechat_face;
+pub mod wechat_subscribe;
 pub mod wechat_token;
 
 /// reqwest is built without a bundled crypto provider: every outbound client uses ring, which
