@@ -80,7 +80,8 @@ impl Application {
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
         let storage = Storage::from_settings(&settings)?;
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
-        let photos = crate::documents::photos::Photos::from_settings(&settings.imaging)?;
+        crate::documents::photos::check_settings(&settings.imaging)?;
+        let image_gate = crate::documents::photos::gate(&settings.imaging);
         tracing::info!(
             jpeg = crate::imaging::JPEG_PATH,
             "photos are decoded and encoded by {}",
@@ -100,7 +101,7 @@ impl Application {
             lockout,
             pii,
             storage,
-            photos,
+            image_gate,
             limiter,
             data_exchange,
             wechat_subscribe,

@@ -11,7 +11,7 @@ use crate::auth::lockout::Lockout;
 use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
-use crate::documents::photos::Photos;
+use crate::imaging::gate::ImageGate;
 use crate::infra::batch::BatchReader;
 use crate::infra::cache::Cache;
 use crate::infra::data_exchange::DataExchangeClient;
@@ -29,7 +29,8 @@ pub struct AppState {
     pub lockout: Lockout,
     pub pii: PiiCipher,
     pub storage: Storage,
-    pub photos: Photos,
+    /// This node's bound on photos decoded at once, in turns and memory (`documents::photos`).
+    pub image_gate: ImageGate,
     pub limiter: RateLimiter,
     pub data_exchange: DataExchangeClient,
     /// WeChat's subscribe messages (`notifications::sender` says what they say).
