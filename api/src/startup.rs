@@ -10,7 +10,6 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::lockout::Lockout;
 use crate::auth::login::{LoginConfigError, ResidentLogin};
 use crate::auth::tokens::{TokenConfigError, TokenService};
 use crate::config::{Settings, VerifierKind};
@@ -76,7 +75,6 @@ impl Application {
         let cache = Cache::from_settings(&settings.redis)?.with_copies(&[crate::progress::cache::KEY_PREFIX]);
         let tokens = TokenService::from_settings(&settings.auth, &settings.data_dir.0)?;
         let login = ResidentLogin::from_settings(&settings.wechat)?;
-        let lockout = Lockout::new(cache.clone(), &settings.auth);
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
         let storage = Storage::from_settings(&settings)?;
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
@@ -96,9 +94,9 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             cache,
+            local_cache: Cache::in_process(),
             tokens,
             login,
-            lockout,
             pii,
             storage,
             image_gate,

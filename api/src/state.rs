@@ -7,7 +7,6 @@ use entity::progress_snapshot;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::auth::lockout::Lockout;
 use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
@@ -24,9 +23,11 @@ use crate::pii::cipher::PiiCipher;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub cache: Cache,
+    /// This node's in-process store: where the sign-in lockout counts when `cache` does not
+    /// answer (`auth::lockout`).
+    pub local_cache: Cache,
     pub tokens: TokenService,
     pub login: ResidentLogin,
-    pub lockout: Lockout,
     pub pii: PiiCipher,
     pub storage: Storage,
     /// This node's bound on photos decoded at once, in turns and memory (`documents::photos`).

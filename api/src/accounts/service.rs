@@ -207,7 +207,7 @@ pub async fn list_staff_in(
 /// the new one must meet the rules; every sign-in of the account ends.
 pub async fn change_password(
     db: &DatabaseConnection,
-    lockout: &Lockout,
+    lockout: &Lockout<'_>,
     principal: &Principal,
     input: PasswordChangeIn,
 ) -> Result<(), ApiError> {

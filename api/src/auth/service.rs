@@ -14,6 +14,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::lockout::Lockout;
 use super::model::TokenOut;
 use super::refresh::Exchange;
 use super::replay::Pair;
@@ -80,7 +81,8 @@ pub async fn sign_in_staff(
     address: Option<IpAddr>,
 ) -> Result<TokenOut, ApiError> {
     let username = username.trim().to_lowercase();
-    state.lockout.ensure_open(&username, address).await?;
+    let lockout = Lockout::of(state);
+    lockout.ensure_open(&username, address).await?;
     let row = account::Entity::find()
         .filter(Column::Username.eq(username.as_str()))
         .filter(Column::Role.ne(Role::Resident.as_str()))
@@ -88,7 +90,7 @@ pub async fn sign_in_staff(
         .await?;
     let stored = row.as_ref().and_then(|r| r.password_hash.clone());
     if !passwords::verify(password, stored).await? {
-        state.lockout.record_failure(&username, address).await;
+        lockout.record_failure(&username, address).await;
         let mut event = AuditEvent::new("auth.sign_in_failed").details(json!({
             "method": "password",
             "username": username.chars().take(64).collect::<String>(),
@@ -100,7 +102,7 @@ pub async fn sign_in_staff(
         event.record(&state.db).await?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     }
-    state.lockout.record_success(&username).await;
+    lockout.record_success(&username).await;
     let row = row.ok_or_else(|| ApiError::internal("password verified without an account"))?;
     if !row.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
