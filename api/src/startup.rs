@@ -10,7 +10,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::login::{LoginConfigError, ResidentLogin};
+use crate::auth::login::{self, LoginConfigError};
 use crate::auth::tokens::{TokenConfigError, TokenService};
 use crate::config::{Settings, VerifierKind};
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
@@ -21,6 +21,7 @@ use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::db::{self, DbStartError};
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
+use crate::infra::wechat::WechatClient;
 use crate::infra::wechat_face::{self, WechatFace};
 use crate::infra::wechat_subscribe::SubscribeClient;
 use crate::infra::wechat_token::AccessToken;
@@ -74,7 +75,8 @@ impl Application {
         }
         let cache = Cache::from_settings(&settings.redis)?.with_copies(&[crate::progress::cache::KEY_PREFIX]);
         let tokens = TokenService::from_settings(&settings.auth, &settings.data_dir.0)?;
-        let login = ResidentLogin::from_settings(&settings.wechat)?;
+        login::check_settings(&settings.wechat)?;
+        let wechat_login = WechatClient::from_settings(&settings.wechat).map_err(LoginConfigError::Client)?;
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
         let storage = Storage::from_settings(&settings)?;
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
@@ -96,13 +98,13 @@ impl Application {
             cache,
             local_cache: Cache::in_process(),
             tokens,
-            login,
             pii,
             storage,
             image_gate,
             limiter,
             data_exchange,
             wechat_subscribe,
+            wechat_login,
             snapshots,
             wechat_face,
             settings: Arc::new(settings),

@@ -7,7 +7,6 @@ use entity::progress_snapshot;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::auth::login::ResidentLogin;
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::imaging::gate::ImageGate;
@@ -16,6 +15,7 @@ use crate::infra::cache::Cache;
 use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
+use crate::infra::wechat::WechatClient;
 use crate::infra::wechat_face::WechatFace;
 use crate::infra::wechat_subscribe::SubscribeClient;
 use crate::pii::cipher::PiiCipher;
@@ -27,7 +27,6 @@ pub struct AppState {
     /// answer (`auth::lockout`).
     pub local_cache: Cache,
     pub tokens: TokenService,
-    pub login: ResidentLogin,
     pub pii: PiiCipher,
     pub storage: Storage,
     /// This node's bound on photos decoded at once, in turns and memory (`documents::photos`).
@@ -39,6 +38,8 @@ pub struct AppState {
     /// Progress snapshots read from the database in batches (the path without Redis; read them
     /// through `progress::batch::read`).
     pub snapshots: BatchReader<Uuid, progress_snapshot::Model>,
+    /// WeChat's `jscode2session`, for resident sign-in (`auth::login` picks the provider).
+    pub wechat_login: WechatClient,
     /// WeChat's face verification API, when `checkins.verifier = "wechat"`; without it check-ins
     /// use the local checks (`checkins::verifier::of`).
     pub wechat_face: Option<WechatFace>,

@@ -15,6 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::lockout::Lockout;
+use super::login::ResidentLogin;
 use super::model::TokenOut;
 use super::refresh::Exchange;
 use super::replay::Pair;
@@ -26,7 +27,7 @@ use crate::state::AppState;
 
 /// A resident signs in with a `wx.login` code; the first sign-in creates the account.
 pub async fn sign_in_resident(state: &AppState, code: &str) -> Result<TokenOut, ApiError> {
-    let identity = state.login.identify(code).await?;
+    let identity = ResidentLogin::of(state).identify(code).await?;
     let row = resident_account(&state.db, &identity.openid, identity.unionid.clone()).await?;
     if row.role != Role::Resident.as_str() {
         return Err(ApiError::internal("a WeChat openid belongs to a staff account"));
