@@ -11,7 +11,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::login::{self, LoginConfigError};
-use crate::auth::tokens::{TokenConfigError, TokenService};
 use crate::config::{Settings, VerifierKind};
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
@@ -19,6 +18,7 @@ use crate::http::idempotency::idempotency;
 use crate::infra::cache::{Cache, CacheStartError};
 use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::db::{self, DbStartError};
+use crate::infra::jwt_keys::{JwtKeyError, JwtKeys};
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
 use crate::infra::wechat::WechatClient;
@@ -36,7 +36,7 @@ pub enum StartupError {
     #[error(transparent)]
     Redis(#[from] CacheStartError),
     #[error(transparent)]
-    Auth(#[from] TokenConfigError),
+    Auth(#[from] JwtKeyError),
     #[error(transparent)]
     Login(#[from] LoginConfigError),
     #[error(transparent)]
@@ -74,7 +74,7 @@ impl Application {
             db::migrate(&db).await?;
         }
         let cache = Cache::from_settings(&settings.redis)?.with_copies(&[crate::progress::cache::KEY_PREFIX]);
-        let tokens = TokenService::from_settings(&settings.auth, &settings.data_dir.0)?;
+        let jwt_keys = JwtKeys::from_settings(&settings.auth, &settings.data_dir.0)?;
         login::check_settings(&settings.wechat)?;
         let wechat_login = WechatClient::from_settings(&settings.wechat).map_err(LoginConfigError::Client)?;
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
@@ -97,7 +97,7 @@ impl Application {
             db,
             cache,
             local_cache: Cache::in_process(),
-            tokens,
+            jwt_keys,
             pii,
             storage,
             image_gate,

@@ -1,5 +1,6 @@
-//! What every handler may reach: the database, the shared store, the sign-in services and the
-//! settings.
+//! What every handler may reach: the infrastructure (database, caches, file store, outside
+//! clients, keys) and the settings. Domain services are built from it where they are used
+//! (`TokenService::of(&state)`, `Photos::of(&state)`, ...), never kept in it.
 
 use std::sync::Arc;
 
@@ -7,12 +8,12 @@ use entity::progress_snapshot;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::imaging::gate::ImageGate;
 use crate::infra::batch::BatchReader;
 use crate::infra::cache::Cache;
 use crate::infra::data_exchange::DataExchangeClient;
+use crate::infra::jwt_keys::JwtKeys;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
 use crate::infra::wechat::WechatClient;
@@ -26,7 +27,8 @@ pub struct AppState {
     /// This node's in-process store: where the sign-in lockout counts when `cache` does not
     /// answer (`auth::lockout`).
     pub local_cache: Cache,
-    pub tokens: TokenService,
+    /// The keys access tokens are signed and checked with (`auth::tokens`).
+    pub jwt_keys: JwtKeys,
     pub pii: PiiCipher,
     pub storage: Storage,
     /// This node's bound on photos decoded at once, in turns and memory (`documents::photos`).

@@ -14,7 +14,7 @@ use actix_web::{FromRequest, HttpRequest};
 use uuid::Uuid;
 
 use super::role::Role;
-use super::tokens::TokenError;
+use super::tokens::{TokenError, TokenService};
 use crate::error::{ApiError, ErrorCode};
 use crate::regions::code::RegionCode;
 use crate::state::SharedState;
@@ -58,7 +58,7 @@ impl Principal {
         let state =
             req.app_data::<SharedState>().ok_or_else(|| ApiError::internal("application state is not registered"))?;
         let token = bearer_token(req)?;
-        let claims = state.tokens.verify_access(token).map_err(|err| match err {
+        let claims = TokenService::of(state).verify_access(token).map_err(|err| match err {
             TokenError::Expired => ApiError::new(ErrorCode::TokenExpired).with_challenge(INVALID_TOKEN_CHALLENGE),
             TokenError::Invalid(reason) => {
                 tracing::info!(reason = %reason, "access token refused");

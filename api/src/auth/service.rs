@@ -20,6 +20,7 @@ use super::model::TokenOut;
 use super::refresh::Exchange;
 use super::replay::Pair;
 use super::role::Role;
+use super::tokens::TokenService;
 use super::{passwords, refresh};
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode};
@@ -159,11 +160,10 @@ async fn active_account(txn: &DatabaseTransaction, id: Uuid) -> Result<account::
 
 /// A new access token for `account` beside the refresh token `next`.
 fn new_pair(state: &AppState, account: &account::Model, next: refresh::IssuedRefresh) -> Result<Pair, ApiError> {
-    let access_token = state
-        .tokens
-        .issue_access(account.id, &account.role, account.region_code.as_deref())
-        .map_err(ApiError::internal)?;
-    let ttl = chrono::Duration::from_std(state.tokens.access_ttl()).map_err(ApiError::internal)?;
+    let tokens = TokenService::of(state);
+    let access_token =
+        tokens.issue_access(account.id, &account.role, account.region_code.as_deref()).map_err(ApiError::internal)?;
+    let ttl = chrono::Duration::from_std(tokens.access_ttl()).map_err(ApiError::internal)?;
     Ok(Pair {
         access_token,
         access_expires_at: Utc::now() + ttl,
@@ -204,12 +204,13 @@ async fn start_session(
 }
 
 fn token_out(state: &AppState, row: account::Model, refresh: refresh::IssuedRefresh) -> Result<TokenOut, ApiError> {
+    let tokens = TokenService::of(state);
     let access_token =
-        state.tokens.issue_access(row.id, &row.role, row.region_code.as_deref()).map_err(ApiError::internal)?;
+        tokens.issue_access(row.id, &row.role, row.region_code.as_deref()).map_err(ApiError::internal)?;
     Ok(TokenOut {
         token_type: "Bearer",
         access_token,
-        expires_in: state.tokens.access_ttl().as_secs(),
+        expires_in: tokens.access_ttl().as_secs(),
         refresh_token: refresh.token,
         refresh_expires_at: refresh.expires_at,
         account: row.into(),

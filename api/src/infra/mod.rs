@@ -5,6 +5,7 @@ pub mod batch;
 pub mod cache;
 pub mod data_exchange;
 pub mod db;
+pub mod jwt_keys;
 pub mod rate_limit;
 pub mod storage;
 pub mod wechat;
