@@ -5,7 +5,7 @@
 //! province identity platform is a third implementation and one more `checkins.verifier` value.
 //! [`of`] builds the configured one from the state's clients where a check-in needs it.
 
-pub mod wechat;
+pub(crate) mod wechat;
 
 use futures_util::future::BoxFuture;
 
