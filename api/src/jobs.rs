@@ -12,7 +12,7 @@ use crate::state::SharedState;
 use crate::{checkins, monitoring, notifications, progress, supervision, sync, uploads};
 
 pub fn spawn(state: SharedState) {
-    if !state.notifier.is_configured() {
+    if !notifications::sender::SubscribeSender::of(&state).is_configured() {
         tracing::warn!(
             "WeChat app id and secret are not set: progress notifications stay queued in the outbox until they are"
         );

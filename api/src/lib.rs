@@ -44,3 +44,6 @@ pub mod uploads;
 pub mod vocab;
 
 pub use startup::{Application, StartupError};
+
+#[cfg(test)]
+mod layers;

@@ -10,10 +10,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::lockout::Lockout;
-use crate::auth::login::{LoginConfigError, ResidentLogin};
-use crate::auth::tokens::{TokenConfigError, TokenService};
-use crate::checkins::verifier::{FaceVerifier, Local};
+use crate::auth::login::{self, LoginConfigError};
 use crate::config::{Settings, VerifierKind};
 use crate::http::context::{REQUEST_ID_HEADER, request_context};
 use crate::http::fallback::{self, RouteTable};
@@ -21,11 +18,13 @@ use crate::http::idempotency::idempotency;
 use crate::infra::cache::{Cache, CacheStartError};
 use crate::infra::data_exchange::DataExchangeClient;
 use crate::infra::db::{self, DbStartError};
+use crate::infra::jwt_keys::{JwtKeyError, JwtKeys};
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::storage::Storage;
+use crate::infra::wechat::WechatClient;
 use crate::infra::wechat_face::{self, WechatFace};
+use crate::infra::wechat_subscribe::SubscribeClient;
 use crate::infra::wechat_token::AccessToken;
-use crate::notifications::sender::SubscribeSender;
 use crate::pii::cipher::{PiiCipher, PiiConfigError};
 use crate::state::{AppState, SharedState};
 use crate::{http, jobs, openapi, routes};
@@ -37,7 +36,7 @@ pub enum StartupError {
     #[error(transparent)]
     Redis(#[from] CacheStartError),
     #[error(transparent)]
-    Auth(#[from] TokenConfigError),
+    Auth(#[from] JwtKeyError),
     #[error(transparent)]
     Login(#[from] LoginConfigError),
     #[error(transparent)]
@@ -75,33 +74,35 @@ impl Application {
             db::migrate(&db).await?;
         }
         let cache = Cache::from_settings(&settings.redis)?.with_copies(&[crate::progress::cache::KEY_PREFIX]);
-        let tokens = TokenService::from_settings(&settings.auth, &settings.data_dir.0)?;
-        let login = ResidentLogin::from_settings(&settings.wechat)?;
-        let lockout = Lockout::new(cache.clone(), &settings.auth);
+        let jwt_keys = JwtKeys::from_settings(&settings.auth, &settings.data_dir.0)?;
+        login::check_settings(&settings.wechat)?;
+        let wechat_login = WechatClient::from_settings(&settings.wechat).map_err(LoginConfigError::Client)?;
         let pii = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0)?;
         let storage = Storage::from_settings(&settings)?;
         tracing::info!(storage = %storage.describe(), "documents are kept in the {}", storage.describe());
-        let photos = crate::documents::photos::Photos::from_settings(&settings.imaging)?;
+        crate::documents::photos::check_settings(&settings.imaging)?;
+        let image_gate = crate::documents::photos::gate(&settings.imaging);
         tracing::info!(jpeg = imaging::JPEG_PATH, "photos are decoded and encoded by {}", imaging::JPEG_PATH);
         let limiter = RateLimiter::new(cache.clone());
-        let snapshots = crate::progress::batch::SnapshotReader::spawn(db.clone());
+        let snapshots = crate::progress::batch::spawn(db.clone());
         let data_exchange = DataExchangeClient::from_settings(&settings.data_exchange)?;
-        let notifier = SubscribeSender::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
-        let verifier = face_verifier(&settings, cache.clone())?;
+        let wechat_subscribe =
+            SubscribeClient::from_settings(&settings.notifications, &settings.wechat, cache.clone())?;
+        let wechat_face = wechat_face(&settings, cache.clone())?;
         let state = web::Data::new(AppState {
             db,
             cache,
-            tokens,
-            login,
-            lockout,
+            local_cache: Cache::in_process(),
+            jwt_keys,
             pii,
             storage,
-            photos,
+            image_gate,
             limiter,
             data_exchange,
-            notifier,
+            wechat_subscribe,
+            wechat_login,
             snapshots,
-            verifier,
+            wechat_face,
             settings: Arc::new(settings),
         });
         if state.settings.jobs.enabled {
@@ -186,20 +187,21 @@ fn cors(origins: &[String]) -> Option<Cors> {
     })
 }
 
-/// The verifier `checkins.verifier` names; WeChat's shares the deployment's access token.
-fn face_verifier(settings: &Settings, cache: Cache) -> Result<Box<dyn FaceVerifier>, reqwest::Error> {
+/// WeChat's face API client when `checkins.verifier` names WeChat; it shares the deployment's
+/// access token.
+fn wechat_face(settings: &Settings, cache: Cache) -> Result<Option<WechatFace>, reqwest::Error> {
     let checkins = &settings.checkins;
     Ok(match checkins.verifier {
         VerifierKind::Local => {
             tracing::info!("check-ins use the local verifier (face and replay checks only, low assurance, sampled)");
-            Box::new(Local)
+            None
         }
         VerifierKind::Wechat => {
             let base = checkins.wechat_base_url.clone().unwrap_or_else(|| settings.wechat.base_url.clone());
             let http = wechat_face::client(checkins.wechat_timeout_ms)?;
             let token = AccessToken::new(http, &base, settings.wechat.credentials(), cache);
             tracing::info!("check-ins use WeChat face verification");
-            Box::new(WechatFace::new(&base, token))
+            Some(WechatFace::new(&base, token))
         }
     })
 }

@@ -3,6 +3,7 @@ use uuid::Uuid;
 
 use super::model::{PasswordChangeIn, StaffIn, StaffListQuery, StaffPatch};
 use super::service;
+use crate::auth::lockout::Lockout;
 use crate::auth::model::AccountOut;
 use crate::auth::principal::{AdminOnly, Authorized, StaffOnly};
 use crate::error::{ApiError, Problem};
@@ -44,7 +45,7 @@ pub async fn change_my_password(
     caller: Authorized<StaffOnly>,
     body: JsonBody<PasswordChangeIn>,
 ) -> Result<HttpResponse, ApiError> {
-    service::change_password(&state.db, &state.lockout, &caller.principal, body.0).await?;
+    service::change_password(&state.db, &Lockout::of(&state), &caller.principal, body.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

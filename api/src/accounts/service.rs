@@ -18,9 +18,7 @@ use crate::auth::{passwords, refresh};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::regions::service as regions;
-use crate::vocab::Principal;
-use crate::vocab::RegionCode;
-use crate::vocab::{HelperKind, Role};
+use crate::vocab::{HelperKind, Principal, RegionCode, Role};
 
 /// The caller's own account; 403 once it has been switched off.
 pub async fn me(db: &DatabaseConnection, principal: &Principal) -> Result<account::Model, ApiError> {
@@ -208,7 +206,7 @@ pub async fn list_staff_in(
 /// the new one must meet the rules; every sign-in of the account ends.
 pub async fn change_password(
     db: &DatabaseConnection,
-    lockout: &Lockout,
+    lockout: &Lockout<'_>,
     principal: &Principal,
     input: PasswordChangeIn,
 ) -> Result<(), ApiError> {

@@ -13,20 +13,27 @@ use sha2::{Digest, Sha256};
 use crate::config::AuthSettings;
 use crate::error::{ApiError, ErrorCode};
 use crate::infra::cache::Cache;
+use crate::state::AppState;
 
-pub struct Lockout {
-    shared: Cache,
-    local: Cache,
+pub struct Lockout<'a> {
+    shared: &'a Cache,
+    /// This node's own counts, used when the shared store does not answer.
+    local: &'a Cache,
     account_limit: u64,
     address_limit: u64,
     window: Duration,
 }
 
-impl Lockout {
-    pub fn new(shared: Cache, settings: &AuthSettings) -> Self {
+impl<'a> Lockout<'a> {
+    /// The lockout over the state's shared store, falling back to its in-process one.
+    pub fn of(state: &'a AppState) -> Self {
+        Self::new(&state.cache, &state.local_cache, &state.settings.auth)
+    }
+
+    pub fn new(shared: &'a Cache, local: &'a Cache, settings: &AuthSettings) -> Self {
         Self {
             shared,
-            local: Cache::in_process(),
+            local,
             account_limit: settings.lockout_account_failures.max(1),
             address_limit: settings.lockout_address_failures.max(1),
             window: Duration::from_secs(settings.lockout_window_secs.max(1)),
@@ -94,14 +101,15 @@ mod tests {
 
     use super::*;
 
-    fn lockout(cache: Cache) -> Lockout {
+    fn lockout<'a>(shared: &'a Cache, local: &'a Cache) -> Lockout<'a> {
         let settings = AuthSettings { lockout_account_failures: 3, lockout_address_failures: 5, ..Default::default() };
-        Lockout::new(cache, &settings)
+        Lockout::new(shared, local, &settings)
     }
 
     #[tokio::test]
     async fn an_account_locks_after_its_limit_and_success_clears_it() {
-        let lockout = lockout(Cache::in_process());
+        let (shared, local) = (Cache::in_process(), Cache::in_process());
+        let lockout = lockout(&shared, &local);
         for _ in 0..2 {
             lockout.record_failure("Reviewer", None).await;
         }
@@ -117,7 +125,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_address_locks_across_usernames() {
-        let lockout = lockout(Cache::in_process());
+        let (shared, local) = (Cache::in_process(), Cache::in_process());
+        let lockout = lockout(&shared, &local);
         let ip = Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 7)));
         for n in 0..5 {
             lockout.record_failure(&format!("user{n}"), ip).await;
@@ -132,7 +141,8 @@ mod tests {
             url: Some("redis://127.0.0.1:1/0".into()),
             ..crate::config::RedisSettings::default()
         };
-        let lockout = lockout(Cache::from_settings(&settings).unwrap());
+        let (shared, local) = (Cache::from_settings(&settings).unwrap(), Cache::in_process());
+        let lockout = lockout(&shared, &local);
         for _ in 0..3 {
             lockout.record_failure("reviewer", None).await;
         }

@@ -4,6 +4,7 @@
 use crate::config::{LoginProvider, WechatSettings};
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::infra::wechat::{WechatClient, WechatError, WechatIdentity};
+use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginConfigError {
@@ -16,31 +17,39 @@ pub enum LoginConfigError {
     Client(#[from] reqwest::Error),
 }
 
-pub enum ResidentLogin {
-    Wechat(WechatClient),
+pub enum ResidentLogin<'a> {
+    Wechat(&'a WechatClient),
     Dev,
 }
 
 const DEV_PREFIX: &str = "dev:";
 
-impl ResidentLogin {
-    pub fn from_settings(settings: &WechatSettings) -> Result<Self, LoginConfigError> {
-        match settings.provider {
-            LoginProvider::Dev => {
-                dev_allowed(!cfg!(debug_assertions), settings)?;
-                tracing::warn!("resident sign-in uses the dev provider: the code `dev:<name>` signs in anyone");
-                Ok(Self::Dev)
+/// At start-up: the `dev` provider is refused in a release build unless allowed; the log says how
+/// residents sign in.
+pub fn check_settings(settings: &WechatSettings) -> Result<(), LoginConfigError> {
+    match settings.provider {
+        LoginProvider::Dev => {
+            dev_allowed(!cfg!(debug_assertions), settings)?;
+            tracing::warn!("resident sign-in uses the dev provider: the code `dev:<name>` signs in anyone");
+        }
+        LoginProvider::Wechat => {
+            if settings.credentials().is_none() {
+                tracing::warn!(
+                    "WeChat sign-in is not configured (JIUZHU__WECHAT__APP_ID, JIUZHU__WECHAT__APP_SECRET): \
+                     residents cannot sign in"
+                );
             }
-            LoginProvider::Wechat => {
-                let client = WechatClient::from_settings(settings)?;
-                if !client.is_configured() {
-                    tracing::warn!(
-                        "WeChat sign-in is not configured (JIUZHU__WECHAT__APP_ID, JIUZHU__WECHAT__APP_SECRET): \
-                         residents cannot sign in"
-                    );
-                }
-                Ok(Self::Wechat(client))
-            }
+        }
+    }
+    Ok(())
+}
+
+impl<'a> ResidentLogin<'a> {
+    /// The provider `wechat.provider` names, over the state's `jscode2session` client.
+    pub fn of(state: &'a AppState) -> Self {
+        match state.settings.wechat.provider {
+            LoginProvider::Dev => Self::Dev,
+            LoginProvider::Wechat => Self::Wechat(&state.wechat_login),
         }
     }
 

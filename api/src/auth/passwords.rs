@@ -40,14 +40,15 @@ pub fn hash_now(password: &str) -> Result<String, ApiError> {
 /// Whether `password` matches `stored`. With no stored hash (unknown user) a dummy hash is checked,
 /// so the answer takes as long either way and does not reveal whether the account exists.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    blocking::run(move || {
+    let matches = blocking::run(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let matches = PasswordHash::new(&stored)
             .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
         known && matches
     })
-    .await
+    .await?;
+    Ok(matches)
 }
 
 fn dummy_hash() -> &'static str {

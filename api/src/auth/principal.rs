@@ -13,11 +13,10 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 
-use super::tokens::TokenError;
+use super::tokens::{TokenError, TokenService};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::SharedState;
-use crate::vocab::Principal;
-use crate::vocab::{RegionCode, Role};
+use crate::vocab::{Principal, RegionCode, Role};
 
 const INVALID_TOKEN_CHALLENGE: &str = r#"Bearer realm="jiuzhu", error="invalid_token""#;
 
@@ -26,7 +25,7 @@ impl Principal {
         let state =
             req.app_data::<SharedState>().ok_or_else(|| ApiError::internal("application state is not registered"))?;
         let token = bearer_token(req)?;
-        let claims = state.tokens.verify_access(token).map_err(|err| match err {
+        let claims = TokenService::of(state).verify_access(token).map_err(|err| match err {
             TokenError::Expired => ApiError::new(ErrorCode::TokenExpired).with_challenge(INVALID_TOKEN_CHALLENGE),
             TokenError::Invalid(reason) => {
                 tracing::info!(reason = %reason, "access token refused");

@@ -14,9 +14,12 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::lockout::Lockout;
+use super::login::ResidentLogin;
 use super::model::TokenOut;
 use super::refresh::Exchange;
 use super::replay::Pair;
+use super::tokens::TokenService;
 use super::{passwords, refresh};
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode};
@@ -25,7 +28,7 @@ use crate::vocab::Role;
 
 /// A resident signs in with a `wx.login` code; the first sign-in creates the account.
 pub async fn sign_in_resident(state: &AppState, code: &str) -> Result<TokenOut, ApiError> {
-    let identity = state.login.identify(code).await?;
+    let identity = ResidentLogin::of(state).identify(code).await?;
     let row = resident_account(&state.db, &identity.openid, identity.unionid.clone()).await?;
     if row.role != Role::Resident.as_str() {
         return Err(ApiError::internal("a WeChat openid belongs to a staff account"));
@@ -80,7 +83,8 @@ pub async fn sign_in_staff(
     address: Option<IpAddr>,
 ) -> Result<TokenOut, ApiError> {
     let username = username.trim().to_lowercase();
-    state.lockout.ensure_open(&username, address).await?;
+    let lockout = Lockout::of(state);
+    lockout.ensure_open(&username, address).await?;
     let row = account::Entity::find()
         .filter(Column::Username.eq(username.as_str()))
         .filter(Column::Role.ne(Role::Resident.as_str()))
@@ -88,7 +92,7 @@ pub async fn sign_in_staff(
         .await?;
     let stored = row.as_ref().and_then(|r| r.password_hash.clone());
     if !passwords::verify(password, stored).await? {
-        state.lockout.record_failure(&username, address).await;
+        lockout.record_failure(&username, address).await;
         let mut event = AuditEvent::new("auth.sign_in_failed").details(json!({
             "method": "password",
             "username": username.chars().take(64).collect::<String>(),
@@ -100,7 +104,7 @@ pub async fn sign_in_staff(
         event.record(&state.db).await?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     }
-    state.lockout.record_success(&username).await;
+    lockout.record_success(&username).await;
     let row = row.ok_or_else(|| ApiError::internal("password verified without an account"))?;
     if !row.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
@@ -156,11 +160,10 @@ async fn active_account(txn: &DatabaseTransaction, id: Uuid) -> Result<account::
 
 /// A new access token for `account` beside the refresh token `next`.
 fn new_pair(state: &AppState, account: &account::Model, next: refresh::IssuedRefresh) -> Result<Pair, ApiError> {
-    let access_token = state
-        .tokens
-        .issue_access(account.id, &account.role, account.region_code.as_deref())
-        .map_err(ApiError::internal)?;
-    let ttl = chrono::Duration::from_std(state.tokens.access_ttl()).map_err(ApiError::internal)?;
+    let tokens = TokenService::of(state);
+    let access_token =
+        tokens.issue_access(account.id, &account.role, account.region_code.as_deref()).map_err(ApiError::internal)?;
+    let ttl = chrono::Duration::from_std(tokens.access_ttl()).map_err(ApiError::internal)?;
     Ok(Pair {
         access_token,
         access_expires_at: Utc::now() + ttl,
@@ -201,12 +204,13 @@ async fn start_session(
 }
 
 fn token_out(state: &AppState, row: account::Model, refresh: refresh::IssuedRefresh) -> Result<TokenOut, ApiError> {
+    let tokens = TokenService::of(state);
     let access_token =
-        state.tokens.issue_access(row.id, &row.role, row.region_code.as_deref()).map_err(ApiError::internal)?;
+        tokens.issue_access(row.id, &row.role, row.region_code.as_deref()).map_err(ApiError::internal)?;
     Ok(TokenOut {
         token_type: "Bearer",
         access_token,
-        expires_in: state.tokens.access_ttl().as_secs(),
+        expires_in: tokens.access_ttl().as_secs(),
         refresh_token: refresh.token,
         refresh_expires_at: refresh.expires_at,
         account: row.into(),

@@ -6,27 +6,22 @@
 //! Refresh tokens are opaque random strings stored hashed, never JWTs, so one can never pass as an
 //! access token.
 //!
-//! Without `auth.jwt_keys` (a bare `cargo run`) the key is made once and kept in
-//! `<data_dir>/jwt-key` (mode 0600), so a restart does not sign everyone out; several nodes must
-//! share a configured key.
+//! The keys are the state's (`infra::jwt_keys`: configured, or kept in the data directory);
+//! [`TokenService::of`] borrows them with `[auth]` where a token is issued or checked.
 
-use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use secrecy::ExposeSecret;
+use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::config::AuthSettings;
+use crate::infra::jwt_keys::JwtKeys;
+use crate::state::AppState;
 
 /// The `typ` header of an access token.
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 const ALGORITHM: Algorithm = Algorithm::HS256;
-const MIN_SECRET_BYTES: usize = 32;
-const LOCAL_KEY_FILE: &str = "jwt-key";
 
 /// What an access token says about its bearer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,54 +49,23 @@ pub enum TokenError {
     Invalid(String),
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum TokenConfigError {
-    #[error(
-        "JIUZHU__AUTH__JWT_KEYS must be `kid:secret[,kid:secret...]` with distinct kids and secrets of at least {MIN_SECRET_BYTES} bytes: {0}"
-    )]
-    Keys(&'static str),
-    #[error("cannot read or create the local token key file {path}: {source}. Set JIUZHU__AUTH__JWT_KEYS.")]
-    LocalFile { path: String, source: std::io::Error },
+/// Signs and verifies access tokens with the state's keys.
+pub struct TokenService<'a> {
+    keys: &'a JwtKeys,
+    settings: &'a AuthSettings,
 }
 
-/// Signs and verifies access tokens with the configured keys.
-pub struct TokenService {
-    signing_kid: String,
-    signing_key: EncodingKey,
-    verifying: HashMap<String, DecodingKey>,
-    validation: Validation,
-    issuer: String,
-    audience: String,
-    access_ttl: Duration,
-}
+impl<'a> TokenService<'a> {
+    pub fn of(state: &'a AppState) -> Self {
+        Self::new(&state.jwt_keys, &state.settings.auth)
+    }
 
-impl TokenService {
-    /// The configured keys, or the local key kept in `data_dir` when none is configured.
-    pub fn from_settings(settings: &AuthSettings, data_dir: &Path) -> Result<Self, TokenConfigError> {
-        let keys = match &settings.jwt_keys {
-            Some(keys) => parse_keys(keys.expose_secret())?,
-            None => local_key(data_dir)?,
-        };
-        let (signing_kid, signing_secret) = keys.first().cloned().ok_or(TokenConfigError::Keys("no key"))?;
-        // `Validation::new` allows exactly this one algorithm.
-        let mut validation = Validation::new(ALGORITHM);
-        validation.set_issuer(&[&settings.issuer]);
-        validation.set_audience(&[&settings.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
-        Ok(Self {
-            signing_key: EncodingKey::from_secret(&signing_secret),
-            signing_kid,
-            verifying: keys.iter().map(|(kid, secret)| (kid.clone(), DecodingKey::from_secret(secret))).collect(),
-            validation,
-            issuer: settings.issuer.clone(),
-            audience: settings.audience.clone(),
-            access_ttl: Duration::from_secs(settings.access_ttl_secs),
-        })
+    pub fn new(keys: &'a JwtKeys, settings: &'a AuthSettings) -> Self {
+        Self { keys, settings }
     }
 
     pub fn access_ttl(&self) -> Duration {
-        self.access_ttl
+        Duration::from_secs(self.settings.access_ttl_secs)
     }
 
     /// Issues an access token for `sub` acting as `role`.
@@ -111,16 +75,17 @@ impl TokenService {
             sub,
             role: role.to_owned(),
             region: region.map(str::to_owned),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            iss: self.settings.issuer.clone(),
+            aud: self.settings.audience.clone(),
             iat: now,
-            exp: now + self.access_ttl.as_secs(),
+            exp: now + self.access_ttl().as_secs(),
             jti: Uuid::now_v7(),
         };
+        let (kid, key) = self.keys.signing();
         let mut header = Header::new(ALGORITHM);
         header.typ = Some(ACCESS_TOKEN_TYPE.to_owned());
-        header.kid = Some(self.signing_kid.clone());
-        jsonwebtoken::encode(&header, &claims, &self.signing_key).map_err(|e| TokenError::Invalid(e.to_string()))
+        header.kid = Some(kid.to_owned());
+        jsonwebtoken::encode(&header, &claims, key).map_err(|e| TokenError::Invalid(e.to_string()))
     }
 
     /// Checks signature, algorithm, `typ`, `kid`, issuer, audience and expiry.
@@ -132,51 +97,26 @@ impl TokenService {
         let key = header
             .kid
             .as_deref()
-            .and_then(|kid| self.verifying.get(kid))
+            .and_then(|kid| self.keys.verifying(kid))
             .ok_or_else(|| TokenError::Invalid("unknown key id".to_owned()))?;
-        jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation).map(|data| data.claims).map_err(|e| match e
-            .kind()
-        {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-            _ => TokenError::Invalid(e.to_string()),
-        })
+        jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation()).map(|data| data.claims).map_err(
+            |e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid(e.to_string()),
+            },
+        )
     }
-}
 
-/// The key kept in `<data_dir>/jwt-key`, made on first use (`local:<48 random bytes, base64>`).
-fn local_key(data_dir: &Path) -> Result<Vec<(String, Vec<u8>)>, TokenConfigError> {
-    let path = data_dir.join(LOCAL_KEY_FILE);
-    let local_error = |source| TokenConfigError::LocalFile { path: path.display().to_string(), source };
-    let text = crate::local_key::read_or_create(&path, || {
-        let secret = crate::local_key::random_bytes(48)?;
-        Ok(format!("local:{}\n", base64::engine::general_purpose::STANDARD.encode(secret)))
-    })
-    .map_err(local_error)?;
-    tracing::warn!(
-        path = %path.display(),
-        "JIUZHU__AUTH__JWT_KEYS is not set: tokens are signed with a key kept in a local file. Fine for one \
-         machine; production and several nodes must set JIUZHU__AUTH__JWT_KEYS."
-    );
-    parse_keys(text.trim())
-}
-
-fn parse_keys(raw: &str) -> Result<Vec<(String, Vec<u8>)>, TokenConfigError> {
-    let mut keys: Vec<(String, Vec<u8>)> = Vec::new();
-    for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        let (kid, secret) = entry.split_once(':').ok_or(TokenConfigError::Keys("an entry has no `kid:`"))?;
-        let kid = kid.trim();
-        if kid.is_empty() || keys.iter().any(|(k, _)| k == kid) {
-            return Err(TokenConfigError::Keys("empty or repeated kid"));
-        }
-        if secret.len() < MIN_SECRET_BYTES {
-            return Err(TokenConfigError::Keys("a secret is too short"));
-        }
-        keys.push((kid.to_owned(), secret.as_bytes().to_vec()));
+    /// HS256 only, this deployment's issuer and audience, `exp` with 30 s of leeway.
+    fn validation(&self) -> Validation {
+        // `Validation::new` allows exactly this one algorithm.
+        let mut validation = Validation::new(ALGORITHM);
+        validation.set_issuer(&[&self.settings.issuer]);
+        validation.set_audience(&[&self.settings.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        validation
     }
-    if keys.is_empty() {
-        return Err(TokenConfigError::Keys("no key"));
-    }
-    Ok(keys)
 }
 
 fn unix_now() -> u64 {
@@ -187,15 +127,36 @@ fn unix_now() -> u64 {
 mod tests {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use jsonwebtoken::EncodingKey;
 
     use super::*;
 
     const K1: &str = "k1:0123456789abcdef0123456789abcdef";
     const K2: &str = "k2:fedcba9876543210fedcba9876543210";
 
-    fn service(keys: &str) -> TokenService {
+    /// Keys and settings, owned, with the service's two calls.
+    struct Service {
+        keys: JwtKeys,
+        settings: AuthSettings,
+    }
+
+    impl Service {
+        fn new(settings: AuthSettings, data_dir: &std::path::Path) -> Self {
+            Self { keys: JwtKeys::from_settings(&settings, data_dir).unwrap(), settings }
+        }
+
+        fn issue_access(&self, sub: Uuid, role: &str, region: Option<&str>) -> Result<String, TokenError> {
+            TokenService::new(&self.keys, &self.settings).issue_access(sub, role, region)
+        }
+
+        fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
+            TokenService::new(&self.keys, &self.settings).verify_access(token)
+        }
+    }
+
+    fn service(keys: &str) -> Service {
         let settings = AuthSettings { jwt_keys: Some(keys.into()), ..AuthSettings::default() };
-        TokenService::from_settings(&settings, Path::new("/nonexistent")).unwrap()
+        Service::new(settings, std::path::Path::new("/nonexistent"))
     }
 
     fn sign(header: &Header, claims: &serde_json::Value, secret: &[u8]) -> String {
@@ -288,23 +249,13 @@ mod tests {
     #[test]
     fn without_configured_keys_the_local_key_survives_a_restart() {
         let dir = std::env::temp_dir().join(format!("jiuzhu-jwt-{}", Uuid::new_v4().simple()));
-        let before = TokenService::from_settings(&AuthSettings::default(), &dir).unwrap();
+        let before = Service::new(AuthSettings::default(), &dir);
         let token = before.issue_access(Uuid::nil(), "resident", None).unwrap();
-        let after = TokenService::from_settings(&AuthSettings::default(), &dir).unwrap();
+        let after = Service::new(AuthSettings::default(), &dir);
         assert!(after.verify_access(&token).is_ok(), "the same key after a restart");
         let elsewhere = std::env::temp_dir().join(format!("jiuzhu-jwt-{}", Uuid::new_v4().simple()));
-        assert!(
-            TokenService::from_settings(&AuthSettings::default(), &elsewhere).unwrap().verify_access(&token).is_err()
-        );
+        assert!(Service::new(AuthSettings::default(), &elsewhere).verify_access(&token).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
         std::fs::remove_dir_all(&elsewhere).unwrap();
-    }
-
-    #[test]
-    fn weak_or_malformed_keys_stop_start_up() {
-        for keys in ["", "k1", "k1:short", &format!("{K1},{K1}")] {
-            let settings = AuthSettings { jwt_keys: Some(keys.into()), ..AuthSettings::default() };
-            assert!(TokenService::from_settings(&settings, Path::new("/nonexistent")).is_err(), "{keys:?}");
-        }
     }
 }

@@ -9,6 +9,7 @@ use imaging::quality::Check;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
+use crate::documents::photos::Photos;
 use crate::documents::sniff::{self, FileKind};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -31,7 +32,7 @@ pub async fn check(state: &AppState, bytes: Vec<u8>) -> Result<Photo, ApiError> 
         .filter(|kind| PHOTO_KINDS.contains(kind))
         .and_then(FileKind::raster)
         .ok_or_else(|| ApiError::new(ErrorCode::FileTypeUnsupported))?;
-    let processed = state.photos.process(bytes, format, DocumentType::Selfie).await?;
+    let processed = Photos::of(state).process(bytes, format, DocumentType::Selfie).await?;
     Ok(Photo {
         stored: processed.stored,
         sha256: processed.stored_sha256,

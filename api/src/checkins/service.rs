@@ -22,16 +22,14 @@ use super::cycles::{self, DONE, MISSED, PENDING};
 use super::evidence::{self, Photo};
 use super::model::{ChallengeOut, CheckinOut, PeriodRef};
 use super::tasks;
-use super::verifier::{Assurance, Subject, Verdict, VerifierError};
+use super::verifier::{self, Assurance, Subject, Verdict, VerifierError};
 use crate::applications::model::PhotoWarningOut;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::pii::id_number::ID_PURPOSE;
 use crate::state::AppState;
-use crate::vocab::Principal;
-use crate::vocab::Scope;
-use crate::vocab::in_share;
+use crate::vocab::{Principal, Scope, in_share};
 
 pub const PASSED: &str = "passed";
 pub const FAILED: &str = "failed";
@@ -139,7 +137,7 @@ pub async fn challenge(state: &AppState, principal: &Principal) -> Result<Challe
     let nonce = challenge::new_nonce(expires_at_ms)?;
     let (action, prompt) = challenge::pick_action();
     let out_seq_no = Uuid::now_v7().simple().to_string();
-    let verifier = &state.verifier;
+    let verifier = verifier::of(state);
     let session = if verifier.needs_identity() {
         let identity = Identity::load(state, &recipient, principal.account_id).await?;
         verifier.begin(&identity.subject(&out_seq_no)).await.map_err(verifier_error)?
@@ -184,7 +182,7 @@ pub async fn remote(
             return Err(err);
         }
     };
-    let verifier = &state.verifier;
+    let verifier = verifier::of(state);
     let attempt = Attempt {
         id: input.id,
         recipient: &recipient,

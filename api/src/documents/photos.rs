@@ -1,8 +1,8 @@
 //! The document-photo policy on top of the pure pipeline: per document type, how large the
 //! original must be, whether a face is looked for, which failing checks refuse the upload (the
-//! rest warn), and the gate that bounds decodes in flight. Built once from `[imaging]`.
+//! rest warn). Read from `[imaging]` where a photo is processed; the gate that bounds decodes in
+//! flight is the node's, built once at start-up and kept in the state.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use imaging::decode::{Format, Limits};
@@ -13,6 +13,7 @@ use imaging::quality::Check;
 use crate::config::ImagingSettings;
 use crate::documents::imaging_errors::retake;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
+use crate::state::AppState;
 use crate::vocab::DocumentType;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,49 +23,50 @@ pub struct PhotoConfigError(String);
 /// The node's memory budget for photos in flight, per photo in flight, unless configured.
 pub const MEMORY_PER_PHOTO: u64 = 40 << 20;
 
-pub struct Photos {
-    gate: ImageGate,
-    max_image_memory: u64,
-    base: Options,
-    reject: HashMap<DocumentType, Vec<Check>>,
+/// Every document type `imaging.reject` names must be one: a typo stops the server at start.
+pub fn check_settings(settings: &ImagingSettings) -> Result<(), PhotoConfigError> {
+    for name in settings.reject.keys() {
+        document_type(name).ok_or_else(|| PhotoConfigError(name.clone()))?;
+    }
+    Ok(())
 }
 
-impl Photos {
-    pub fn from_settings(settings: &ImagingSettings) -> Result<Self, PhotoConfigError> {
-        let reject = settings
-            .reject
-            .iter()
-            .map(|(name, checks)| {
-                serde_json::from_value::<DocumentType>(serde_json::Value::String(name.clone()))
-                    .map(|t| (t, checks.clone()))
-                    .map_err(|_| PhotoConfigError(name.clone()))
-            })
-            .collect::<Result<_, _>>()?;
-        let in_flight = match settings.max_in_flight {
-            0 => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-            n => n,
-        };
-        let memory_budget = match settings.memory_budget {
-            0 => MEMORY_PER_PHOTO * in_flight as u64,
-            n => n,
-        };
-        Ok(Self {
-            gate: ImageGate::new(in_flight, memory_budget, Duration::from_millis(settings.queue_wait_ms)),
-            max_image_memory: settings.max_image_memory,
-            base: Options {
-                limits: Limits {
-                    max_pixels: settings.max_pixels,
-                    max_side: settings.max_side,
-                    max_alloc: settings.max_decode_bytes,
-                },
-                stored_long: settings.stored_long_side,
-                thumbnail_long: settings.thumbnail_long_side,
-                quality: settings.jpeg_quality.clamp(30, 100),
-                min_short: 0,
-                detect_face: false,
-            },
-            reject,
-        })
+/// The node's gate: `max_in_flight` photos at once (0: one per core) in `memory_budget` bytes
+/// (0: [`MEMORY_PER_PHOTO`] each).
+pub fn gate(settings: &ImagingSettings) -> ImageGate {
+    let in_flight = match settings.max_in_flight {
+        0 => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+        n => n,
+    };
+    let memory_budget = match settings.memory_budget {
+        0 => MEMORY_PER_PHOTO * in_flight as u64,
+        n => n,
+    };
+    ImageGate::new(in_flight, memory_budget, Duration::from_millis(settings.queue_wait_ms))
+}
+
+fn document_type(name: &str) -> Option<DocumentType> {
+    serde_json::from_value::<DocumentType>(serde_json::Value::String(name.to_owned())).ok()
+}
+
+/// The checks that refuse a photo of `doc_type` (the others only warn).
+fn refusing(settings: &ImagingSettings, doc_type: DocumentType) -> &[Check] {
+    settings
+        .reject
+        .iter()
+        .find(|(name, _)| document_type(name) == Some(doc_type))
+        .map(|(_, checks)| checks.as_slice())
+        .unwrap_or_default()
+}
+
+pub struct Photos<'a> {
+    gate: &'a ImageGate,
+    settings: &'a ImagingSettings,
+}
+
+impl<'a> Photos<'a> {
+    pub fn of(state: &'a AppState) -> Self {
+        Self { gate: &state.image_gate, settings: &state.settings.imaging }
     }
 
     /// Decodes, normalises and checks a photo off the async workers, once the gate has a turn and
@@ -72,14 +74,26 @@ impl Photos {
     /// refuses it (422 with the first refusing check's code, every failing check listed) when the
     /// type's policy says so.
     pub async fn process(&self, bytes: Vec<u8>, format: Format, doc_type: DocumentType) -> Result<Processed, ApiError> {
-        let options = Options { min_short: min_short(doc_type), detect_face: wants_face(doc_type), ..self.base };
+        let settings = self.settings;
+        let options = Options {
+            limits: Limits {
+                max_pixels: settings.max_pixels,
+                max_side: settings.max_side,
+                max_alloc: settings.max_decode_bytes,
+            },
+            stored_long: settings.stored_long_side,
+            thumbnail_long: settings.thumbnail_long_side,
+            quality: settings.jpeg_quality.clamp(30, 100),
+            min_short: min_short(doc_type),
+            detect_face: wants_face(doc_type),
+        };
         let cost = pipeline::cost(&bytes, format, &options)?;
-        if cost > self.max_image_memory {
+        if cost > settings.max_image_memory {
             tracing::info!(cost, "a photo would need more memory than one may have");
             return Err(ApiError::new(ErrorCode::ImageTooLarge));
         }
         let processed = self.gate.run(cost, move || pipeline::process(&bytes, format, &options)).await??;
-        let refusing = self.reject.get(&doc_type).map(Vec::as_slice).unwrap_or_default();
+        let refusing = refusing(settings, doc_type);
         if let Some(first) = processed.failed.iter().find(|c| refusing.contains(c)) {
             let errors = processed
                 .failed
@@ -113,11 +127,11 @@ mod tests {
     #[test]
     fn the_default_policy_names_known_types_and_unknown_ones_stop_the_server() {
         let mut settings = ImagingSettings::default();
-        let photos = Photos::from_settings(&settings).unwrap();
-        assert!(photos.reject[&DocumentType::IdCardFront].contains(&Check::ImageBlurry));
-        assert!(photos.reject[&DocumentType::Selfie].contains(&Check::FaceNotFound));
-        assert!(!photos.reject.contains_key(&DocumentType::MedicalBill), "other types only warn");
+        assert!(check_settings(&settings).is_ok());
+        assert!(refusing(&settings, DocumentType::IdCardFront).contains(&Check::ImageBlurry));
+        assert!(refusing(&settings, DocumentType::Selfie).contains(&Check::FaceNotFound));
+        assert!(refusing(&settings, DocumentType::MedicalBill).is_empty(), "other types only warn");
         settings.reject.insert("id_front_typo".into(), vec![]);
-        assert!(Photos::from_settings(&settings).is_err());
+        assert!(check_settings(&settings).is_err());
     }
 }

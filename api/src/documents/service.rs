@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::DOCUMENT_KINDS;
 use super::model::{ContentSize, WalletDocumentOut, WalletOut};
+use super::photos::Photos;
 use super::sniff::{self, FileKind};
 use crate::applications::model::{AttachmentOut, Changed};
 use crate::applications::service::touch;
@@ -151,7 +152,7 @@ pub async fn store(state: &AppState, by: &Principal, new: NewDocument<'_>) -> Re
     };
     let (stored, stored_sha256, thumbnail) = match kind.raster().filter(|_| normalise) {
         Some(format) => {
-            let photo = state.photos.process(bytes, format, doc_type).await?;
+            let photo = Photos::of(state).process(bytes, format, doc_type).await?;
             let hash = photo.phash.cast_signed();
             let [b0, b1, b2, b3] = phash::bands(photo.phash);
             row.content_type = Set("image/jpeg".to_owned());

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod fallback;
 pub mod idempotency;
+mod infra_errors;
 pub mod json;
 pub mod multipart;
 pub mod pagination;

@@ -1,13 +1,16 @@
 //! Typed clients for the things outside the process: the database, Redis, object storage,
 //! WeChat and the data-exchange service.
 
+pub mod batch;
 pub mod cache;
 pub mod data_exchange;
 pub mod db;
+pub mod jwt_keys;
 pub mod rate_limit;
 pub mod storage;
 pub mod wechat;
 pub mod wechat_face;
+pub mod wechat_subscribe;
 pub mod wechat_token;
 
 /// reqwest is built without a bundled crypto provider: every outbound client uses ring, which

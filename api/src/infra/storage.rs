@@ -9,13 +9,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use object_store::ObjectStore;
-use object_store::ObjectStoreExt;
+use object_store::{ObjectStore, ObjectStoreExt};
 use secrecy::ExposeSecret;
 
 use crate::blocking;
 use crate::config::{Settings, StorageBackend};
-use crate::error::ApiError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -33,15 +31,6 @@ pub enum StorageError {
 pub enum StorageConfigError {
     #[error("存储配置错误 / storage.s3: {0}")]
     S3(String),
-}
-
-impl From<StorageError> for ApiError {
-    fn from(err: StorageError) -> Self {
-        match err {
-            StorageError::NotFound => ApiError::new(crate::error::ErrorCode::NotFound),
-            other => ApiError::unavailable(other),
-        }
-    }
 }
 
 pub enum Storage {

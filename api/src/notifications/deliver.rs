@@ -8,7 +8,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
 use super::outbox::{FAILED, PENDING, SENT, SKIPPED};
-use super::sender::SendError;
+use super::sender::SubscribeSender;
+use crate::infra::wechat_subscribe::SendError;
 use crate::state::AppState;
 
 /// Rows one run claims.
@@ -26,7 +27,8 @@ pub struct Delivered {
 /// Sends what is due. Without WeChat credentials nothing is claimed: the rows stay `pending`
 /// and go out once the server is configured.
 pub async fn deliver_due(state: &AppState, now: DateTime<Utc>) -> Result<Delivered, DbErr> {
-    if !state.notifier.is_configured() {
+    let sender = SubscribeSender::of(state);
+    if !sender.is_configured() {
         return Ok(Delivered::default());
     }
     let txn = state.db.begin().await?;
@@ -51,7 +53,7 @@ pub async fn deliver_due(state: &AppState, now: DateTime<Utc>) -> Result<Deliver
     let mut report = Delivered::default();
     for row in due {
         let attempt = row.attempts + 1;
-        let outcome = send_one(state, &row).await;
+        let outcome = send_one(state, &sender, &row).await;
         let update = notification::Entity::update_many().filter(notification::Column::Id.eq(row.id));
         let update = match outcome {
             Ok(()) => {
@@ -80,7 +82,7 @@ pub async fn deliver_due(state: &AppState, now: DateTime<Utc>) -> Result<Deliver
     Ok(report)
 }
 
-async fn send_one(state: &AppState, row: &notification::Model) -> Result<(), SendError> {
+async fn send_one(state: &AppState, sender: &SubscribeSender<'_>, row: &notification::Model) -> Result<(), SendError> {
     let account_id = row.account_id.ok_or_else(|| SendError::Refused("no account".to_owned()))?;
     let openid = account::Entity::find_by_id(account_id)
         .one(&state.db)
@@ -88,7 +90,7 @@ async fn send_one(state: &AppState, row: &notification::Model) -> Result<(), Sen
         .map_err(|err| SendError::Retry(err.to_string()))?
         .and_then(|a| a.wechat_openid)
         .ok_or_else(|| SendError::Refused("the account has no WeChat openid".to_owned()))?;
-    state.notifier.send(&openid, &row.template, row.application_id, &row.payload).await
+    sender.send(&openid, &row.template, row.application_id, &row.payload).await
 }
 
 /// `base`, doubled for each attempt after the first, at most an hour.

@@ -8,9 +8,9 @@ use entity::application;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::build;
 use super::cache::{self, Access};
 use super::model::{ProgressOut, PublicItemOut, PublicProgressOut, PublicQueryIn};
+use super::{batch, build};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::state::AppState;
@@ -34,7 +34,7 @@ async fn kept(state: &AppState, id: Uuid) -> Result<Option<(Access, Vec<u8>)>, A
     if let Some(entry) = cache::get(&state.cache, id).await {
         return Ok(Some(entry));
     }
-    let stored = state.snapshots.read(id).await?;
+    let stored = batch::read(state, id).await?;
     if let Some((access, body)) = &stored {
         cache::put(&state.cache, id, access, body, cache_ttl(state)).await;
     }

@@ -1,11 +1,24 @@
 //! Who confirms that the face on a remote check-in is the recipient's. A provider implements
 //! [`FaceVerifier`]: `begin` when the challenge is issued (WeChat hands out a `verify_id` the phone
 //! needs), `confirm` when the selfie arrives. Two ship: [`Local`] (what the server sees itself: a
-//! live face and no replay, low assurance) and WeChat 人脸核身 (`infra::wechat_face`, high
-//! assurance). A province identity platform is a third implementation and one more
-//! `checkins.verifier` value.
+//! live face and no replay, low assurance) and WeChat 人脸核身 ([`wechat`], high assurance). A
+//! province identity platform is a third implementation and one more `checkins.verifier` value.
+//! [`of`] builds the configured one from the state's clients where a check-in needs it.
+
+pub(crate) mod wechat;
 
 use futures_util::future::BoxFuture;
+
+use crate::state::AppState;
+
+/// The verifier `checkins.verifier` names: WeChat's over the state's face API client (built at
+/// start-up when that is the setting), the local checks otherwise.
+pub fn of(state: &AppState) -> Box<dyn FaceVerifier + '_> {
+    match &state.wechat_face {
+        Some(api) => Box::new(wechat::Wechat::new(api)),
+        None => Box::new(Local),
+    }
+}
 
 /// What a verifier needs to know about the person. The ID number is decrypted for the call only,
 /// and never logged.
