@@ -7,10 +7,8 @@
 
 mod applications;
 mod auth;
-pub mod bench;
 pub mod checkins;
 mod db;
-pub mod load;
 mod proxy;
 mod review;
 

@@ -20,9 +20,9 @@ use api::catalog::model::DocumentType;
 use api::documents::photos::{min_short, wants_face};
 use api::imaging::decode::Format;
 use api::imaging::pipeline::{self, Options};
+use benches::common::{Drafter, cpu_seconds, env, median, number, staff_token};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use tests::bench::{Drafter, cpu_seconds, env, median, number, staff_token};
 use tests::checkins::real_photo;
 use tests::{encode_jpeg, multipart};
 
