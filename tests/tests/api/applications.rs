@@ -16,8 +16,7 @@ fn field_codes(body: &Value) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn a_resident_applies_from_the_phone_end_to_end() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let point = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "name": "和平社区便民服务站"});
     let point: Value = app.post_json("/api/v1/service-points", Some(&admin), &point).await.json().await.unwrap();
@@ -136,8 +135,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[tokio::test]
 async fn a_helper_applies_for_an_old_man_without_a_phone() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-grid-worker").await;
     // On the home visit: the community's code, then the pre-check for a man alone after a fire.
     let admin = app.token("demo-admin").await;
@@ -221,8 +219,7 @@ async fn a_helper_applies_for_an_old_man_without_a_phone() {
 
 #[tokio::test]
 async fn bad_members_items_and_drafts_are_refused_with_what_to_fix() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("li").await;
     let base = |items: Value| json!({"id": Uuid::now_v7(), "community_code": "500199001001", "items": items});
 
@@ -317,8 +314,7 @@ async fn bad_members_items_and_drafts_are_refused_with_what_to_fix() {
 
 #[tokio::test]
 async fn one_person_cannot_have_two_open_applications_for_one_item() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("wu").await;
     let (first, _) = app.ready_draft(&resident, "500199001001", 7).await;
     let first: Value = app.submit(&resident, &first).await.json().await.unwrap();
@@ -339,8 +335,7 @@ async fn one_person_cannot_have_two_open_applications_for_one_item() {
 
 #[tokio::test]
 async fn signatures_must_be_real_current_and_of_the_right_person() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("zhou").await;
     let id = Uuid::now_v7().to_string();
     let draft = json!({"id": id, "community_code": "500199002001", "items": ["temporary"]});
@@ -439,8 +434,7 @@ async fn signatures_must_be_real_current_and_of_the_right_person() {
 
 #[tokio::test]
 async fn nobody_else_sees_or_touches_an_application() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let owner = app.resident_token("chen").await;
     let (id, applicant) = app.ready_draft(&owner, "500199001001", 3).await;
     let path = format!("/api/v1/applications/{id}");
@@ -493,8 +487,7 @@ async fn nobody_else_sees_or_touches_an_application() {
 
 #[tokio::test]
 async fn the_wallet_saves_photographing_the_id_card_again() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("sun").await;
     let (first, applicant) = app.ready_draft(&resident, "500199001001", 5).await;
     let wallet: Value = app.get_as("/api/v1/me/documents", Some(&resident)).await.json().await.unwrap();
@@ -553,8 +546,7 @@ async fn the_wallet_saves_photographing_the_id_card_again() {
 /// Inputs schemathesis found, kept so they stay fixed.
 #[tokio::test]
 async fn fuzzing_findings_stay_fixed() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("fuzz").await;
     // A NUL character in an item code reached PostgreSQL and answered 500.
     let body = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "items": ["\u{0}]W", "dibao"]});
@@ -586,8 +578,7 @@ async fn fuzzing_findings_stay_fixed() {
 
 #[tokio::test]
 async fn concurrent_submits_get_distinct_numbers_and_lists_page_by_cursor() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("many").await;
     let mut drafts = Vec::new();
     for sequence in 20..26 {
@@ -628,8 +619,7 @@ async fn concurrent_submits_get_distinct_numbers_and_lists_page_by_cursor() {
 /// The refusals not walked through above, each with its stable code.
 #[tokio::test]
 async fn every_other_refusal_has_its_code() {
-    let app = TestApp::spawn_with(|settings| settings.storage.max_upload_bytes = 2 << 20).await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo_with(|settings| settings.storage.max_upload_bytes = 2 << 20).await;
     let resident = app.resident_token("refusals").await;
     let admin = app.token("demo-admin").await;
     let elsewhere = json!({"id": Uuid::now_v7(), "community_code": "500199002001", "name": "石岭村服务点"});
@@ -735,8 +725,7 @@ async fn every_other_refusal_has_its_code() {
 
 #[tokio::test]
 async fn a_phone_edits_its_own_draft_with_the_versions_it_is_given() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("wang").await;
     let id = Uuid::now_v7().to_string();
     let draft = json!({"id": id, "community_code": "500199001001", "items": ["dibao", "medical"]});
