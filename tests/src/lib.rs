@@ -11,6 +11,7 @@ pub mod checkins;
 mod db;
 mod proxy;
 mod review;
+pub mod snapshot;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
