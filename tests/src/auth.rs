@@ -5,6 +5,7 @@ use api::cli::{DEMO_REGIONS, demo_staff};
 use api::infra::cache::Cache;
 use api::regions::model::RegionIn;
 use sea_orm::DatabaseConnection;
+use serde::Serialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
@@ -110,7 +111,7 @@ impl TestApp {
         self.with_token(self.client.delete(self.url(path)), Some(token)).send().await.expect("request sent")
     }
 
-    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &impl Serialize) -> reqwest::Response {
         self.with_token(self.client.post(self.url(path)), token).json(body).send().await.expect("request sent")
     }
 
@@ -118,7 +119,7 @@ impl TestApp {
         self.with_token(self.client.patch(self.url(path)), token).json(body).send().await.expect("request sent")
     }
 
-    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &impl Serialize) -> reqwest::Response {
         self.with_token(self.client.put(self.url(path)), token).json(body).send().await.expect("request sent")
     }
 }

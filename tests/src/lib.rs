@@ -7,6 +7,7 @@
 
 mod applications;
 mod auth;
+pub mod bodies;
 pub mod checkins;
 mod db;
 mod proxy;
