@@ -3,10 +3,12 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::TestApp;
+use crate::bodies::{Draft, Member};
 
 /// A valid ID number (GB 11643 check digit) for region `500199`, born on `birth` (`YYYYMMDD`).
 pub fn id_number(birth: &str, sequence: u32) -> String {
@@ -110,11 +112,13 @@ pub fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
 }
 
 impl TestApp {
-    pub async fn create_application(&self, token: &str, body: &Value) -> reqwest::Response {
+    /// A new draft: a `Draft` (`tests::bodies`) or any JSON.
+    pub async fn create_application(&self, token: &str, body: &impl Serialize) -> reqwest::Response {
         self.post_json("/api/v1/applications", Some(token), body).await
     }
 
-    pub async fn put_member(&self, token: &str, app: &str, member: &str, body: &Value) -> reqwest::Response {
+    /// Adds or replaces a member: a `Member` (`tests::bodies`) or any JSON.
+    pub async fn put_member(&self, token: &str, app: &str, member: &str, body: &impl Serialize) -> reqwest::Response {
         self.put_json(&format!("/api/v1/applications/{app}/members/{member}"), Some(token), body).await
     }
 
@@ -186,14 +190,14 @@ impl TestApp {
         items: &[&str],
     ) -> (String, String) {
         let app = Uuid::now_v7().to_string();
-        let body = json!({"id": app, "community_code": community, "items": items,
-                          "contact_phone": "13800138000", "household": {"assets_fen": 100000}});
+        let body =
+            Draft::new(community, items).id(&app).contact_phone("13800138000").household(json!({"assets_fen": 100000}));
         assert_eq!(self.create_application(token, &body).await.status(), 201, "create");
         let applicant = Uuid::now_v7().to_string();
         let spouse = Uuid::now_v7().to_string();
-        let me = json!({"name": "张秀英", "relation": "self", "id_number": id_number("19500317", sequence * 2 + 1), "monthly_income_fen": 30000});
+        let me = Member::new("张秀英", "self", id_number("19500317", sequence * 2 + 1)).income(30000);
         assert_eq!(self.put_member(token, &app, &applicant, &me).await.status(), 201, "applicant");
-        let partner = json!({"name": "李建国", "relation": "spouse", "id_number": id_number("19480101", sequence * 2), "disabled": true});
+        let partner = Member::new("李建国", "spouse", id_number("19480101", sequence * 2)).disabled();
         assert_eq!(self.put_member(token, &app, &spouse, &partner).await.status(), 201, "spouse");
         // Each household its own pictures (the same photo on two households is flagged).
         let own = u8::try_from(sequence % 20 * 11).expect("small");

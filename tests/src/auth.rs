@@ -2,7 +2,10 @@
 //! against the fake WeChat server, and requests carrying a token.
 
 use api::cli::{DEMO_REGIONS, demo_staff};
+use api::infra::cache::Cache;
 use api::regions::model::RegionIn;
+use sea_orm::DatabaseConnection;
+use serde::Serialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
@@ -14,20 +17,26 @@ pub const TEST_PASSWORD: &str = "Test-password-2026";
 /// The key the test servers sign access tokens with (kid `test`).
 pub const TEST_JWT_SECRET: &str = "0123456789abcdef0123456789abcdef";
 
+/// What `TestApp::seed_demo` writes, into any database (the demo template's too).
+pub(crate) async fn seed_demo_into(db: &DatabaseConnection, cache: &Cache) {
+    api::catalog::seed::seed(db).await.expect("catalog");
+    for (code, name) in DEMO_REGIONS {
+        let input = RegionIn { code: code.to_owned(), name: name.to_owned() };
+        api::regions::service::create(db, cache, None, input).await.expect("region");
+    }
+    let district = api::cli::demo_district().expect("demo district");
+    api::precheck::seed::seed(db, &district).await.expect("pre-check rules");
+    for input in demo_staff(TEST_PASSWORD) {
+        api::accounts::service::create_staff(db, None, input).await.expect("staff");
+    }
+}
+
 impl TestApp {
     /// The demo district (`api::cli::DEMO_REGIONS`), its staff, all with `TEST_PASSWORD`, and the
     /// 13-item demo catalog.
+    /// `TestApp::spawn_demo` starts on a database that has it already.
     pub async fn seed_demo(&self) {
-        api::catalog::seed::seed(&self.state.db).await.expect("catalog");
-        for (code, name) in DEMO_REGIONS {
-            let input = RegionIn { code: code.to_owned(), name: name.to_owned() };
-            api::regions::service::create(&self.state.db, &self.state.cache, None, input).await.expect("region");
-        }
-        let district = api::cli::demo_district().expect("demo district");
-        api::precheck::seed::seed(&self.state.db, &district).await.expect("pre-check rules");
-        for input in demo_staff(TEST_PASSWORD) {
-            api::accounts::service::create_staff(&self.state.db, None, input).await.expect("staff");
-        }
+        seed_demo_into(&self.state.db, &self.state.cache).await;
     }
 
     /// The audit rows of one action, e.g. `auth.sign_in`.
@@ -102,7 +111,7 @@ impl TestApp {
         self.with_token(self.client.delete(self.url(path)), Some(token)).send().await.expect("request sent")
     }
 
-    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &impl Serialize) -> reqwest::Response {
         self.with_token(self.client.post(self.url(path)), token).json(body).send().await.expect("request sent")
     }
 
@@ -110,7 +119,7 @@ impl TestApp {
         self.with_token(self.client.patch(self.url(path)), token).json(body).send().await.expect("request sent")
     }
 
-    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &impl Serialize) -> reqwest::Response {
         self.with_token(self.client.put(self.url(path)), token).json(body).send().await.expect("request sent")
     }
 }

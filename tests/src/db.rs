@@ -1,4 +1,5 @@
-//! One PostgreSQL database per test, cloned from a template migrated once per schema version.
+//! One PostgreSQL database per test, cloned from a template migrated once per schema version, or
+//! from a template of this test run that also holds the demo district (`TestApp::spawn_demo`).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -80,6 +81,93 @@ async fn template() -> &'static str {
         .await
 }
 
+/// The demo template of this run: named after the process that runs the test binaries (cargo),
+/// so that every binary of one `cargo test` shares it and a later run never sees data seeded by
+/// older code. The host is part of the name: only this host's dead runs are cleaned up.
+fn demo_template_name() -> String {
+    let parent = std::os::unix::process::parent_id();
+    let mut hasher = DefaultHasher::new();
+    std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim().hash(&mut hasher);
+    let host = hasher.finish() & 0xffff_ffff;
+    format!("jiuzhu_demo_{host:08x}_{parent}_{}", process_start(parent).unwrap_or(0))
+}
+
+/// When the process `pid` started (clock ticks since boot), so that a reused pid is not taken for
+/// a live run; `None` when there is no such process (or no /proc).
+fn process_start(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Field 22; the command name (field 2) may hold spaces, so count from its closing parenthesis.
+    stat.rsplit_once(") ")?.1.split(' ').nth(19)?.parse().ok()
+}
+
+/// Drops the demo templates of this host's runs whose process is gone (a run cannot drop its own
+/// on exit: it cannot tell which of its test binaries is the last).
+async fn drop_dead_demo_templates(admin: &DatabaseConnection, current: &str) {
+    if !std::path::Path::new("/proc/self/stat").exists() {
+        return;
+    }
+    let Some(host) = current.split('_').nth(2) else { return };
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT datname FROM pg_database WHERE datname LIKE 'jiuzhu_demo_{host}_%'"),
+        ))
+        .await
+        .expect("query pg_database");
+    for row in rows {
+        let name: String = row.try_get("", "datname").expect("datname");
+        let mut parts = name.split('_').skip(3);
+        let (Some(pid), Some(start)) = (parts.next(), parts.next()) else { continue };
+        let alive = pid.parse().ok().and_then(process_start).is_some_and(|s| s.to_string() == start);
+        if !alive {
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.expect("drop");
+        }
+    }
+}
+
+static DEMO_TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// The migrated template with the demo district seeded (`seed_demo_into`), made once per run; the
+/// advisory lock keeps the test binaries of a run from racing.
+async fn demo_template() -> &'static str {
+    DEMO_TEMPLATE
+        .get_or_init(|| async {
+            let migrated = template().await;
+            let name = demo_template_name();
+            let admin = admin().await;
+            admin.execute_unprepared("SELECT pg_advisory_lock(730013)").await.expect("lock");
+            drop_dead_demo_templates(&admin, &name).await;
+            let exists = admin
+                .query_one_raw(sea_orm::Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+                ))
+                .await
+                .expect("query pg_database")
+                .is_some();
+            if !exists {
+                let building = format!("{name}_b");
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .await
+                    .expect("drop");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {building} TEMPLATE {migrated}"))
+                    .await
+                    .expect("create demo template");
+                {
+                    let db = Database::connect(url_for(&building)).await.expect("connect to demo template");
+                    crate::auth::seed_demo_into(&db, &api::infra::cache::Cache::in_process()).await;
+                    db.close().await.expect("close demo template");
+                }
+                admin.execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}")).await.expect("rename");
+            }
+            admin.execute_unprepared("SELECT pg_advisory_unlock(730013)").await.expect("unlock");
+            name
+        })
+        .await
+}
+
 /// A freshly migrated database, dropped when this value is.
 pub struct TestDatabase {
     name: String,
@@ -87,7 +175,15 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn create() -> Self {
-        let template = template().await;
+        Self::create_from(template().await).await
+    }
+
+    /// A database with the demo district already in it, as `TestApp::seed_demo` leaves it.
+    pub async fn create_demo() -> Self {
+        Self::create_from(demo_template().await).await
+    }
+
+    async fn create_from(template: &str) -> Self {
         let name = format!("jiuzhu_test_{}", uuid::Uuid::new_v4().simple());
         admin()
             .await

@@ -7,12 +7,12 @@
 
 mod applications;
 mod auth;
-pub mod bench;
+pub mod bodies;
 pub mod checkins;
 mod db;
-pub mod load;
 mod proxy;
 mod review;
+pub mod snapshot;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -84,7 +84,21 @@ impl TestApp {
 
     /// Like `spawn`, after `customize` has changed the settings.
     pub async fn spawn_with(customize: impl FnOnce(&mut Settings)) -> Self {
-        let database = TestDatabase::create().await;
+        Self::spawn_on(TestDatabase::create().await, customize).await
+    }
+
+    /// Like `spawn` followed by `seed_demo`, on a clone of this run's demo template (faster: the
+    /// staff's passwords are hashed once per run, not once per test).
+    pub async fn spawn_demo() -> Self {
+        Self::spawn_demo_with(|_| {}).await
+    }
+
+    /// Like `spawn_demo`, after `customize` has changed the settings.
+    pub async fn spawn_demo_with(customize: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_on(TestDatabase::create_demo().await, customize).await
+    }
+
+    async fn spawn_on(database: TestDatabase, customize: impl FnOnce(&mut Settings)) -> Self {
         let dir = TempDir::new();
         let mut settings = base_settings();
         settings.data_dir.0 = dir.path.clone();

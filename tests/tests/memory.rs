@@ -24,13 +24,12 @@ async fn six_huge_pngs_at_once_stay_within_the_memory_budget() {
     // Made first: an idle connection the server closes (keep-alive) would break an upload.
     let pngs: Vec<Vec<u8>> =
         (0..6u8).map(|i| imaging::samples::flat_png(7999, 7999, [90 + i, 120, 150]).expect("a PNG")).collect();
-    let app = TestApp::spawn_with(|s| {
+    let app = TestApp::spawn_demo_with(|s| {
         s.imaging.max_in_flight = 2;
         // Every upload waits for its turn: the test measures memory, not the busy answer.
         s.imaging.queue_wait_ms = 600_000;
     })
     .await;
-    app.seed_demo().await;
     let resident = app.resident_token("memory").await;
     let id = Uuid::now_v7().to_string();
     let body = json!({"id": id, "community_code": "500199001001", "items": ["dibao"], "contact_phone": "13800138000"});

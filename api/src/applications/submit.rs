@@ -39,6 +39,7 @@ pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Re
 /// China Standard Time: the date a submit counts on.
 const CST: i32 = 8 * 3600;
 
+#[tracing::instrument(skip_all, fields(application_id = %scope.application.id))]
 pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ApplicationOut, ApiError> {
     let app = &scope.application;
     let submitted = app.status != Status::Draft.as_str();

@@ -77,6 +77,7 @@ struct Record {
 }
 
 /// Imports the file at `path` (already on local disk, e.g. the request body spooled there).
+#[tracing::instrument(skip_all, fields(kind = kind.as_str(), by = %by, import_id = tracing::field::Empty))]
 pub async fn import(
     db: &DatabaseConnection,
     cipher: &PiiCipher,
@@ -92,6 +93,7 @@ pub async fn import(
         return Ok(done);
     }
     let id = Uuid::now_v7();
+    tracing::Span::current().record("import_id", tracing::field::display(id));
     let now = Utc::now();
     let format_name = match format {
         Format::Csv => "csv",
@@ -131,7 +133,10 @@ pub async fn import(
     let started = std::time::Instant::now();
     let (tx, mut rx) = mpsc::channel::<Batch>(4);
     let indexer = cipher.indexer(ID_PURPOSE);
-    let reader = tokio::task::spawn_blocking(move || read_file(path, kind, format, today, &indexer, &tx));
+    // The reading thread logs inside the import's span.
+    let span = tracing::Span::current();
+    let reader =
+        tokio::task::spawn_blocking(move || span.in_scope(|| read_file(path, kind, format, today, &indexer, &tx)));
     let (mut total, mut imported, mut rejected_count) = (0_i64, 0_i64, 0_i64);
     let mut rejected = Vec::new();
     while let Some(batch) = rx.recv().await {

@@ -25,6 +25,7 @@ use crate::supervision::tickets;
 use crate::vocab::{ItemStatus, RejectReason, Status};
 
 /// The township's decisions on some or all items.
+#[tracing::instrument(skip_all, fields(application_id = %scope.application.id, items = input.items.len()))]
 pub async fn decide(
     state: &AppState,
     scope: &ScopedApplication,
@@ -57,6 +58,7 @@ pub async fn decide(
 }
 
 /// The district confirms (or changes, or refuses) a township proposal waiting for it.
+#[tracing::instrument(skip_all, fields(application_id = %scope.application.id, item = code))]
 pub async fn confirm(
     state: &AppState,
     scope: &ScopedApplication,
@@ -105,6 +107,7 @@ pub async fn confirm(
 
 /// 先批后补: the listed items approved now, the materials due later, the case flagged for a
 /// re-review.
+#[tracing::instrument(skip_all, fields(application_id = %scope.application.id, items = input.items.len()))]
 pub async fn emergency(
     state: &AppState,
     scope: &ScopedApplication,

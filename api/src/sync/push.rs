@@ -33,6 +33,10 @@ use crate::request::Lang;
 use crate::state::AppState;
 use crate::vocab::Principal;
 
+#[tracing::instrument(
+    skip_all,
+    fields(device_id = %input.device_id, ops = input.ops.len(), applied_seq = tracing::field::Empty)
+)]
 pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Result<PushOut, ApiError> {
     check_shape(&input)?;
     let device = device(state, principal, input.device_id).await?;
@@ -84,6 +88,7 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    tracing::Span::current().record("applied_seq", applied_seq);
     for id in progress_moved {
         crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
     }

@@ -10,8 +10,7 @@ fn staff(username: &str, role: &str, region: Option<&str>, kind: Option<&str>) -
 
 #[tokio::test]
 async fn an_admin_creates_staff_who_can_then_sign_in() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let body = staff("Zhang.San", "helper", Some("500199001002"), Some("grid_worker"));
     let response = app.post_json("/api/v1/staff", Some(&admin), &body).await;
@@ -30,8 +29,7 @@ async fn an_admin_creates_staff_who_can_then_sign_in() {
 
 #[tokio::test]
 async fn staff_that_do_not_fit_their_region_are_refused_field_by_field() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     for (body, field, code) in [
         (staff("u-one", "helper", Some("500199001"), Some("volunteer")), "region_code", "REGION_LEVEL_MISMATCH"),
@@ -59,8 +57,7 @@ async fn staff_that_do_not_fit_their_region_are_refused_field_by_field() {
 
 #[tokio::test]
 async fn role_and_region_changes_are_audited_and_reach_the_next_token() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let helper = app.sign_in("demo-helper-b").await;
     let id = helper["account"]["id"].as_str().unwrap();
@@ -92,8 +89,7 @@ async fn role_and_region_changes_are_audited_and_reach_the_next_token() {
 
 #[tokio::test]
 async fn a_password_reset_by_an_admin_ends_every_sign_in() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let helper = app.sign_in("demo-police").await;
     let id = helper["account"]["id"].as_str().unwrap();
@@ -106,8 +102,7 @@ async fn a_password_reset_by_an_admin_ends_every_sign_in() {
 
 #[tokio::test]
 async fn staff_change_their_own_password() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let session = app.sign_in("demo-reviewer").await;
     let token = session["access_token"].as_str();
     let wrong = json!({"current_password": "Not-my-password-1", "new_password": "Brand-new-secret-8"});
@@ -127,8 +122,7 @@ async fn staff_change_their_own_password() {
 
 #[tokio::test]
 async fn staff_lists_stop_at_the_callers_region() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper_a = app.token("demo-grid-worker").await;
     let community_a: Value =
         app.get_as("/api/v1/regions/500199001001/staff", Some(&helper_a)).await.json().await.unwrap();

@@ -2,6 +2,7 @@
 //! submit, list; as a resident and as a helper on someone's behalf.
 
 use serde_json::{Value, json};
+use tests::bodies::{Draft, Member};
 use tests::{TestApp, id_number, jpeg_bytes, problem};
 use uuid::Uuid;
 
@@ -16,8 +17,7 @@ fn field_codes(body: &Value) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn a_resident_applies_from_the_phone_end_to_end() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let point = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "name": "和平社区便民服务站"});
     let point: Value = app.post_json("/api/v1/service-points", Some(&admin), &point).await.json().await.unwrap();
@@ -136,8 +136,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[tokio::test]
 async fn a_helper_applies_for_an_old_man_without_a_phone() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-grid-worker").await;
     // On the home visit: the community's code, then the pre-check for a man alone after a fire.
     let admin = app.token("demo-admin").await;
@@ -215,14 +214,13 @@ async fn a_helper_applies_for_an_old_man_without_a_phone() {
     assert_eq!(list["items"], json!([]));
 
     // A helper of another community cannot file there.
-    let there = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "items": ["temporary"]});
+    let there = Draft::new("500199001001", &["temporary"]);
     problem(app.create_application(&elsewhere, &there).await, 403, "FORBIDDEN").await;
 }
 
 #[tokio::test]
 async fn bad_members_items_and_drafts_are_refused_with_what_to_fix() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("li").await;
     let base = |items: Value| json!({"id": Uuid::now_v7(), "community_code": "500199001001", "items": items});
 
@@ -317,8 +315,7 @@ async fn bad_members_items_and_drafts_are_refused_with_what_to_fix() {
 
 #[tokio::test]
 async fn one_person_cannot_have_two_open_applications_for_one_item() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("wu").await;
     let (first, _) = app.ready_draft(&resident, "500199001001", 7).await;
     let first: Value = app.submit(&resident, &first).await.json().await.unwrap();
@@ -339,11 +336,10 @@ async fn one_person_cannot_have_two_open_applications_for_one_item() {
 
 #[tokio::test]
 async fn signatures_must_be_real_current_and_of_the_right_person() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("zhou").await;
     let id = Uuid::now_v7().to_string();
-    let draft = json!({"id": id, "community_code": "500199002001", "items": ["temporary"]});
+    let draft = Draft::new("500199002001", &["temporary"]).id(&id);
     assert_eq!(app.create_application(&resident, &draft).await.status(), 201);
     let (me, wife, child) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
     for (member, name, relation, birth, seq) in [
@@ -351,7 +347,7 @@ async fn signatures_must_be_real_current_and_of_the_right_person() {
         (&wife, "吴芳", "spouse", "19820202", 2),
         (&child, "周小宝", "child", "20180303", 3),
     ] {
-        let body = json!({"name": name, "relation": relation, "id_number": id_number(birth, seq)});
+        let body = Member::new(name, relation, id_number(birth, seq));
         assert_eq!(app.put_member(&resident, &id, member, &body).await.status(), 201);
     }
     let (version, sha) = app.authorization_text().await;
@@ -439,8 +435,7 @@ async fn signatures_must_be_real_current_and_of_the_right_person() {
 
 #[tokio::test]
 async fn nobody_else_sees_or_touches_an_application() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let owner = app.resident_token("chen").await;
     let (id, applicant) = app.ready_draft(&owner, "500199001001", 3).await;
     let path = format!("/api/v1/applications/{id}");
@@ -454,7 +449,7 @@ async fn nobody_else_sees_or_touches_an_application() {
         problem(app.get_as(&path, Some(token)).await, 404, "NOT_FOUND").await;
     }
     problem(app.submit(&other, &id).await, 404, "NOT_FOUND").await;
-    let me = json!({"name": "假冒", "relation": "other", "id_number": id_number("19900101", 9)});
+    let me = Member::new("假冒", "other", id_number("19900101", 9));
     problem(app.put_member(&other, &id, &Uuid::now_v7().to_string(), &me).await, 404, "NOT_FOUND").await;
     problem(app.upload(&other, &id, &[("type", "medical_bill")], &jpeg_bytes(1)).await, 404, "NOT_FOUND").await;
     let list: Value = app.get_as("/api/v1/applications", Some(&other)).await.json().await.unwrap();
@@ -493,8 +488,7 @@ async fn nobody_else_sees_or_touches_an_application() {
 
 #[tokio::test]
 async fn the_wallet_saves_photographing_the_id_card_again() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("sun").await;
     let (first, applicant) = app.ready_draft(&resident, "500199001001", 5).await;
     let wallet: Value = app.get_as("/api/v1/me/documents", Some(&resident)).await.json().await.unwrap();
@@ -503,10 +497,10 @@ async fn the_wallet_saves_photographing_the_id_card_again() {
 
     // A second application (another item) attaches the same ID photo from the wallet.
     let second = Uuid::now_v7().to_string();
-    let body = json!({"id": second, "community_code": "500199001001", "items": ["temporary"]});
+    let body = Draft::new("500199001001", &["temporary"]).id(&second);
     assert_eq!(app.create_application(&resident, &body).await.status(), 201);
     let member = Uuid::now_v7().to_string();
-    let me = json!({"name": "张秀英", "relation": "self", "id_number": id_number("19500317", 11)});
+    let me = Member::new("张秀英", "self", id_number("19500317", 11));
     assert_eq!(app.put_member(&resident, &second, &member, &me).await.status(), 201);
     let attach = json!({"document_id": front, "type": "id_card_front", "member_id": member});
     let path = format!("/api/v1/applications/{second}/attachments");
@@ -519,7 +513,7 @@ async fn the_wallet_saves_photographing_the_id_card_again() {
     // Someone else's wallet is not reachable; a retake replaces the earlier photo of that side.
     let other = app.resident_token("other-sun").await;
     let theirs = Uuid::now_v7().to_string();
-    let body = json!({"id": theirs, "community_code": "500199001001", "items": ["temporary"]});
+    let body = Draft::new("500199001001", &["temporary"]).id(&theirs);
     assert_eq!(app.create_application(&other, &body).await.status(), 201);
     let stolen = json!({"document_id": front, "type": "id_card_front"});
     problem(
@@ -553,8 +547,7 @@ async fn the_wallet_saves_photographing_the_id_card_again() {
 /// Inputs schemathesis found, kept so they stay fixed.
 #[tokio::test]
 async fn fuzzing_findings_stay_fixed() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("fuzz").await;
     // A NUL character in an item code reached PostgreSQL and answered 500.
     let body = json!({"id": Uuid::now_v7(), "community_code": "500199001001", "items": ["\u{0}]W", "dibao"]});
@@ -586,8 +579,7 @@ async fn fuzzing_findings_stay_fixed() {
 
 #[tokio::test]
 async fn concurrent_submits_get_distinct_numbers_and_lists_page_by_cursor() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("many").await;
     let mut drafts = Vec::new();
     for sequence in 20..26 {
@@ -628,8 +620,7 @@ async fn concurrent_submits_get_distinct_numbers_and_lists_page_by_cursor() {
 /// The refusals not walked through above, each with its stable code.
 #[tokio::test]
 async fn every_other_refusal_has_its_code() {
-    let app = TestApp::spawn_with(|settings| settings.storage.max_upload_bytes = 2 << 20).await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo_with(|settings| settings.storage.max_upload_bytes = 2 << 20).await;
     let resident = app.resident_token("refusals").await;
     let admin = app.token("demo-admin").await;
     let elsewhere = json!({"id": Uuid::now_v7(), "community_code": "500199002001", "name": "石岭村服务点"});
@@ -735,8 +726,7 @@ async fn every_other_refusal_has_its_code() {
 
 #[tokio::test]
 async fn a_phone_edits_its_own_draft_with_the_versions_it_is_given() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("wang").await;
     let id = Uuid::now_v7().to_string();
     let draft = json!({"id": id, "community_code": "500199001001", "items": ["dibao", "medical"]});
@@ -755,7 +745,7 @@ async fn a_phone_edits_its_own_draft_with_the_versions_it_is_given() {
 
     // Each change answers the application's new version; the next save goes through with it.
     let member = Uuid::now_v7().to_string();
-    let me = json!({"name": "王淑芬", "relation": "self", "id_number": id_number("19520704", 21)});
+    let me = Member::new("王淑芬", "self", id_number("19520704", 21));
     let added: Value = app.put_member(&resident, &id, &member, &me).await.json().await.unwrap();
     let after_member = added["application_version"].as_i64().unwrap();
     assert!(after_member > created["version"].as_i64().unwrap(), "{added}");

@@ -90,8 +90,7 @@ async fn the_dev_provider_needs_no_wechat_and_refuses_other_codes() {
 
 #[tokio::test]
 async fn a_reviewer_signs_in_and_refresh_rotates() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let first = app.sign_in("demo-reviewer").await;
     assert_eq!(first["account"]["role"], "township_reviewer");
     assert_eq!(first["account"]["region_code"], "500199001");
@@ -126,8 +125,7 @@ async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_lost_refresh_answer_is_answered_again_and_the_phone_stays_signed_in() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let session = app.sign_in("demo-social-worker").await;
     let spent = &session["refresh_token"];
     // The answer is lost on the way; the phone sends the same token again, twice at once.
@@ -159,8 +157,7 @@ async fn a_lost_refresh_answer_is_answered_again_and_the_phone_stays_signed_in()
 
 #[tokio::test]
 async fn a_spent_refresh_token_after_the_window_ends_the_sign_in() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let session = app.sign_in("demo-social-worker").await;
     let spent = &session["refresh_token"];
     let answer: Value = refresh(&app, spent).await.json().await.unwrap();
@@ -174,8 +171,7 @@ async fn a_spent_refresh_token_after_the_window_ends_the_sign_in() {
 
 #[tokio::test]
 async fn logout_ends_the_sign_in_and_is_harmless_twice() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let session = app.sign_in("demo-supervisor").await;
     let body = json!({"refresh_token": session["refresh_token"]});
     assert_eq!(app.post_json("/api/v1/auth/logout", None, &body).await.status(), 204);
@@ -188,8 +184,7 @@ async fn logout_ends_the_sign_in_and_is_harmless_twice() {
 
 #[tokio::test]
 async fn wrong_username_and_wrong_password_look_the_same() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let wrong_password =
         problem(app.post_password_sign_in("demo-reviewer", "Wrong-password-1").await, 401, "INVALID_CREDENTIALS").await;
     let no_such_user =
@@ -210,8 +205,7 @@ async fn wrong_username_and_wrong_password_look_the_same() {
 
 #[tokio::test]
 async fn brute_force_locks_the_account_even_for_the_right_password() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     for _ in 0..5 {
         problem(app.post_password_sign_in("demo-reviewer", "Guess-number-9").await, 401, "INVALID_CREDENTIALS").await;
     }
@@ -224,8 +218,7 @@ async fn brute_force_locks_the_account_even_for_the_right_password() {
 
 #[tokio::test]
 async fn brute_force_from_one_address_locks_that_address() {
-    let app = TestApp::spawn_with(|s| s.auth.lockout_address_failures = 3).await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo_with(|s| s.auth.lockout_address_failures = 3).await;
     for name in ["a1-user", "b2-user", "c3-user"] {
         problem(app.post_password_sign_in(name, "Guess-number-9").await, 401, "INVALID_CREDENTIALS").await;
     }
@@ -234,8 +227,7 @@ async fn brute_force_from_one_address_locks_that_address() {
 
 #[tokio::test]
 async fn a_switched_off_account_cannot_sign_in_or_refresh() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.sign_in("demo-volunteer").await;
     let admin = app.token("demo-admin").await;
     let id = helper["account"]["id"].as_str().unwrap();
@@ -266,8 +258,7 @@ fn claims(exp_offset: i64, aud: &str) -> Value {
 
 #[tokio::test]
 async fn bad_tokens_are_refused_with_401_and_a_challenge() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let session = app.sign_in("demo-admin").await;
     let good = session["access_token"].as_str().unwrap();
     let secret = TEST_JWT_SECRET.as_bytes();
@@ -313,8 +304,7 @@ async fn bad_tokens_are_refused_with_401_and_a_challenge() {
 
 #[tokio::test]
 async fn without_redis_sign_in_lockout_and_the_tree_fall_back_instead_of_failing() {
-    let app = TestApp::spawn_with(|s| s.redis.url = Some("redis://127.0.0.1:1/0".into())).await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo_with(|s| s.redis.url = Some("redis://127.0.0.1:1/0".into())).await;
     assert_eq!(app.get("/api/v1/regions/tree").await.status(), 200);
     let session = app.sign_in("demo-reviewer").await;
     let body = json!({"refresh_token": session["refresh_token"]});

@@ -5,8 +5,7 @@ use tests::{TestApp, problem};
 
 #[tokio::test]
 async fn the_calendar_is_public_and_an_admin_loads_a_year() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let year: Value = app.get("/api/v1/calendar/2026").await.json().await.unwrap();
     assert!(year["holidays"].as_array().unwrap().iter().any(|d| d["date"] == "2026-10-01" && d["name"] == "国庆节"));
     assert!(year["workdays"].as_array().unwrap().iter().any(|d| d["date"] == "2026-10-10"));

@@ -11,8 +11,7 @@ fn item() -> Value {
 
 #[tokio::test]
 async fn anyone_reads_the_thirteen_item_bundle() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let response = app.get("/api/v1/catalog/items").await;
     assert_eq!(response.status(), 200);
     let catalog: Value = response.json().await.unwrap();
@@ -37,8 +36,7 @@ async fn anyone_reads_the_thirteen_item_bundle() {
 
 #[tokio::test]
 async fn an_admin_adds_and_replaces_items_idempotently() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let created = app.put_json("/api/v1/catalog/items/rent_subsidy", Some(&admin), &item()).await;
     assert_eq!(created.status(), 201);
@@ -53,8 +51,7 @@ async fn an_admin_adds_and_replaces_items_idempotently() {
 
 #[tokio::test]
 async fn bad_items_are_refused_field_by_field() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let put = |code: &'static str, body: Value| {
         let app = &app;

@@ -11,9 +11,7 @@ use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 async fn checkin_app() -> TestApp {
-    let app = TestApp::spawn_with(open_now).await;
-    app.seed_demo().await;
-    app
+    TestApp::spawn_demo_with(open_now).await
 }
 
 async fn json_of(response: reqwest::Response, status: u16) -> Value {
@@ -81,12 +79,11 @@ async fn a_recipient_checks_in_remotely_and_a_replayed_selfie_is_refused() {
 
 #[tokio::test]
 async fn an_expired_challenge_is_refused() {
-    let app = TestApp::spawn_with(|settings| {
+    let app = TestApp::spawn_demo_with(|settings| {
         open_now(settings);
         settings.checkins.challenge_ttl_secs = 1;
     })
     .await;
-    app.seed_demo().await;
     let (_, resident) = app.recipient("ck-expired", 1, "dibao").await;
     let nonce = app.nonce(&resident).await;
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
@@ -161,13 +158,12 @@ async fn a_too_small_selfie_is_refused_and_an_answer_carries_the_photo_warnings(
     assert_eq!(good["warnings"], json!([]), "a good selfie has no warnings: {good}");
 
     // Where the policy lets a small selfie pass, the answer says how to take a better one.
-    let lenient = TestApp::spawn_with(|s| {
+    let lenient = TestApp::spawn_demo_with(|s| {
         open_now(s);
         let selfie = vec![Check::ImageBlurry, Check::ImageTooDark, Check::FaceNotFound];
         s.imaging.reject.insert("selfie".to_owned(), selfie);
     })
     .await;
-    lenient.seed_demo().await;
     let (_, resident) = lenient.recipient("ck-small-ok", 2, "dibao").await;
     let nonce = lenient.nonce(&resident).await;
     let photo = selfie_shrunk(653, 60, 400);
@@ -219,12 +215,11 @@ async fn mock_face_verification(app: &TestApp, answers: &[(&str, Value)]) {
 
 #[tokio::test]
 async fn the_wechat_verifier_passes_on_10000_and_rejects_its_failure_codes() {
-    let app = TestApp::spawn_with(|settings| {
+    let app = TestApp::spawn_demo_with(|settings| {
         open_now(settings);
         settings.checkins.verifier = api::config::VerifierKind::Wechat;
     })
     .await;
-    app.seed_demo().await;
     mock_face_verification(
         &app,
         &[
@@ -429,12 +424,11 @@ async fn a_missed_check_in_becomes_a_visit_and_only_then_the_township_suspends()
 
 #[tokio::test]
 async fn low_assurance_passes_are_sampled_reminders_go_out_and_old_selfies_are_purged() {
-    let app = TestApp::spawn_with(|settings| {
+    let app = TestApp::spawn_demo_with(|settings| {
         open_now(settings);
         settings.checkins.sample_low_assurance_percent = 100;
     })
     .await;
-    app.seed_demo().await;
     let (_, resident) = app.recipient("ck-sample", 1, "dibao").await;
 
     // The window is open: the scan queues one reminder, once.
@@ -526,13 +520,12 @@ async fn low_assurance_passes_are_sampled_reminders_go_out_and_old_selfies_are_p
 async fn with_redis_down_challenges_are_kept_in_the_database_and_still_work_once() {
     let proxy = tests::TcpProxy::start(tests::redis_addr()).await;
     let url = format!("redis://{}/0", proxy.addr);
-    let app = TestApp::spawn_with(|settings| {
+    let app = TestApp::spawn_demo_with(|settings| {
         open_now(settings);
         settings.redis.url = Some(url.into());
         settings.redis.retry_after_failure_ms = 50;
     })
     .await;
-    app.seed_demo().await;
     let (recipient, resident) = app.recipient("ck-outage", 1, "dibao").await;
     proxy.cut();
     let nonce = app.nonce(&resident).await;
@@ -557,8 +550,7 @@ async fn with_redis_down_challenges_are_kept_in_the_database_and_still_work_once
 
 #[tokio::test]
 async fn the_demo_data_has_a_recipient_whose_check_in_is_open_now() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     assert!(api::demo::recipient_due_now(&app.state.db, &app.state.settings).await.unwrap());
     assert!(
         !api::demo::recipient_due_now(&app.state.db, &app.state.settings).await.unwrap(),

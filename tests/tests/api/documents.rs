@@ -39,8 +39,7 @@ fn selfie() -> Vec<u8> {
 
 #[tokio::test]
 async fn a_phone_photo_is_stored_upright_small_and_without_its_metadata() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("photo-owner").await;
     let (id, member) = draft(&app, &resident, 1).await;
 
@@ -111,8 +110,7 @@ async fn bad_files_are_refused_with_what_to_do() {
     // Made first: encoding takes longer than the server keeps an idle connection.
     let mut webp = std::io::Cursor::new(Vec::new());
     image::RgbImage::new(4000, 3000).write_to(&mut webp, image::ImageFormat::WebP).unwrap();
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("bad-files").await;
     let (id, _) = draft(&app, &resident, 2).await;
     let bill = [("type", "medical_bill")];
@@ -177,8 +175,7 @@ async fn bad_files_are_refused_with_what_to_do() {
 
 #[tokio::test]
 async fn bad_photos_of_id_cards_are_refused_with_how_to_retake_them_and_elsewhere_warned() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("retakes").await;
     let (id, member) = draft(&app, &resident, 4).await;
     let front = [("type", "id_card_front"), ("member_id", member.as_str())];
@@ -218,8 +215,7 @@ async fn bad_photos_of_id_cards_are_refused_with_how_to_retake_them_and_elsewher
 
 #[tokio::test]
 async fn one_photo_on_two_households_is_flagged_for_the_reviewer_only() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let first = app.resident_token("household-one").await;
     let second = app.resident_token("household-two").await;
     let (first_app, first_member) = draft(&app, &first, 5).await;

@@ -11,8 +11,7 @@ async fn post(app: &TestApp, token: &str, path: &str, key: &str, body: &Value) -
 
 #[tokio::test]
 async fn a_retried_request_with_its_key_is_answered_again_not_done_again() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let resident = app.resident_token("idem-applicant").await;
     let (id, _) = app.ready_draft(&resident, "500199001001", 1).await;
 

@@ -115,8 +115,7 @@ async fn files_that_are_no_table_are_refused_and_leave_nothing() {
 
 #[tokio::test]
 async fn the_district_imports_a_file_over_http_and_nobody_else_may() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let supervisor = app.token("demo-supervisor").await;
     let text = format!(
         "{{\"ref\":\"CL-1\",\"id_number\":\"{}\",\"name\":\"王德福\",\"date\":\"2026-10-20\",\"grade\":\"一级\",\"lives_alone\":\"是\"}}\n\
@@ -160,8 +159,7 @@ async fn the_district_imports_a_file_over_http_and_nobody_else_may() {
 
 #[tokio::test]
 async fn a_file_over_the_limit_is_refused_while_streaming_and_leaves_nothing() {
-    let app = TestApp::spawn_with(|settings| settings.server.import_max_bytes = 100_000).await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo_with(|settings| settings.server.import_max_bytes = 100_000).await;
     let supervisor = app.token("demo-supervisor").await;
     let mut text = String::from("ref,id_number,name,date,amount_yuan\n");
     for i in 0..3000 {

@@ -1,6 +1,7 @@
 //! Integration tests: the real server against real PostgreSQL and Redis. See `tests/src/lib.rs`.
 
 mod accounts;
+mod answers;
 mod applications;
 mod auth;
 mod cache;

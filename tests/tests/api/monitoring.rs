@@ -47,8 +47,7 @@ fn kinds(list: &[Value]) -> Vec<(String, String, String)> {
 
 #[tokio::test]
 async fn department_files_raise_leads_for_the_right_township_which_visits_and_closes_them() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let supervisor = app.token("demo-supervisor").await;
     let reviewer = app.token("demo-reviewer").await;
     let reviewer_b = app.token("demo-reviewer-2").await;
@@ -307,8 +306,7 @@ async fn department_files_raise_leads_for_the_right_township_which_visits_and_cl
 
 #[tokio::test]
 async fn aid_another_department_pays_is_flagged_at_submit_and_at_decision() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let supervisor = app.token("demo-supervisor").await;
     let reviewer = app.token("demo-reviewer").await;
     let (wife, husband) = (id_number("19500317", 5), id_number("19480101", 4));
@@ -394,8 +392,7 @@ async fn lookup(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_ledger_lookup_beyond_reach_needs_a_reason_that_the_district_sees() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let reviewer = app.token("demo-reviewer").await;
     let other_township = app.token("demo-reviewer-2").await;
     let supervisor = app.token("demo-supervisor").await;

@@ -19,8 +19,7 @@ async fn outbox(app: &TestApp, id: &str) -> Vec<notification::Model> {
 
 #[tokio::test]
 async fn each_change_is_announced_and_delivery_is_retried_with_back_off() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     Mock::given(method("GET"))
         .and(path("/cgi-bin/token"))
         .and(query_param("appid", "wx-test-app"))
@@ -77,8 +76,7 @@ async fn each_change_is_announced_and_delivery_is_retried_with_back_off() {
 
 #[tokio::test]
 async fn a_declined_subscription_is_not_retried_and_nobody_to_tell_is_recorded() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     Mock::given(method("GET"))
         .and(path("/cgi-bin/token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "tok-2", "expires_in": 7200})))

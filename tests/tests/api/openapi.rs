@@ -17,6 +17,23 @@ fn committed_spec_matches_the_code() {
     );
 }
 
+/// Every operation with its responses, one line each, as a snapshot (`snapshots/`): a change of
+/// the API shows up as a readable diff of this list, beside the whole committed document above.
+#[test]
+fn the_operations_and_their_responses_are_as_reviewed() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let mut lines = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let statuses: Vec<&str> = operation["responses"].as_object().unwrap().keys().map(String::as_str).collect();
+            let id = operation["operationId"].as_str().unwrap_or("-");
+            lines.push(format!("{} {path} {id} -> {}", method.to_uppercase(), statuses.join(" ")));
+        }
+    }
+    lines.extend(spec["components"]["schemas"].as_object().unwrap().keys().map(|name| format!("schema {name}")));
+    insta::assert_snapshot!("operations", lines.join("\n"));
+}
+
 #[test]
 fn every_schema_the_document_names_is_in_it() {
     let spec: Value = serde_json::from_str(&api::openapi::spec_json().unwrap()).unwrap();

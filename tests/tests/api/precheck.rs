@@ -9,8 +9,7 @@ fn suggested(body: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn an_old_disabled_person_alone_without_income_is_told_why_and_what_to_bring() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let household = json!({"community_code": "500199001001",
         "members": [{"age": 74, "monthly_income_fen": 20000, "disabled": true, "severe_disability": true}]});
     let response = app.post_json("/api/v1/precheck", None, &household).await;
@@ -35,8 +34,7 @@ async fn an_old_disabled_person_alone_without_income_is_told_why_and_what_to_bri
 
 #[tokio::test]
 async fn a_family_above_the_standard_with_a_student_gets_other_suggestions() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let household = json!({"community_code": "500199002001", "household": {"has_supporter": true},
         "members": [{"age": 45, "monthly_income_fen": 200000}, {"age": 43, "monthly_income_fen": 50000, "unemployed": true},
                     {"age": 17, "student": true}]});
@@ -50,8 +48,7 @@ async fn a_family_above_the_standard_with_a_student_gets_other_suggestions() {
 
 #[tokio::test]
 async fn bad_households_and_places_are_refused_clearly() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let ask = |body: Value| {
         let app = &app;
         async move { app.post_json("/api/v1/precheck", None, &body).await }
@@ -98,8 +95,7 @@ async fn bad_households_and_places_are_refused_clearly() {
 
 #[tokio::test]
 async fn an_admin_sets_a_communitys_own_rules_and_no_one_else_may() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let rules = json!({"dibao_standard_fen": 90000, "rules": [
         {"item": "temporary", "all": [{"fact": "household_size", "op": "ge", "value": 1, "reason": "本社区试点"}]}]});
     let path = "/api/v1/precheck/rules/500199001002";

@@ -10,12 +10,11 @@ use tests::{TcpProxy, TestApp, problem, redis_addr};
 async fn progress_is_the_same_from_redis_and_from_the_database_and_survives_an_outage() {
     let proxy = TcpProxy::start(redis_addr()).await;
     let url = format!("redis://{}/0", proxy.addr);
-    let app = TestApp::spawn_with(|s| {
+    let app = TestApp::spawn_demo_with(|s| {
         s.redis.url = Some(url.into());
         s.redis.retry_after_failure_ms = 50;
     })
     .await;
-    app.seed_demo().await;
     let (id, resident) = app.submitted("he", 7, &["dibao"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let key = format!("progress:{}", id.replace('-', ""));
@@ -70,12 +69,11 @@ async fn progress_is_the_same_from_redis_and_from_the_database_and_survives_an_o
 async fn after_redis_restarts_from_an_older_dump_progress_never_answers_the_old_status() {
     let proxy = TcpProxy::start(redis_addr()).await;
     let url = format!("redis://{}/0", proxy.addr);
-    let app = TestApp::spawn_with(|s| {
+    let app = TestApp::spawn_demo_with(|s| {
         s.redis.url = Some(url.into());
         s.redis.retry_after_failure_ms = 0;
     })
     .await;
-    app.seed_demo().await;
     let (id, resident) = app.submitted("dump", 8, &["dibao"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let key = format!("progress:{}", id.replace('-', ""));
@@ -104,12 +102,11 @@ async fn after_redis_restarts_from_an_older_dump_progress_never_answers_the_old_
 
 #[tokio::test]
 async fn the_public_status_query_answers_the_status_only_and_is_rate_limited() {
-    let app = TestApp::spawn_with(|s| {
+    let app = TestApp::spawn_demo_with(|s| {
         s.review.public_query_per_number = 3;
         s.review.public_query_per_address = 6;
     })
     .await;
-    app.seed_demo().await;
     let (id, resident) = app.submitted("feng", 8, &["dibao", "medical"]).await;
     let number = app.application(&resident, &id).await["number"].as_str().unwrap().to_owned();
     let query = |number: &str, tail: &str| json!({"number": number, "phone_tail": tail});

@@ -9,8 +9,7 @@ async fn create(app: &TestApp, token: &str, code: &str, name: &str) -> reqwest::
 
 #[tokio::test]
 async fn an_admin_builds_the_tree_and_anyone_reads_it() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let before: Value = app.get("/api/v1/regions/tree?root=500199002").await.json().await.unwrap();
     assert_eq!(before["items"][0]["children"].as_array().unwrap().len(), 1);
@@ -37,8 +36,7 @@ async fn an_admin_builds_the_tree_and_anyone_reads_it() {
 
 #[tokio::test]
 async fn repeating_a_create_is_harmless_and_a_clash_is_409() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     assert_eq!(create(&app, &admin, "500199001", "青石街道").await.status(), 200);
     let clash = problem(create(&app, &admin, "500199001", "别的街道").await, 409, "CONFLICT").await;
@@ -47,8 +45,7 @@ async fn repeating_a_create_is_harmless_and_a_clash_is_409() {
 
 #[tokio::test]
 async fn bad_codes_names_and_orphans_are_named() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     for (code, name, field, error) in [
         ("5001", "某区", "code", "INVALID_REGION_CODE"),
@@ -69,8 +66,7 @@ async fn bad_codes_names_and_orphans_are_named() {
 
 #[tokio::test]
 async fn admins_list_regions_page_by_page() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let first: Value = app.get_as("/api/v1/regions?limit=4", Some(&admin)).await.json().await.unwrap();
     assert_eq!(first["items"].as_array().unwrap().len(), 4);
@@ -94,8 +90,7 @@ async fn admins_list_regions_page_by_page() {
 
 #[tokio::test]
 async fn only_admins_create_or_list_regions() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let supervisor = app.token("demo-supervisor").await;
     let resident = app.resident_token("li").await;
     for token in [&supervisor, &resident] {

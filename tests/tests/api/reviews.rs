@@ -20,8 +20,7 @@ fn codes(progress: &Value) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn an_application_walks_from_submit_to_a_partial_decision() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, resident) = app.submitted("zhang", 1, &["dibao", "medical"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let supervisor = app.token("demo-supervisor").await;
@@ -191,8 +190,7 @@ fn working_days_between(from: &str, to: &str) -> i32 {
 
 #[tokio::test]
 async fn the_wrong_people_are_refused_every_step() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, resident) = app.submitted("wang", 2, &["dibao"]).await;
     let other_resident = app.resident_token("li").await;
     let other_township = app.token("demo-reviewer-2").await;
@@ -252,8 +250,7 @@ async fn the_wrong_people_are_refused_every_step() {
 
 #[tokio::test]
 async fn concurrent_decisions_on_one_item_leave_one_winner() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     // Two items: deciding one leaves the application under investigation, so the race is on the item.
     let (id, _) = app.submitted("zhao", 3, &["dibao", "temporary"]).await;
     let reviewer = app.token("demo-reviewer").await;
@@ -282,8 +279,7 @@ async fn concurrent_decisions_on_one_item_leave_one_winner() {
 
 #[tokio::test]
 async fn amounts_above_the_township_limit_go_to_the_district() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, resident) = app.submitted("sun", 4, &["temporary"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let investigating = app.investigating(&reviewer, &id).await;
@@ -328,8 +324,7 @@ async fn amounts_above_the_township_limit_go_to_the_district() {
 
 #[tokio::test]
 async fn the_emergency_path_approves_first_and_reviews_when_the_materials_arrive() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, resident) = app.submitted("zhou", 5, &["dibao", "temporary"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let submitted = app.application(&reviewer, &id).await;
@@ -399,8 +394,7 @@ async fn the_emergency_path_approves_first_and_reviews_when_the_materials_arrive
 
 #[tokio::test]
 async fn the_economic_check_survives_a_slow_or_refusing_data_exchange() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, _) = app.submitted("qian", 6, &["dibao"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let accepted = app.step_ok(&reviewer, &id, "accept", json!({})).await;
@@ -433,8 +427,7 @@ async fn the_economic_check_survives_a_slow_or_refusing_data_exchange() {
 
 #[tokio::test]
 async fn bad_review_input_is_refused_field_by_field() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, _) = app.submitted("kong", 19, &["dibao"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let submitted = app.application(&reviewer, &id).await;

@@ -9,8 +9,7 @@ const ROLES: [&str; 7] = ["anonymous", "resident", "helper_a", "helper_b", "revi
 
 #[tokio::test]
 async fn each_role_reaches_exactly_what_it_should() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let mut tokens: Vec<Option<String>> = vec![None, Some(app.resident_token("matrix").await)];
     for username in ["demo-grid-worker", "demo-helper-b", "demo-reviewer", "demo-supervisor", "demo-admin"] {
         tokens.push(Some(app.token(username).await));

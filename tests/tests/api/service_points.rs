@@ -18,8 +18,7 @@ async fn scan(app: &TestApp, token: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_scanned_code_opens_the_application_with_the_places_filled_in() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let id = Uuid::now_v7();
     let created = create(&app, &admin, &point(id, "500199001001")).await;
@@ -44,8 +43,7 @@ async fn a_scanned_code_opens_the_application_with_the_places_filled_in() {
 
 #[tokio::test]
 async fn forged_withdrawn_and_expired_codes_are_refused_clearly() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let id = Uuid::now_v7();
     let created: Value = create(&app, &admin, &point(id, "500199002001")).await.json().await.unwrap();
@@ -72,8 +70,7 @@ async fn forged_withdrawn_and_expired_codes_are_refused_clearly() {
 
 #[tokio::test]
 async fn only_existing_communities_get_service_points() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     for community in ["500199001", "500199001099", "abc"] {
         let body =
@@ -92,8 +89,7 @@ async fn only_existing_communities_get_service_points() {
 
 #[tokio::test]
 async fn staff_of_the_community_print_the_code_and_others_cannot_see_it() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let admin = app.token("demo-admin").await;
     let id = Uuid::now_v7();
     assert_eq!(create(&app, &admin, &point(id, "500199001001")).await.status(), 201);

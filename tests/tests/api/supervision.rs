@@ -24,8 +24,7 @@ async fn warn_date(app: &TestApp, id: &str) -> NaiveDate {
 
 #[tokio::test]
 async fn deadlines_warn_at_three_quarters_and_overdue_items_reach_the_district() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, resident) = app.submitted("wu", 9, &["dibao"]).await;
     let reviewer = app.token("demo-reviewer").await;
     let supervisor = app.token("demo-supervisor").await;
@@ -105,8 +104,7 @@ async fn decide_dibao(app: &TestApp, reviewer: &str, id: &str, approve: bool) {
 
 #[tokio::test]
 async fn monthly_figures_and_a_reproducible_ten_percent_sample() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let reviewer = app.token("demo-reviewer").await;
     let supervisor = app.token("demo-supervisor").await;
     let mut decided = Vec::new();
@@ -189,8 +187,7 @@ async fn monthly_figures_and_a_reproducible_ten_percent_sample() {
 
 #[tokio::test]
 async fn supervision_is_for_supervisors_and_reviewers_only() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let (id, resident) = app.submitted("gao", 18, &["dibao"]).await;
     let helper = app.token("demo-social-worker").await;
     let admin = app.token("demo-admin").await;

@@ -46,8 +46,7 @@ fn outcomes(body: &Value) -> Vec<String> {
 }
 
 async fn helper_app() -> (TestApp, String) {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     (app, helper)
 }

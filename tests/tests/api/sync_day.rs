@@ -224,8 +224,7 @@ fn draft_ops(draft: &Draft, n: u32, text: &Text, seq: &mut i64) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_keeps_dropping() {
-    let app = TestApp::spawn_with(open_now).await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo_with(open_now).await;
     let (recipient, _) = app.recipient("day-recipient", 41, "dibao").await;
     let helper = app.token("demo-social-worker").await;
     let upstream: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();

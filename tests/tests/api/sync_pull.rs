@@ -51,8 +51,7 @@ fn ids(changes: &[Value], entity: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_full_pull_brings_the_community_and_later_pulls_only_what_changed() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let device = Uuid::now_v7().to_string();
     let mine = Uuid::now_v7().to_string();
@@ -109,8 +108,7 @@ async fn a_full_pull_brings_the_community_and_later_pulls_only_what_changed() {
 
 #[tokio::test]
 async fn a_change_committed_late_is_pulled_after_a_cursor_passed_it() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let device = Uuid::now_v7().to_string();
     let (slow, quick) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
@@ -140,8 +138,7 @@ async fn a_change_committed_late_is_pulled_after_a_cursor_passed_it() {
 
 #[tokio::test]
 async fn deletions_arrive_as_tombstones_until_purged_then_an_older_cursor_is_gone() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let admin = app.token("demo-admin").await;
     let created =

@@ -66,8 +66,7 @@ async fn cut_chunk(app: &TestApp, token: &str, id: Uuid, offset: usize, chunk: &
 
 #[tokio::test]
 async fn an_upload_cut_at_an_arbitrary_byte_resumes_from_the_offset_the_server_reports() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let bytes = photo();
     let id = Uuid::now_v7();
@@ -111,8 +110,7 @@ async fn an_upload_cut_at_an_arbitrary_byte_resumes_from_the_offset_the_server_r
 
 #[tokio::test]
 async fn a_wrong_checksum_starts_over_and_bad_requests_are_refused() {
-    let app = TestApp::spawn_with(|s| s.sync.upload_chunk_max_bytes = 4096).await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo_with(|s| s.sync.upload_chunk_max_bytes = 4096).await;
     let helper = app.token("demo-social-worker").await;
     let bytes = photo();
     let id = Uuid::now_v7();
@@ -216,8 +214,7 @@ async fn create_with_checksum(app: &TestApp, token: &str, id: Uuid, bytes: &[u8]
 
 #[tokio::test]
 async fn the_checksum_may_be_hex_as_wechat_gives_it_and_a_bad_one_says_what_it_takes() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let bytes = photo();
     let hex: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02X}")).collect();
@@ -241,8 +238,7 @@ async fn the_checksum_may_be_hex_as_wechat_gives_it_and_a_bad_one_says_what_it_t
 
 #[tokio::test]
 async fn only_the_uploader_touches_an_upload_and_unfinished_ones_expire() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let bytes = photo();
     let id = Uuid::now_v7();
@@ -267,8 +263,7 @@ async fn only_the_uploader_touches_an_upload_and_unfinished_ones_expire() {
 
 #[tokio::test]
 async fn a_photo_taken_offline_is_linked_by_a_pushed_op_once_its_upload_is_whole() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let (device, application, member, document) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     let upload = Uuid::now_v7();
@@ -378,8 +373,7 @@ fn answer(outcome: &str, code: Option<&str>) -> (String, Option<String>) {
 
 #[tokio::test]
 async fn an_upload_never_made_is_refused_and_an_unfinished_one_holds_only_the_ops_that_need_it() {
-    let app = TestApp::spawn().await;
-    app.seed_demo().await;
+    let app = TestApp::spawn_demo().await;
     let helper = app.token("demo-social-worker").await;
     let (device, first, second) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     let (unfinished, never) = (Uuid::now_v7(), Uuid::now_v7());

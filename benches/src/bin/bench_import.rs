@@ -16,8 +16,8 @@
 use std::io::Write;
 use std::time::Instant;
 
+use benches::common::{env, median, number, staff_token};
 use serde_json::Value;
-use tests::bench::{env, median, number, staff_token};
 use tests::id_number;
 
 /// The `i`th person of the month.

@@ -15,10 +15,10 @@
 
 use std::time::Instant;
 
+use benches::common::{cpu_seconds, env, median, number, staff_token};
 use futures_util::StreamExt;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
-use tests::bench::{cpu_seconds, env, median, number, staff_token};
 use tests::id_number;
 use uuid::Uuid;
 

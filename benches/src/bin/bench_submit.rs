@@ -12,10 +12,10 @@
 
 use std::time::{Duration, Instant};
 
+use benches::common::{Drafter, env, median, number};
 use futures_util::StreamExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
-use tests::bench::{Drafter, env, median, number};
 use uuid::Uuid;
 
 /// Submits every draft; the rate and each latency.

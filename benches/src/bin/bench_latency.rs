@@ -13,8 +13,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tests::bench::{env, median, number};
-use tests::load::{self, LoadReport, Target};
+use benches::common::{env, median, number};
+use benches::load::{self, LoadReport, Target};
 
 const PATH: &str = "/api/v1/catalog/items";
 const GZIP: &str = "Accept-Encoding: gzip\r\n";

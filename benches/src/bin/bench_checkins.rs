@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 
 use api::documents::photos::{min_short, wants_face};
 use api::vocab::DocumentType;
+use benches::common::{Drafter, cpu_seconds, env, median, number, staff_token};
 use futures_util::StreamExt;
 use imaging::decode::Format;
 use imaging::pipeline::{self, Options};
 use serde_json::{Value, json};
-use tests::bench::{Drafter, cpu_seconds, env, median, number, staff_token};
 use tests::checkins::real_photo;
 use tests::{encode_jpeg, multipart};
 

@@ -10,9 +10,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use benches::common::{Drafter, env, median, number};
+use benches::load::{self, LoadReport, Target};
 use serde_json::json;
-use tests::bench::{Drafter, env, median, number};
-use tests::load::{self, LoadReport, Target};
 
 struct Side {
     label: &'static str,

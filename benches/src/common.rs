@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{id_number, jpeg_bytes, multipart, png_bytes, signature_png};
+use tests::{id_number, jpeg_bytes, multipart, png_bytes, signature_png};
 
 static NEXT_PERSON: AtomicU32 = AtomicU32::new(0);
 
