@@ -6,19 +6,23 @@ use std::sync::OnceLock;
 
 use api::auth::tokens::TokenService;
 use api::config::AuthSettings;
+use api::infra::jwt_keys::JwtKeys;
 use libfuzzer_sys::fuzz_target;
 
-fn service() -> &'static TokenService {
-    static SERVICE: OnceLock<TokenService> = OnceLock::new();
-    SERVICE.get_or_init(|| {
+fn keys() -> &'static (JwtKeys, AuthSettings) {
+    static KEYS: OnceLock<(JwtKeys, AuthSettings)> = OnceLock::new();
+    KEYS.get_or_init(|| {
         let settings =
             AuthSettings { jwt_keys: Some("fuzz:0123456789abcdef0123456789abcdef".into()), ..AuthSettings::default() };
-        TokenService::from_settings(&settings, std::path::Path::new("/nonexistent")).expect("valid key")
+        let keys = JwtKeys::from_settings(&settings, std::path::Path::new("/nonexistent")).expect("valid key");
+        (keys, settings)
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(token) = std::str::from_utf8(data) {
-        assert!(service().verify_access(token).is_err(), "a forged token was accepted: {token}");
+        let (keys, settings) = keys();
+        let service = TokenService::new(keys, settings);
+        assert!(service.verify_access(token).is_err(), "a forged token was accepted: {token}");
     }
 });
