@@ -44,6 +44,33 @@ fn template_name() -> String {
     format!("jiuzhu_tpl_{:016x}", hasher.finish())
 }
 
+/// Makes database `name` unless it exists: as a copy of `from` (or empty) under a building name,
+/// filled by `fill`, then renamed, so a half-made one is never taken for finished. The caller
+/// holds the advisory lock that keeps test processes from racing.
+async fn make_once<F, Fut>(admin: &DatabaseConnection, name: &str, from: Option<&str>, fill: F)
+where
+    F: FnOnce(DatabaseConnection) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let exists = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("query pg_database")
+        .is_some();
+    if exists {
+        return;
+    }
+    let building = format!("{name}_b");
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await.expect("drop");
+    let template = from.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+    admin.execute_unprepared(&format!("CREATE DATABASE {building}{template}")).await.expect("create template");
+    fill(Database::connect(url_for(&building)).await.expect("connect to template")).await;
+    admin.execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}")).await.expect("rename");
+}
+
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
 /// Creates the template once; an advisory lock keeps concurrent test processes from racing.
@@ -53,28 +80,11 @@ async fn template() -> &'static str {
             let name = template_name();
             let admin = admin().await;
             admin.execute_unprepared("SELECT pg_advisory_lock(730012)").await.expect("lock");
-            let exists = admin
-                .query_one_raw(sea_orm::Statement::from_string(
-                    admin.get_database_backend(),
-                    format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
-                ))
-                .await
-                .expect("query pg_database")
-                .is_some();
-            if !exists {
-                let building = format!("{name}_building");
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-                    .await
-                    .expect("drop");
-                admin.execute_unprepared(&format!("CREATE DATABASE {building}")).await.expect("create template");
-                {
-                    let db = Database::connect(url_for(&building)).await.expect("connect to template");
-                    Migrator::up(&db, None).await.expect("migrate template");
-                    db.close().await.expect("close template");
-                }
-                admin.execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}")).await.expect("rename");
-            }
+            make_once(&admin, &name, None, |db| async move {
+                Migrator::up(&db, None).await.expect("migrate template");
+                db.close().await.expect("close template");
+            })
+            .await;
             admin.execute_unprepared("SELECT pg_advisory_unlock(730012)").await.expect("unlock");
             name
         })
@@ -137,31 +147,11 @@ async fn demo_template() -> &'static str {
             let admin = admin().await;
             admin.execute_unprepared("SELECT pg_advisory_lock(730013)").await.expect("lock");
             drop_dead_demo_templates(&admin, &name).await;
-            let exists = admin
-                .query_one_raw(sea_orm::Statement::from_string(
-                    admin.get_database_backend(),
-                    format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
-                ))
-                .await
-                .expect("query pg_database")
-                .is_some();
-            if !exists {
-                let building = format!("{name}_b");
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-                    .await
-                    .expect("drop");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {building} TEMPLATE {migrated}"))
-                    .await
-                    .expect("create demo template");
-                {
-                    let db = Database::connect(url_for(&building)).await.expect("connect to demo template");
-                    crate::auth::seed_demo_into(&db, &api::infra::cache::Cache::in_process()).await;
-                    db.close().await.expect("close demo template");
-                }
-                admin.execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}")).await.expect("rename");
-            }
+            make_once(&admin, &name, Some(migrated), |db| async move {
+                crate::auth::seed_demo_into(&db, &api::infra::cache::Cache::in_process()).await;
+                db.close().await.expect("close demo template");
+            })
+            .await;
             admin.execute_unprepared("SELECT pg_advisory_unlock(730013)").await.expect("unlock");
             name
         })
