@@ -94,6 +94,7 @@ impl Application {
             cache,
             local_cache: Cache::in_process(),
             jwt_keys,
+            jwt_validation: crate::auth::tokens::validation(&settings.auth),
             pii,
             storage,
             image_gate,

@@ -29,6 +29,8 @@ pub struct AppState {
     pub local_cache: Cache,
     /// The keys access tokens are signed and checked with (`auth::tokens`).
     pub jwt_keys: JwtKeys,
+    /// How access tokens are checked, built once from `[auth]` at start (`auth::tokens::validation`).
+    pub jwt_validation: jsonwebtoken::Validation,
     pub pii: PiiCipher,
     pub storage: Storage,
     /// This node's bound on photos decoded at once, in turns and memory (`documents::photos`).

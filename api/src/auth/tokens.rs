@@ -9,6 +9,7 @@
 //! The keys are the state's (`infra::jwt_keys`: configured, or kept in the data directory);
 //! [`TokenService::of`] borrows them with `[auth]` where a token is issued or checked.
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, Header, Validation};
@@ -53,15 +54,17 @@ pub enum TokenError {
 pub struct TokenService<'a> {
     keys: &'a JwtKeys,
     settings: &'a AuthSettings,
+    validation: Cow<'a, Validation>,
 }
 
 impl<'a> TokenService<'a> {
     pub fn of(state: &'a AppState) -> Self {
-        Self::new(&state.jwt_keys, &state.settings.auth)
+        let validation = Cow::Borrowed(&state.jwt_validation);
+        Self { keys: &state.jwt_keys, settings: &state.settings.auth, validation }
     }
 
     pub fn new(keys: &'a JwtKeys, settings: &'a AuthSettings) -> Self {
-        Self { keys, settings }
+        Self { keys, settings, validation: Cow::Owned(validation(settings)) }
     }
 
     pub fn access_ttl(&self) -> Duration {
@@ -99,24 +102,25 @@ impl<'a> TokenService<'a> {
             .as_deref()
             .and_then(|kid| self.keys.verifying(kid))
             .ok_or_else(|| TokenError::Invalid("unknown key id".to_owned()))?;
-        jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation()).map(|data| data.claims).map_err(
-            |e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid(e.to_string()),
-            },
-        )
+        jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation).map(|data| data.claims).map_err(|e| match e
+            .kind()
+        {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+            _ => TokenError::Invalid(e.to_string()),
+        })
     }
+}
 
-    /// HS256 only, this deployment's issuer and audience, `exp` with 30 s of leeway.
-    fn validation(&self) -> Validation {
-        // `Validation::new` allows exactly this one algorithm.
-        let mut validation = Validation::new(ALGORITHM);
-        validation.set_issuer(&[&self.settings.issuer]);
-        validation.set_audience(&[&self.settings.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
-        validation
-    }
+/// HS256 only, this deployment's issuer and audience, `exp` with 30 s of leeway: built once per
+/// node (`AppState::jwt_validation`), not per request.
+pub fn validation(settings: &AuthSettings) -> Validation {
+    // `Validation::new` allows exactly this one algorithm.
+    let mut validation = Validation::new(ALGORITHM);
+    validation.set_issuer(&[&settings.issuer]);
+    validation.set_audience(&[&settings.audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.leeway = 30;
+    validation
 }
 
 fn unix_now() -> u64 {
