@@ -17,6 +17,7 @@ use tracing::Instrument;
 
 use crate::error::{ApiError, ErrorCode, LoggedCode, PROBLEM_JSON};
 use crate::request::{self, Lang, RequestContext};
+use crate::telemetry::REQUEST_SPAN;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -40,7 +41,7 @@ pub async fn request_context(
         lang: Lang::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
     };
     let span = tracing::info_span!(
-        "request",
+        REQUEST_SPAN,
         request_id = %ctx.request_id,
         method = %req.method(),
         route = tracing::field::Empty,
