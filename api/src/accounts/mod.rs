@@ -1,6 +1,6 @@
 //! Accounts: the caller's own (`/me`) and staff administration.
 
 pub mod model;
-pub mod routes;
+pub(crate) mod routes;
 pub mod service;
 mod validate;

@@ -1,18 +1,18 @@
 //! Applications: one household and the aid items it asks for, drafted by the resident or by a
 //! helper on their behalf, with members, documents and signed authorizations, then submitted.
 
-pub mod events;
-pub mod list;
-pub mod lookups;
-pub mod members;
+pub(crate) mod events;
+pub(crate) mod list;
+pub(crate) mod lookups;
+pub(crate) mod members;
 pub mod model;
-pub mod number;
-pub mod routes;
-pub mod scoped;
-pub mod service;
-pub mod submit;
+pub(crate) mod number;
+pub(crate) mod routes;
+pub(crate) mod scoped;
+pub(crate) mod service;
+pub(crate) mod submit;
 mod validate;
-pub mod view;
+pub(crate) mod view;
 
 pub use lookups::Lookups;
 pub use scoped::{ScopedApplication, locked};

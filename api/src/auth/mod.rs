@@ -1,13 +1,13 @@
 //! Who is calling and what they may do: tokens, sign-in for residents (WeChat) and staff
 //! (password), lockouts, roles and the extractors that enforce them.
 
-pub mod lockout;
-pub mod login;
+pub(crate) mod lockout;
+pub(crate) mod login;
 pub mod model;
 pub mod passwords;
-pub mod principal;
-pub mod refresh;
+pub(crate) mod principal;
+pub(crate) mod refresh;
 pub mod replay;
-pub mod routes;
-pub mod service;
+pub(crate) mod routes;
+pub(crate) mod service;
 pub mod tokens;

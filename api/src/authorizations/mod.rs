@@ -2,6 +2,6 @@
 //! handwritten signature as a PNG, immutable once signed, revocation recorded.
 
 pub mod model;
-pub mod routes;
-pub mod service;
-pub mod text;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod text;

@@ -1,8 +1,8 @@
 //! The working-day calendar: Monday to Friday, minus public holidays, plus the weekend days
 //! worked instead (调休), loaded per year. Deadlines of aid items count in these days.
 
-pub mod model;
-pub mod routes;
+pub(crate) mod model;
+pub(crate) mod routes;
 pub mod service;
 
 use std::collections::HashMap;

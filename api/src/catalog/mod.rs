@@ -1,7 +1,7 @@
 //! The aid catalog: what can be applied for, on what conditions, with which documents, decided by
 //! whom and how fast. Readable without an account; admins maintain it.
 
-pub mod model;
-pub mod routes;
+pub(crate) mod model;
+pub(crate) mod routes;
 pub mod seed;
-pub mod service;
+pub(crate) mod service;

@@ -13,17 +13,17 @@
 //! - [`review`]: sampled low-assurance passes for a human to look at; [`lists`], [`figures`];
 //!   [`jobs`]: the schedule scan and the selfie purge.
 
-pub mod challenge;
-pub mod cycles;
-pub mod evidence;
-pub mod figures;
+pub(crate) mod challenge;
+pub(crate) mod cycles;
+pub(crate) mod evidence;
+pub(crate) mod figures;
 pub mod jobs;
-pub mod lists;
-pub mod model;
-pub mod payments;
-pub mod review;
-pub mod routes;
-pub mod selfies;
-pub mod service;
-pub mod tasks;
-pub mod verifier;
+pub(crate) mod lists;
+pub(crate) mod model;
+pub(crate) mod payments;
+pub(crate) mod review;
+pub(crate) mod routes;
+pub(crate) mod selfies;
+pub(crate) mod service;
+pub(crate) mod tasks;
+pub(crate) mod verifier;

@@ -3,12 +3,12 @@
 //! checked with guidance, normalised, fingerprinted; near-duplicates across households are
 //! flagged for reviewers ([`flags`]).
 
-pub mod flags;
+pub(crate) mod flags;
 pub(crate) mod imaging_errors;
 pub mod model;
 pub mod photos;
-pub mod routes;
-pub mod service;
+pub(crate) mod routes;
+pub(crate) mod service;
 pub mod sniff;
 
 use sniff::FileKind;

@@ -1,5 +1,5 @@
 //! Liveness and readiness probes for load balancers and orchestrators.
 
-pub mod model;
+pub(crate) mod model;
 pub mod probe;
-pub mod routes;
+pub(crate) mod routes;

@@ -1,15 +1,15 @@
 //! HTTP plumbing shared by every endpoint: request context, `Idempotency-Key`, the JSON
 //! extractor, extractor error handlers and the answers for unknown routes.
 
-pub mod connection;
-pub mod context;
-pub mod fallback;
+pub(crate) mod connection;
+pub(crate) mod context;
+pub(crate) mod fallback;
 pub mod idempotency;
 mod infra_errors;
 pub mod json;
-pub mod multipart;
-pub mod pagination;
-pub mod query;
+pub(crate) mod multipart;
+pub(crate) mod pagination;
+pub(crate) mod query;
 
 #[cfg(test)]
 mod proptests;

@@ -9,7 +9,7 @@
 //! - [`service`]: one file imported, idempotent per file and per department record;
 //!   [`routes`]: `POST /api/v1/imports`, the file streamed to disk first.
 
-pub mod decode;
-pub mod routes;
+pub(crate) mod decode;
+pub(crate) mod routes;
 pub mod rows;
 pub mod service;

@@ -3,14 +3,14 @@
 //! raise (routed to the township, assigned, visited, closed), the per-person ledger checked at
 //! submit and at decision, and the figures for the district.
 
-pub mod evaluate;
-pub mod figures;
-pub mod groups;
+pub(crate) mod evaluate;
+pub(crate) mod figures;
+pub(crate) mod groups;
 pub mod leads;
-pub mod ledger;
-pub mod lookup;
-pub mod model;
-pub mod people;
-pub mod pool;
-pub mod routes;
-pub mod rules;
+pub(crate) mod ledger;
+pub(crate) mod lookup;
+pub(crate) mod model;
+pub(crate) mod people;
+pub(crate) mod pool;
+pub(crate) mod routes;
+pub(crate) mod rules;

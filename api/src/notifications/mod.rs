@@ -3,5 +3,5 @@
 //! how each delivery went. Nothing is sent from inside a request.
 
 pub mod deliver;
-pub mod outbox;
-pub mod sender;
+pub(crate) mod outbox;
+pub(crate) mod sender;

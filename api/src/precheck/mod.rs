@@ -1,7 +1,7 @@
 //! 一键智能预判: suggests aid items from a household's facts, by rules stored per region.
 
 pub mod model;
-pub mod routes;
-pub mod rules;
+pub(crate) mod routes;
+pub(crate) mod rules;
 pub mod seed;
-pub mod service;
+pub(crate) mod service;

@@ -2,10 +2,10 @@
 //! from the shared cache and invalidated by every change, kept in PostgreSQL by every change's
 //! transaction, and the public status query.
 
-pub mod batch;
+pub(crate) mod batch;
 mod build;
 pub mod cache;
-pub mod model;
-pub mod routes;
-pub mod service;
-pub mod snapshot;
+pub(crate) mod model;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod snapshot;

@@ -1,7 +1,7 @@
 //! The region tree: districts, townships and communities. Every staff permission is scoped by it.
 
 pub mod model;
-pub mod routes;
+pub(crate) mod routes;
 mod scoped;
 pub mod service;
 

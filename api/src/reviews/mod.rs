@@ -3,13 +3,13 @@
 //! the economic check, the emergency path, district confirmation above the township's limits,
 //! and what decisions set going (recipients, the monitoring pool, second looks).
 
-pub mod decide;
-pub mod investigation;
-pub mod machine;
-pub mod model;
-pub mod outcomes;
-pub mod routes;
+pub(crate) mod decide;
+pub(crate) mod investigation;
+pub(crate) mod machine;
+pub(crate) mod model;
+pub(crate) mod outcomes;
+pub(crate) mod routes;
 mod service;
 
 mod signature;
-pub mod steps;
+pub(crate) mod steps;

@@ -1,9 +1,9 @@
 //! Community service points and their QR codes: scan to apply.
 
-pub mod model;
-pub mod routes;
+pub(crate) mod model;
+pub(crate) mod routes;
 mod scoped;
-pub mod service;
+pub(crate) mod service;
 pub mod token;
 
 pub use scoped::ScopedServicePoint;

@@ -29,9 +29,6 @@ pub const EMERGENCY_RE_REVIEW: &str = "emergency_re_review";
 /// Materials asked for did not arrive by their date.
 pub const MATERIALS_OVERDUE: &str = "materials_overdue";
 
-pub const KINDS: [&str; 6] =
-    [OVERDUE, DISTRICT_CONFIRMATION, REJECTION_REVIEW, SAMPLE_REVIEW, EMERGENCY_RE_REVIEW, MATERIALS_OVERDUE];
-
 /// Whether a ticket of `kind` is the district's to close: it oversees the township's own decision
 /// (an emergency approval, a rejection, a sampled decision, a proposal) or its delay. Only the
 /// applicant's late materials are the township's to follow up and close.

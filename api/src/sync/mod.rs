@@ -13,11 +13,11 @@
 //!   time, with tombstones;
 //! - [`model`], [`routes`].
 
-pub mod apply;
+pub(crate) mod apply;
 pub mod changes;
-pub mod conflicts;
-pub mod model;
-pub mod pull;
-pub mod push;
-pub mod routes;
-pub mod sequence;
+pub(crate) mod conflicts;
+pub(crate) mod model;
+pub(crate) mod pull;
+pub(crate) mod push;
+pub(crate) mod routes;
+pub(crate) mod sequence;
