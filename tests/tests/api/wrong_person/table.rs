@@ -1,0 +1,339 @@
+//! The table: every operation of the route table whose path names one object, with the request a
+//! wrong person sends and the refusal each wrong person gets; and the operations where "wrong
+//! person" means nothing, each with the reason.
+
+use super::Who::{self, Admin, Anon, Helper, HelperB, Reviewer, ReviewerB, Stranger, Supervisor};
+
+/// The body of the request a wrong person sends: valid for the right person, so that a route
+/// that lets the wrong one in answers something else than the refusal (and the test sees it).
+/// `{name}` is replaced by the fixture's value of `name`.
+pub enum Body {
+    None,
+    Json(&'static str),
+    /// `multipart/form-data` with these text fields and a photo.
+    Multipart(&'static [(&'static str, &'static str)]),
+    /// A tus chunk (`application/offset+octet-stream` at offset 0).
+    Chunk,
+}
+
+/// Which fixture fills the path: `{id}` is the application in one and the lead in another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Application,
+    Wallet,
+    Upload,
+    Recipient,
+    Checkin,
+    CheckinTask,
+    Lead,
+    Ticket,
+    Conflict,
+    Staff,
+    RegionStaff,
+    Reference,
+    Precheck,
+    Rule,
+    ServicePoint,
+}
+
+pub type Refusals = &'static [(Who, u16, &'static str)];
+
+pub struct Op {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub group: Group,
+    pub body: Body,
+    pub refusals: Refusals,
+}
+
+const UNAUTH: (Who, u16, &str) = (Anon, 401, "UNAUTHENTICATED");
+const NOT_FOUND: &str = "NOT_FOUND";
+const FORBIDDEN: &str = "FORBIDDEN";
+const NOT_CASE_WORKER: &str = "ADMIN_NOT_CASE_WORKER";
+
+/// An application and what hangs off it (scoped by `ScopedApplication`): whoever may not see it
+/// gets 404; an administrator is no case worker.
+const CASE: Refusals = &[
+    UNAUTH,
+    (Stranger, 404, NOT_FOUND),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// Staff work on a recipient of 和平社区 (check-ins, tasks, leads, tickets): a resident is refused
+/// by role, staff elsewhere do not see it.
+const STAFF_CASE: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// Township and district work on it (reviewing a check-in, answering or closing a ticket):
+/// helpers and residents are refused by role, the reviewer of another township does not see it.
+const REVIEW_CASE: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (HelperB, 403, FORBIDDEN),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// A helper's visit to a recipient: a helper of another community does not see her; whoever is
+/// no helper is refused by role.
+const HELPER_CASE: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 403, FORBIDDEN),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// Administrators' settings: everybody else is refused by role.
+const ADMIN_ONLY: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Helper, 403, FORBIDDEN),
+    (Reviewer, 403, FORBIDDEN),
+    (Supervisor, 403, FORBIDDEN),
+];
+
+/// The district's settings: the district supervisor's only (the administrator is no case
+/// worker).
+const DISTRICT_ONLY: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Helper, 403, FORBIDDEN),
+    (Reviewer, 403, FORBIDDEN),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// A helper's sync conflict: helpers elsewhere and reviewers of another township do not see it;
+/// residents and the administrator are refused by role.
+const CONFLICT: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, FORBIDDEN),
+];
+
+/// A resident's own document, by id: another resident does not see it; staff have no wallet.
+const WALLET: Refusals =
+    &[UNAUTH, (Stranger, 404, NOT_FOUND), (HelperB, 403, FORBIDDEN), (Admin, 403, NOT_CASE_WORKER)];
+
+/// A resident's upload: nobody else sees it; reviewers do not upload.
+const UPLOAD: Refusals = &[
+    UNAUTH,
+    (Stranger, 404, NOT_FOUND),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 403, FORBIDDEN),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// The staff of a township, by region code (`ScopedRegion`): the region tree is public, so staff
+/// of other regions are refused with 403, as are residents.
+const REGION: Refusals = &[UNAUTH, (Stranger, 403, FORBIDDEN), (HelperB, 403, FORBIDDEN), (ReviewerB, 403, FORBIDDEN)];
+
+/// A service point's QR code, for the staff of its region to print (`ScopedServicePoint`):
+/// staff elsewhere do not see it, residents are refused by role.
+const POINT: Refusals = &[UNAUTH, (Stranger, 403, FORBIDDEN), (HelperB, 404, NOT_FOUND), (ReviewerB, 404, NOT_FOUND)];
+
+const fn op(method: &'static str, path: &'static str, group: Group, body: Body, refusals: Refusals) -> Op {
+    Op { method, path, group, body, refusals }
+}
+
+use Body::{Chunk, Json, Multipart, None as NoBody};
+use Group::*;
+
+const APP: &str = "/api/v1/applications/{id}";
+
+pub const OPS: &[Op] = &[
+    op("GET", APP, Application, NoBody, CASE),
+    op("PUT", APP, Application, Json(r#"{"items": ["dibao"], "version": {version}}"#), CASE),
+    op("POST", "/api/v1/applications/{id}/accept", Application, Json(r#"{"version": {version}}"#), CASE),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/attachments",
+        Application,
+        Json(r#"{"document_id": "{document_id}", "type": "income_proof"}"#),
+        CASE,
+    ),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/authorizations",
+        Application,
+        Json(
+            r#"{"id": "{new_id}", "text_version": "x", "text_sha256": "x", "scope": ["bank_deposits"], "signer_member_id": "{member_id}", "capacity": "self", "covers": ["{member_id}"], "signature_document_id": "{document_id}", "device": "iPhone"}"#,
+        ),
+        CASE,
+    ),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/authorizations/{authorization_id}/revoke",
+        Application,
+        Json(r#"{"reason": "家属要求撤回授权"}"#),
+        CASE,
+    ),
+    op("GET", "/api/v1/applications/{id}/checklist", Application, NoBody, CASE),
+    op("POST", "/api/v1/applications/{id}/close", Application, Json(r#"{"version": {version}}"#), CASE),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/decision",
+        Application,
+        Json(
+            r#"{"items": [{"code": "dibao", "version": {item_version}, "outcome": "approved", "amount_fen": 68000}]}"#,
+        ),
+        CASE,
+    ),
+    op("POST", "/api/v1/applications/{id}/documents", Application, Multipart(&[("type", "income_proof")]), CASE),
+    op("DELETE", "/api/v1/applications/{id}/documents/{document_id}", Application, NoBody, CASE),
+    op("GET", "/api/v1/applications/{id}/documents/{document_id}/content", Application, NoBody, CASE),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/emergency-approval",
+        Application,
+        Json(
+            r#"{"version": {version}, "reason": "disaster", "items": [{"code": "dibao", "amount_fen": 68000}], "note": "房屋倒塌急需救助"}"#,
+        ),
+        CASE,
+    ),
+    op("POST", "/api/v1/applications/{id}/investigation", Application, Json(r#"{"version": {version}}"#), CASE),
+    op("GET", "/api/v1/applications/{id}/investigations", Application, NoBody, CASE),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/items/{code}/district-confirmation",
+        Application,
+        Json(r#"{"version": {item_version}, "outcome": "approved", "amount_fen": 68000}"#),
+        CASE,
+    ),
+    op(
+        "PUT",
+        "/api/v1/applications/{id}/members/{member_id}",
+        Application,
+        Json(r#"{"name": "王五", "relation": "self", "id_number": "{id_number}"}"#),
+        CASE,
+    ),
+    op("DELETE", "/api/v1/applications/{id}/members/{member_id}", Application, NoBody, CASE),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/members/{member_id}/reveal-id-number",
+        Application,
+        Json(r#"{"reason": "核对户籍信息"}"#),
+        CASE,
+    ),
+    op("GET", "/api/v1/applications/{id}/progress", Application, NoBody, CASE),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/return",
+        Application,
+        Json(r#"{"version": {version}, "missing": ["income_proof"], "note": "请补充收入证明"}"#),
+        CASE,
+    ),
+    op("POST", "/api/v1/applications/{id}/submit", Application, Json("{}"), CASE),
+    op("POST", "/api/v1/applications/{id}/supplement", Application, Json(r#"{"version": {version}}"#), CASE),
+    op("POST", "/api/v1/applications/{id}/withdraw", Application, Json(r#"{"version": {version}}"#), CASE),
+    op("GET", "/api/v1/me/documents/{document_id}/content", Wallet, NoBody, WALLET),
+    op("HEAD", "/api/v1/uploads/{id}", Upload, NoBody, UPLOAD),
+    op("PATCH", "/api/v1/uploads/{id}", Upload, Chunk, UPLOAD),
+    op("POST", "/api/v1/uploads/{id}", Upload, Chunk, UPLOAD),
+    op("GET", "/api/v1/recipients/{id}", Recipient, NoBody, STAFF_CASE),
+    op(
+        "POST",
+        "/api/v1/recipients/{id}/checkins",
+        Recipient,
+        Multipart(&[("performed_at", "{now}"), ("location_note", "家中")]),
+        HELPER_CASE,
+    ),
+    op("POST", "/api/v1/recipients/{id}/resumption", Recipient, Json(r#"{"note": "本人已回到户籍地"}"#), STAFF_CASE),
+    op(
+        "POST",
+        "/api/v1/recipients/{id}/suspension",
+        Recipient,
+        Json(r#"{"reason": "moved_away", "note": "已迁往外地", "task_id": "{task_id}"}"#),
+        STAFF_CASE,
+    ),
+    op("POST", "/api/v1/checkins/{id}/review", Checkin, Json(r#"{"verdict": "doubtful"}"#), REVIEW_CASE),
+    op("GET", "/api/v1/checkins/{id}/selfie", Checkin, NoBody, STAFF_CASE),
+    op(
+        "POST",
+        "/api/v1/checkins/tasks/{id}/close",
+        CheckinTask,
+        Json(r#"{"finding": "moved_away", "note": "入户走访,已搬走"}"#),
+        STAFF_CASE,
+    ),
+    op("GET", "/api/v1/monitoring/leads/{id}", Lead, NoBody, STAFF_CASE),
+    op(
+        "POST",
+        "/api/v1/monitoring/leads/{id}/assign",
+        Lead,
+        Json(r#"{"helper_id": "{helper_b_id}", "version": 1}"#),
+        STAFF_CASE,
+    ),
+    op(
+        "POST",
+        "/api/v1/monitoring/leads/{id}/close",
+        Lead,
+        Json(r#"{"outcome": "not_needed", "version": 1}"#),
+        STAFF_CASE,
+    ),
+    op(
+        "POST",
+        "/api/v1/monitoring/leads/{id}/visit",
+        Lead,
+        Json(r#"{"note": "入户走访,情况属实", "version": 1}"#),
+        STAFF_CASE,
+    ),
+    op(
+        "POST",
+        "/api/v1/supervision/tickets/{id}/answer",
+        Ticket,
+        Json(r#"{"explanation": "已补交材料"}"#),
+        REVIEW_CASE,
+    ),
+    op("POST", "/api/v1/supervision/tickets/{id}/close", Ticket, Json(r#"{"outcome": "入户核查属实"}"#), REVIEW_CASE),
+    op(
+        "POST",
+        "/api/v1/sync/conflicts/{id}/resolve",
+        Conflict,
+        Json(r#"{"resolution": "discarded", "note": "以服务器为准"}"#),
+        CONFLICT,
+    ),
+    op("PATCH", "/api/v1/staff/{id}", Staff, Json(r#"{"display_name": "改名"}"#), ADMIN_ONLY),
+    op("GET", "/api/v1/regions/{code}/staff", RegionStaff, NoBody, REGION),
+    op(
+        "PUT",
+        "/api/v1/catalog/items/{code}",
+        Reference,
+        Json(
+            r#"{"name": "低保", "department": "民政", "conditions": "收入低于标准", "required_documents": ["income_proof"], "time_limit_working_days": 30, "approval_level": "township"}"#,
+        ),
+        ADMIN_ONLY,
+    ),
+    op("PUT", "/api/v1/calendar/{year}", Reference, Json(r#"{"holidays": [], "workdays": []}"#), ADMIN_ONLY),
+    op(
+        "PUT",
+        "/api/v1/precheck/rules/{code}",
+        Precheck,
+        Json(r#"{"dibao_standard_fen": 68000, "rules": []}"#),
+        ADMIN_ONLY,
+    ),
+    op(
+        "PUT",
+        "/api/v1/monitoring/rules/{code}",
+        Rule,
+        Json(r#"{"name": "救助对象死亡", "kind": "recipient_death", "level": "yellow", "deadline_days": 3}"#),
+        DISTRICT_ONLY,
+    ),
+    op("GET", "/api/v1/service-points/{id}/qrcode.png", ServicePoint, NoBody, POINT),
+    op("POST", "/api/v1/service-points/{id}/revoke", ServicePoint, Json("{}"), ADMIN_ONLY),
+];
+
+/// Operations whose path names an object but where "wrong person" means nothing, and why.
+pub const EXEMPT: &[(&str, &str, &str)] = &[
+    ("GET", "/api/v1/catalog/items/{code}", "public reference data: the aid catalog is the same for everybody"),
+    ("GET", "/api/v1/calendar/{year}", "public reference data: the working-day calendar is the same for everybody"),
+    ("GET", "/api/v1/precheck/rules/{code}", "public reference data: a district's pre-check rules are published"),
+];
