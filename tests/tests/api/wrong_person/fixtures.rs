@@ -55,9 +55,11 @@ pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
         .await
         .expect("query")
         .expect("a signature");
+    let signature = authorization.signature_document_id.to_string();
     let upload = Uuid::now_v7();
     create_upload(app, &owner, upload).await;
     let document_id = document.document_id.to_string();
+    let cross = cross_params(app, &member, &document_id, &authorization.id.to_string(), &signature).await;
     let application = params(&[
         ("id", id.clone()),
         ("member_id", member),
@@ -71,9 +73,34 @@ pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
     ]);
     vec![
         (Group::Application, application),
+        (Group::CrossApplication, cross),
         (Group::Wallet, params(&[("document_id", document_id)])),
         (Group::Upload, params(&[("id", upload.to_string())])),
     ]
+}
+
+/// The stranger's own draft (with herself as a member), beside the other application's ids.
+async fn cross_params(app: &TestApp, member: &str, document: &str, authorization: &str, signature: &str) -> Params {
+    let stranger = app.resident_token("wrong-person-stranger").await;
+    let draft = Uuid::now_v7().to_string();
+    let body = tests::bodies::Draft::new(COMMUNITY, &["dibao"]).id(&draft);
+    assert_eq!(app.create_application(&stranger, &body).await.status(), 201, "the stranger's draft");
+    let own_member = Uuid::now_v7().to_string();
+    let me = tests::bodies::Member::new("赵六", "self", tests::id_number("19700505", 88));
+    assert_eq!(app.put_member(&stranger, &draft, &own_member, &me).await.status(), 201, "the stranger herself");
+    let (text_version, text_sha256) = app.authorization_text().await;
+    params(&[
+        ("id", draft),
+        ("own_member_id", own_member),
+        ("member_id", member.to_owned()),
+        ("document_id", document.to_owned()),
+        ("authorization_id", authorization.to_owned()),
+        ("signature_id", signature.to_owned()),
+        ("text_version", text_version),
+        ("text_sha256", text_sha256),
+        ("id_number", tests::id_number("19600101", 78)),
+        ("new_id", Uuid::now_v7().to_string()),
+    ])
 }
 
 async fn create_upload(app: &TestApp, token: &str, id: Uuid) {

@@ -20,6 +20,8 @@ pub enum Body {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
     Application,
+    /// The caller's own draft, with the ids of another person's members, documents and signatures.
+    CrossApplication,
     Wallet,
     Upload,
     Recipient,
@@ -121,13 +123,19 @@ const CONFLICT: Refusals = &[
 ];
 
 /// A resident's own document, by id: another resident does not see it; staff have no wallet.
-const WALLET: Refusals =
-    &[UNAUTH, (Stranger, 404, NOT_FOUND), (HelperB, 403, FORBIDDEN), (Admin, 403, NOT_CASE_WORKER)];
+const WALLET: Refusals = &[
+    UNAUTH,
+    (Stranger, 404, NOT_FOUND),
+    (Helper, 403, FORBIDDEN),
+    (HelperB, 403, FORBIDDEN),
+    (Admin, 403, NOT_CASE_WORKER),
+];
 
 /// A resident's upload: nobody else sees it; reviewers do not upload.
 const UPLOAD: Refusals = &[
     UNAUTH,
     (Stranger, 404, NOT_FOUND),
+    (Helper, 404, NOT_FOUND),
     (HelperB, 404, NOT_FOUND),
     (ReviewerB, 403, FORBIDDEN),
     (Admin, 403, NOT_CASE_WORKER),
@@ -329,6 +337,53 @@ pub const OPS: &[Op] = &[
     ),
     op("GET", "/api/v1/service-points/{id}/qrcode.png", ServicePoint, NoBody, POINT),
     op("POST", "/api/v1/service-points/{id}/revoke", ServicePoint, Json("{}"), ADMIN_ONLY),
+];
+
+/// The caller's own draft named by `{id}`, with the id of something of another person's
+/// application beside it: not found, as if it did not exist. These are the operations whose path
+/// (or body) names a second object that must belong to the first.
+const MINE_WITH_THEIRS: Refusals = &[(Stranger, 404, NOT_FOUND)];
+
+pub const CROSS_OPS: &[Op] = &[
+    op(
+        "POST",
+        "/api/v1/applications/{id}/authorizations/{authorization_id}/revoke",
+        CrossApplication,
+        Json(r#"{"reason": "家属要求撤回授权"}"#),
+        MINE_WITH_THEIRS,
+    ),
+    op("DELETE", "/api/v1/applications/{id}/documents/{document_id}", CrossApplication, NoBody, MINE_WITH_THEIRS),
+    op("DELETE", "/api/v1/applications/{id}/documents/{signature_id}", CrossApplication, NoBody, MINE_WITH_THEIRS),
+    op("GET", "/api/v1/applications/{id}/documents/{document_id}/content", CrossApplication, NoBody, MINE_WITH_THEIRS),
+    op("GET", "/api/v1/applications/{id}/documents/{signature_id}/content", CrossApplication, NoBody, MINE_WITH_THEIRS),
+    op("DELETE", "/api/v1/applications/{id}/members/{member_id}", CrossApplication, NoBody, MINE_WITH_THEIRS),
+    // Member ids are made by the phone: one taken by another application is the API's 409 for a
+    // client-made id reused with other content, and moves nobody.
+    op(
+        "PUT",
+        "/api/v1/applications/{id}/members/{member_id}",
+        CrossApplication,
+        Json(r#"{"name": "王五", "relation": "spouse", "id_number": "{id_number}"}"#),
+        &[(Stranger, 409, "CONFLICT")],
+    ),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/attachments",
+        CrossApplication,
+        Json(r#"{"document_id": "{document_id}", "type": "income_proof"}"#),
+        MINE_WITH_THEIRS,
+    ),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/authorizations",
+        CrossApplication,
+        Json(
+            r#"{"id": "{new_id}", "text_version": "{text_version}", "text_sha256": "{text_sha256}", "scope": ["bank_deposits"], "signer_member_id": "{own_member_id}", "capacity": "self", "covers": ["{own_member_id}"], "signature_document_id": "{signature_id}", "device": "iPhone"}"#,
+        ),
+        // A signature named in the body that is not on this application: the field error a
+        // made-up id gets (`SIGNATURE_NOT_FOUND`), not a hint that it is someone else's.
+        &[(Stranger, 422, "VALIDATION_FAILED")],
+    ),
 ];
 
 /// Operations whose path names an object but where "wrong person" means nothing, and why.
