@@ -60,6 +60,8 @@ pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
     create_upload(app, &owner, upload).await;
     let document_id = document.document_id.to_string();
     let cross = cross_params(app, &member, &document_id, &authorization.id.to_string(), &signature).await;
+    let mut cross_staff = cross.clone();
+    cross_staff.insert("id", submitted_elsewhere(app).await);
     let application = params(&[
         ("id", id.clone()),
         ("member_id", member),
@@ -74,6 +76,7 @@ pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
     vec![
         (Group::Application, application),
         (Group::CrossApplication, cross),
+        (Group::CrossStaff, cross_staff),
         (Group::Wallet, params(&[("document_id", document_id)])),
         (Group::Upload, params(&[("id", upload.to_string())])),
     ]
@@ -101,6 +104,14 @@ async fn cross_params(app: &TestApp, member: &str, document: &str, authorization
         ("id_number", tests::id_number("19600101", 78)),
         ("new_id", Uuid::now_v7().to_string()),
     ])
+}
+
+/// An application of 石岭村 (白鹤镇), submitted: what its helper and reviewer may read.
+async fn submitted_elsewhere(app: &TestApp) -> String {
+    let resident = app.resident_token("wrong-person-elsewhere").await;
+    let (id, _) = app.ready_draft_for(&resident, "500199002001", 43, &["dibao"]).await;
+    assert_eq!(app.submit(&resident, &id).await.status(), 200, "submit in 石岭村");
+    id
 }
 
 async fn create_upload(app: &TestApp, token: &str, id: Uuid) {
@@ -135,13 +146,12 @@ pub async fn casework(app: &TestApp) -> Vec<(Group, Params)> {
     let lead = lead_row(app, &recipient).await.into_active_model().insert(db).await.expect("lead");
     let ticket = ticket_row(&recipient).into_active_model().insert(db).await.expect("ticket");
     let conflict = conflict_row(&recipient, helper).into_active_model().insert(db).await.expect("conflict");
-    let helper_b = account_id(app, "demo-helper-b").await;
     let an_hour_ago = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     vec![
         (Group::Recipient, params(&[("id", recipient_id), ("task_id", task.id.to_string()), ("now", an_hour_ago)])),
         (Group::Checkin, params(&[("id", checkin.id.to_string())])),
         (Group::CheckinTask, params(&[("id", task.id.to_string())])),
-        (Group::Lead, params(&[("id", lead.id.to_string()), ("helper_b_id", helper_b.to_string())])),
+        (Group::Lead, params(&[("id", lead.id.to_string()), ("helper_id", helper.to_string())])),
         (Group::Ticket, params(&[("id", ticket.id.to_string())])),
         (Group::Conflict, params(&[("id", conflict.id.to_string())])),
     ]

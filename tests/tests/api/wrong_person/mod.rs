@@ -10,7 +10,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-use table::{Body, CROSS_OPS, EXEMPT, Group, OPS};
+use table::{Body, CROSS_OPS, CROSS_STAFF_OPS, EXEMPT, Group, OPS};
 use tests::TestApp;
 
 /// The wrong people: the objects of the fixtures belong to a resident of 和平社区 (青石街道) and
@@ -33,6 +33,8 @@ pub enum Who {
     Reviewer,
     /// The district supervisor.
     Supervisor,
+    /// Another helper of 和平社区 (its grid worker), who made none of the fixtures' objects.
+    Colleague,
 }
 
 /// A token for each wrong person, signed in before the first fingerprint is taken.
@@ -49,6 +51,7 @@ impl People {
             (Who::Helper, "demo-social-worker"),
             (Who::Reviewer, "demo-reviewer"),
             (Who::Supervisor, "demo-supervisor"),
+            (Who::Colleague, "demo-grid-worker"),
         ] {
             tokens.insert(who, app.token(username).await);
         }
@@ -74,7 +77,7 @@ const MAY_CHANGE: &[&str] = &["audit_event", "idempotency_key"];
 /// Sends every operation of `group` as each of its wrong people; the mismatches, one line each.
 async fn refuse_all(app: &TestApp, people: &People, group: Group, params: &Params) -> Vec<String> {
     let mut wrong = Vec::new();
-    let ops: Vec<_> = OPS.iter().chain(CROSS_OPS).filter(|op| op.group == group).collect();
+    let ops: Vec<_> = OPS.iter().chain(CROSS_OPS).chain(CROSS_STAFF_OPS).filter(|op| op.group == group).collect();
     assert!(!ops.is_empty(), "no operation in group {group:?}");
     for op in ops {
         let path = fill(op.path, params);

@@ -2,7 +2,7 @@
 //! wrong person sends and the refusal each wrong person gets; and the operations where "wrong
 //! person" means nothing, each with the reason.
 
-use super::Who::{self, Admin, Anon, Helper, HelperB, Reviewer, ReviewerB, Stranger, Supervisor};
+use super::Who::{self, Admin, Anon, Colleague, Helper, HelperB, Reviewer, ReviewerB, Stranger, Supervisor};
 
 /// The body of the request a wrong person sends: valid for the right person, so that a route
 /// that lets the wrong one in answers something else than the refusal (and the test sees it).
@@ -22,6 +22,9 @@ pub enum Group {
     Application,
     /// The caller's own draft, with the ids of another person's members, documents and signatures.
     CrossApplication,
+    /// An application of 石岭村 that the staff of 白鹤镇 may read, with the ids of another
+    /// township's application's members, documents and signatures.
+    CrossStaff,
     Wallet,
     Upload,
     Recipient,
@@ -73,6 +76,17 @@ const STAFF_CASE: Refusals = &[
     (Admin, 403, NOT_CASE_WORKER),
 ];
 
+/// A lead of 青石街道: besides the staff elsewhere, a helper of the very community sees only the
+/// leads assigned to her.
+const LEAD: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Helper, 404, NOT_FOUND),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
 /// Township and district work on it (reviewing a check-in, answering or closing a ticket):
 /// helpers and residents are refused by role, the reviewer of another township does not see it.
 const REVIEW_CASE: Refusals = &[
@@ -117,6 +131,7 @@ const DISTRICT_ONLY: Refusals = &[
 const CONFLICT: Refusals = &[
     UNAUTH,
     (Stranger, 403, FORBIDDEN),
+    (Colleague, 404, NOT_FOUND),
     (HelperB, 404, NOT_FOUND),
     (ReviewerB, 404, NOT_FOUND),
     (Admin, 403, FORBIDDEN),
@@ -272,13 +287,13 @@ pub const OPS: &[Op] = &[
         Json(r#"{"finding": "moved_away", "note": "入户走访,已搬走"}"#),
         STAFF_CASE,
     ),
-    op("GET", "/api/v1/monitoring/leads/{id}", Lead, NoBody, STAFF_CASE),
+    op("GET", "/api/v1/monitoring/leads/{id}", Lead, NoBody, LEAD),
     op(
         "POST",
         "/api/v1/monitoring/leads/{id}/assign",
         Lead,
-        Json(r#"{"helper_id": "{helper_b_id}", "version": 1}"#),
-        STAFF_CASE,
+        Json(r#"{"helper_id": "{helper_id}", "version": 1}"#),
+        LEAD,
     ),
     op(
         "POST",
@@ -383,6 +398,31 @@ pub const CROSS_OPS: &[Op] = &[
         // A signature named in the body that is not on this application: the field error a
         // made-up id gets (`SIGNATURE_NOT_FOUND`), not a hint that it is someone else's.
         &[(Stranger, 422, "VALIDATION_FAILED")],
+    ),
+];
+
+/// Staff who may read the application named by `{id}`, with the id of something of an
+/// application they may not read: not found.
+const THEIRS_BESIDE_OURS: Refusals = &[(HelperB, 404, NOT_FOUND), (ReviewerB, 404, NOT_FOUND)];
+
+pub const CROSS_STAFF_OPS: &[Op] = &[
+    op("GET", "/api/v1/applications/{id}/documents/{document_id}/content", CrossStaff, NoBody, THEIRS_BESIDE_OURS),
+    op("GET", "/api/v1/applications/{id}/documents/{signature_id}/content", CrossStaff, NoBody, THEIRS_BESIDE_OURS),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/members/{member_id}/reveal-id-number",
+        CrossStaff,
+        Json(r#"{"reason": "核对户籍信息"}"#),
+        // Revealing is the reviewers' and the district's: a helper is refused by role.
+        &[(HelperB, 403, FORBIDDEN), (ReviewerB, 404, NOT_FOUND)],
+    ),
+    op(
+        "POST",
+        "/api/v1/applications/{id}/authorizations/{authorization_id}/revoke",
+        CrossStaff,
+        Json(r#"{"reason": "家属要求撤回授权"}"#),
+        // Revoking is the applicant's side's: a reviewer is refused by role.
+        &[(HelperB, 404, NOT_FOUND), (ReviewerB, 403, FORBIDDEN)],
     ),
 ];
 
