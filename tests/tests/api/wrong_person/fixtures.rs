@@ -75,6 +75,7 @@ pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
     ]);
     vec![
         (Group::Application, application),
+        (Group::Draft, cross.clone()),
         (Group::CrossApplication, cross),
         (Group::CrossStaff, cross_staff),
         (Group::Wallet, params(&[("document_id", document_id)])),
@@ -92,7 +93,11 @@ async fn cross_params(app: &TestApp, member: &str, document: &str, authorization
     let me = tests::bodies::Member::new("赵六", "self", tests::id_number("19700505", 88));
     assert_eq!(app.put_member(&stranger, &draft, &own_member, &me).await.status(), 201, "the stranger herself");
     let (text_version, text_sha256) = app.authorization_text().await;
+    let read = app.application(&stranger, &draft).await;
     params(&[
+        ("version", read["version"].to_string()),
+        ("item_version", TestApp::item_version(&read, "dibao").to_string()),
+        ("code", "dibao".to_owned()),
         ("id", draft),
         ("own_member_id", own_member),
         ("member_id", member.to_owned()),

@@ -10,7 +10,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-use table::{Body, CROSS_OPS, CROSS_STAFF_OPS, EXEMPT, Group, OPS};
+use table::{Body, CROSS_OPS, CROSS_STAFF_OPS, DRAFT, EXEMPT, Group, OPS};
 use tests::TestApp;
 
 /// The wrong people: the objects of the fixtures belong to a resident of 和平社区 (青石街道) and
@@ -77,12 +77,12 @@ const MAY_CHANGE: &[&str] = &["audit_event", "idempotency_key"];
 /// Sends every operation of `group` as each of its wrong people; the mismatches, one line each.
 async fn refuse_all(app: &TestApp, people: &People, group: Group, params: &Params) -> Vec<String> {
     let mut wrong = Vec::new();
-    let ops: Vec<_> = OPS.iter().chain(CROSS_OPS).chain(CROSS_STAFF_OPS).filter(|op| op.group == group).collect();
+    let ops = operations_of(group);
     assert!(!ops.is_empty(), "no operation in group {group:?}");
-    for op in ops {
+    for (op, refusals) in ops {
         let path = fill(op.path, params);
         assert!(!path.contains('{'), "{} {}: the fixture of {group:?} does not fill {path}", op.method, op.path);
-        for &(who, status, code) in op.refusals {
+        for &(who, status, code) in refusals {
             let response = send(app, op.method, &path, &op.body, params, people.token(who)).await;
             if let Err(found) = check(response, op.method, status, code).await {
                 wrong.push(format!("{} {} as {who:?}: expected {status} {code}, got {found}", op.method, op.path));
@@ -90,6 +90,26 @@ async fn refuse_all(app: &TestApp, people: &People, group: Group, params: &Param
         }
     }
     wrong
+}
+
+/// The operations of `group` with their refusals. A draft is tried with every application
+/// operation that names nothing but the application, by the staff who will see it once submitted.
+fn operations_of(group: Group) -> Vec<(&'static table::Op, table::Refusals)> {
+    if group == Group::Draft {
+        let names_only_the_application = |op: &&table::Op| op.path.matches('{').count() == 1;
+        return OPS
+            .iter()
+            .filter(|op| op.group == Group::Application)
+            .filter(names_only_the_application)
+            .map(|op| (op, DRAFT))
+            .collect();
+    }
+    OPS.iter()
+        .chain(CROSS_OPS)
+        .chain(CROSS_STAFF_OPS)
+        .filter(|op| op.group == group)
+        .map(|op| (op, op.refusals))
+        .collect()
 }
 
 async fn send(

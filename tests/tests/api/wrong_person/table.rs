@@ -25,6 +25,8 @@ pub enum Group {
     /// An application of 石岭村 that the staff of 白鹤镇 may read, with the ids of another
     /// township's application's members, documents and signatures.
     CrossStaff,
+    /// A resident's draft, not yet submitted: the staff of its township and district do not see it.
+    Draft,
     Wallet,
     Upload,
     Recipient,
@@ -400,6 +402,10 @@ pub const CROSS_OPS: &[Op] = &[
         &[(Stranger, 422, "VALIDATION_FAILED")],
     ),
 ];
+
+/// A draft is the resident's until she submits it: the reviewer of its very township and the
+/// district supervisor do not see it.
+pub const DRAFT: Refusals = &[(Reviewer, 404, NOT_FOUND), (Supervisor, 404, NOT_FOUND)];
 
 /// Staff who may read the application named by `{id}`, with the id of something of an
 /// application they may not read: not found.
