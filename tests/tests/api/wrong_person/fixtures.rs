@@ -151,12 +151,14 @@ pub async fn casework(app: &TestApp) -> Vec<(Group, Params)> {
     let lead = lead_row(app, &recipient).await.into_active_model().insert(db).await.expect("lead");
     let ticket = ticket_row(&recipient).into_active_model().insert(db).await.expect("ticket");
     let conflict = conflict_row(&recipient, helper).into_active_model().insert(db).await.expect("conflict");
+    let helper_b = account_id(app, "demo-helper-b").await;
     let an_hour_ago = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     vec![
         (Group::Recipient, params(&[("id", recipient_id), ("task_id", task.id.to_string()), ("now", an_hour_ago)])),
         (Group::Checkin, params(&[("id", checkin.id.to_string())])),
         (Group::CheckinTask, params(&[("id", task.id.to_string())])),
         (Group::Lead, params(&[("id", lead.id.to_string()), ("helper_id", helper.to_string())])),
+        (Group::CrossLead, params(&[("id", lead.id.to_string()), ("helper_id", helper_b.to_string())])),
         (Group::Ticket, params(&[("id", ticket.id.to_string())])),
         (Group::Conflict, params(&[("id", conflict.id.to_string())])),
     ]

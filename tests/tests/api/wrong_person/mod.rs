@@ -10,7 +10,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-use table::{Body, CROSS_OPS, CROSS_STAFF_OPS, DRAFT, EXEMPT, Group, OPS};
+use table::{Body, CROSS_LEAD_OPS, CROSS_OPS, CROSS_STAFF_OPS, DRAFT, EXEMPT, Group, OPS};
 use tests::TestApp;
 
 /// The wrong people: the objects of the fixtures belong to a resident of 和平社区 (青石街道) and
@@ -107,6 +107,7 @@ fn operations_of(group: Group) -> Vec<(&'static table::Op, table::Refusals)> {
     OPS.iter()
         .chain(CROSS_OPS)
         .chain(CROSS_STAFF_OPS)
+        .chain(CROSS_LEAD_OPS)
         .filter(|op| op.group == group)
         .map(|op| (op, op.refusals))
         .collect()
@@ -155,9 +156,14 @@ async fn check(response: reqwest::Response, method: &str, status: u16, code: &st
     }
     let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body: Value = response.json().await.unwrap_or(Value::Null);
+    // `VALIDATION_FAILED:FIELD_CODE`: the problem's code and one of its field errors' codes.
+    let (code, field) = code.split_once(':').map_or((code, None), |(code, field)| (code, Some(field)));
+    let field_ok = field
+        .is_none_or(|field| body["errors"].as_array().is_some_and(|errors| errors.iter().any(|e| e["code"] == field)));
     let ok = got == status
         && content_type.as_deref() == Some("application/problem+json")
         && body["code"] == code
+        && field_ok
         && body["detail"].as_str().is_some_and(|d| !d.is_empty());
     if ok { Ok(()) } else { Err(format!("{got} {}", body["code"].as_str().unwrap_or("(no problem code)"))) }
 }

@@ -33,6 +33,8 @@ pub enum Group {
     Checkin,
     CheckinTask,
     Lead,
+    /// The lead, assigned by its own reviewer to a helper of another township.
+    CrossLead,
     Ticket,
     Conflict,
     Staff,
@@ -160,7 +162,14 @@ const UPLOAD: Refusals = &[
 
 /// The staff of a township, by region code (`ScopedRegion`): the region tree is public, so staff
 /// of other regions are refused with 403, as are residents.
-const REGION: Refusals = &[UNAUTH, (Stranger, 403, FORBIDDEN), (HelperB, 403, FORBIDDEN), (ReviewerB, 403, FORBIDDEN)];
+/// A helper of 和平社区 works below the township, not in it.
+const REGION: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Helper, 403, FORBIDDEN),
+    (HelperB, 403, FORBIDDEN),
+    (ReviewerB, 403, FORBIDDEN),
+];
 
 /// A service point's QR code, for the staff of its region to print (`ScopedServicePoint`):
 /// staff elsewhere do not see it, residents are refused by role.
@@ -399,7 +408,7 @@ pub const CROSS_OPS: &[Op] = &[
         ),
         // A signature named in the body that is not on this application: the field error a
         // made-up id gets (`SIGNATURE_NOT_FOUND`), not a hint that it is someone else's.
-        &[(Stranger, 422, "VALIDATION_FAILED")],
+        &[(Stranger, 422, "VALIDATION_FAILED:SIGNATURE_NOT_FOUND")],
     ),
 ];
 
@@ -431,6 +440,15 @@ pub const CROSS_STAFF_OPS: &[Op] = &[
         &[(HelperB, 404, NOT_FOUND), (ReviewerB, 403, FORBIDDEN)],
     ),
 ];
+
+pub const CROSS_LEAD_OPS: &[Op] = &[op(
+    "POST",
+    "/api/v1/monitoring/leads/{id}/assign",
+    CrossLead,
+    Json(r#"{"helper_id": "{helper_id}", "version": 1}"#),
+    // The person it is handed to is the wrong one: the field error `NOT_A_TOWNSHIP_HELPER`.
+    &[(Reviewer, 422, "VALIDATION_FAILED:NOT_A_TOWNSHIP_HELPER")],
+)];
 
 /// Operations whose path names an object but where "wrong person" means nothing, and why.
 pub const EXEMPT: &[(&str, &str, &str)] = &[
