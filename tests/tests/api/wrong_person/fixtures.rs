@@ -19,6 +19,9 @@ const COMMUNITY: &str = "500199001001";
 const TOWNSHIP: &str = "500199001";
 const DISTRICT: &str = "500199";
 
+/// The resident whose application the wrong people are sent to.
+pub const OWNER: &str = "wrong-person-owner";
+
 fn params(pairs: &[(&'static str, String)]) -> Params {
     pairs.iter().cloned().collect()
 }
@@ -36,7 +39,7 @@ async fn account_id(app: &TestApp, username: &str) -> Uuid {
 /// A submitted application of a resident of 和平社区 (members, documents, signatures), its wallet
 /// document, and an upload of hers.
 pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
-    let owner = app.resident_token("wrong-person-owner").await;
+    let owner = app.resident_token(OWNER).await;
     let (id, member) = app.ready_draft_for(&owner, COMMUNITY, 41, &["dibao"]).await;
     assert_eq!(app.submit(&owner, &id).await.status(), 200, "submit");
     let read = app.application(&owner, &id).await;
@@ -74,6 +77,7 @@ pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
         ("new_id", Uuid::now_v7().to_string()),
     ]);
     vec![
+        (Group::WrongHat, application.clone()),
         (Group::Application, application),
         (Group::Draft, cross.clone()),
         (Group::CrossApplication, cross),

@@ -10,7 +10,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-use table::{Body, CROSS_LEAD_OPS, CROSS_OPS, CROSS_STAFF_OPS, DRAFT, EXEMPT, Group, OPS};
+use table::{Body, CROSS_LEAD_OPS, CROSS_OPS, CROSS_STAFF_OPS, DRAFT, EXEMPT, Group, OPS, WRONG_HAT};
 use tests::TestApp;
 
 /// The wrong people: the objects of the fixtures belong to a resident of 和平社区 (青石街道) and
@@ -35,6 +35,8 @@ pub enum Who {
     Supervisor,
     /// Another helper of 和平社区 (its grid worker), who made none of the fixtures' objects.
     Colleague,
+    /// The resident whose application the fixtures are about.
+    Owner,
 }
 
 /// A token for each wrong person, signed in before the first fingerprint is taken.
@@ -44,6 +46,7 @@ impl People {
     pub async fn sign_in(app: &TestApp) -> Self {
         let mut tokens = BTreeMap::new();
         tokens.insert(Who::Stranger, app.resident_token("wrong-person-stranger").await);
+        tokens.insert(Who::Owner, app.resident_token(fixtures::OWNER).await);
         for (who, username) in [
             (Who::HelperB, "demo-helper-b"),
             (Who::ReviewerB, "demo-reviewer-2"),
@@ -95,6 +98,15 @@ async fn refuse_all(app: &TestApp, people: &People, group: Group, params: &Param
 /// The operations of `group` with their refusals. A draft is tried with every application
 /// operation that names nothing but the application, by the staff who will see it once submitted.
 fn operations_of(group: Group) -> Vec<(&'static table::Op, table::Refusals)> {
+    if group == Group::WrongHat {
+        return WRONG_HAT
+            .iter()
+            .map(|&(method, path, refusals)| {
+                let op = OPS.iter().find(|op| op.method == method && op.path == path);
+                (op.unwrap_or_else(|| panic!("WRONG_HAT names {method} {path}, which OPS has not")), refusals)
+            })
+            .collect();
+    }
     if group == Group::Draft {
         let names_only_the_application = |op: &&table::Op| op.path.matches('{').count() == 1;
         return OPS

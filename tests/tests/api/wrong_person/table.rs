@@ -2,7 +2,7 @@
 //! wrong person sends and the refusal each wrong person gets; and the operations where "wrong
 //! person" means nothing, each with the reason.
 
-use super::Who::{self, Admin, Anon, Colleague, Helper, HelperB, Reviewer, ReviewerB, Stranger, Supervisor};
+use super::Who::{self, Admin, Anon, Colleague, Helper, HelperB, Owner, Reviewer, ReviewerB, Stranger, Supervisor};
 
 /// The body of the request a wrong person sends: valid for the right person, so that a route
 /// that lets the wrong one in answers something else than the refusal (and the test sees it).
@@ -27,6 +27,8 @@ pub enum Group {
     CrossStaff,
     /// A resident's draft, not yet submitted: the staff of its township and district do not see it.
     Draft,
+    /// The submitted application again, by people who may read it but wear the wrong hat.
+    WrongHat,
     Wallet,
     Upload,
     Recipient,
@@ -449,6 +451,35 @@ pub const CROSS_LEAD_OPS: &[Op] = &[op(
     // The person it is handed to is the wrong one: the field error `NOT_A_TOWNSHIP_HELPER`.
     &[(Reviewer, 422, "VALIDATION_FAILED:NOT_A_TOWNSHIP_HELPER")],
 )];
+
+/// The applicant's side does not review: her own application, and the helper of her community.
+const REVIEWERS_WORK: Refusals = &[(Owner, 403, FORBIDDEN), (Helper, 403, FORBIDDEN)];
+/// The township does not act for the applicant: the reviewer who may read the application.
+const APPLICANTS_WORK: Refusals = &[(Reviewer, 403, FORBIDDEN)];
+
+/// Operations of the application that people who may read it must not do, by (method, path) of
+/// `OPS` (its body and fixture), with the refusal.
+pub const WRONG_HAT: &[(&str, &str, Refusals)] = &[
+    ("POST", "/api/v1/applications/{id}/accept", REVIEWERS_WORK),
+    ("POST", "/api/v1/applications/{id}/return", REVIEWERS_WORK),
+    ("POST", "/api/v1/applications/{id}/investigation", REVIEWERS_WORK),
+    ("POST", "/api/v1/applications/{id}/decision", REVIEWERS_WORK),
+    ("POST", "/api/v1/applications/{id}/emergency-approval", REVIEWERS_WORK),
+    ("POST", "/api/v1/applications/{id}/close", REVIEWERS_WORK),
+    ("POST", "/api/v1/applications/{id}/items/{code}/district-confirmation", REVIEWERS_WORK),
+    ("POST", "/api/v1/applications/{id}/members/{member_id}/reveal-id-number", REVIEWERS_WORK),
+    ("PUT", "/api/v1/applications/{id}", APPLICANTS_WORK),
+    ("POST", "/api/v1/applications/{id}/submit", APPLICANTS_WORK),
+    ("PUT", "/api/v1/applications/{id}/members/{member_id}", APPLICANTS_WORK),
+    ("DELETE", "/api/v1/applications/{id}/members/{member_id}", APPLICANTS_WORK),
+    ("POST", "/api/v1/applications/{id}/documents", APPLICANTS_WORK),
+    ("DELETE", "/api/v1/applications/{id}/documents/{document_id}", APPLICANTS_WORK),
+    ("POST", "/api/v1/applications/{id}/attachments", APPLICANTS_WORK),
+    ("POST", "/api/v1/applications/{id}/authorizations", APPLICANTS_WORK),
+    ("POST", "/api/v1/applications/{id}/authorizations/{authorization_id}/revoke", APPLICANTS_WORK),
+    ("POST", "/api/v1/applications/{id}/supplement", APPLICANTS_WORK),
+    ("POST", "/api/v1/applications/{id}/withdraw", APPLICANTS_WORK),
+];
 
 /// Operations whose path names an object but where "wrong person" means nothing, and why.
 pub const EXEMPT: &[(&str, &str, &str)] = &[
