@@ -98,7 +98,62 @@ const LEAD: Refusals = &[
 const REVIEW_CASE: Refusals = &[
     UNAUTH,
     (Stranger, 403, FORBIDDEN),
+    (Helper, 403, FORBIDDEN),
     (HelperB, 403, FORBIDDEN),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// Stopping or resuming a recipient's payment: the township's reviewer's only, so the helper of
+/// her own community is refused by role too.
+const PAYMENT: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Helper, 403, FORBIDDEN),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// A home-visit task: the community's helpers close it; the township's reviewer, who may list
+/// it, finds none to close.
+const TASK: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Reviewer, 404, NOT_FOUND),
+    (HelperB, 404, NOT_FOUND),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// A ticket the district closes (an emergency approval's re-review): the township answers it but
+/// does not close it; the district closes it but does not answer for the township.
+const TICKET_ANSWER: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Helper, 403, FORBIDDEN),
+    (Supervisor, 403, FORBIDDEN),
+    (HelperB, 403, FORBIDDEN),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+const TICKET_CLOSE: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Helper, 403, FORBIDDEN),
+    (Reviewer, 403, "TICKET_CLOSED_BY_DISTRICT"),
+    (HelperB, 403, FORBIDDEN),
+    (ReviewerB, 404, NOT_FOUND),
+    (Admin, 403, NOT_CASE_WORKER),
+];
+
+/// A check-in's selfie: for the reviewer of its township and, while a visit task for the person
+/// is open (as in the fixture), the helpers of her community; the district does not look.
+const SELFIE: Refusals = &[
+    UNAUTH,
+    (Stranger, 403, FORBIDDEN),
+    (Supervisor, 403, "SELFIE_RESTRICTED"),
+    (HelperB, 404, NOT_FOUND),
     (ReviewerB, 404, NOT_FOUND),
     (Admin, 403, NOT_CASE_WORKER),
 ];
@@ -283,22 +338,22 @@ pub const OPS: &[Op] = &[
         Multipart(&[("performed_at", "{now}"), ("location_note", "家中")]),
         HELPER_CASE,
     ),
-    op("POST", "/api/v1/recipients/{id}/resumption", Recipient, Json(r#"{"note": "本人已回到户籍地"}"#), STAFF_CASE),
+    op("POST", "/api/v1/recipients/{id}/resumption", Recipient, Json(r#"{"note": "本人已回到户籍地"}"#), PAYMENT),
     op(
         "POST",
         "/api/v1/recipients/{id}/suspension",
         Recipient,
         Json(r#"{"reason": "moved_away", "note": "已迁往外地", "task_id": "{task_id}"}"#),
-        STAFF_CASE,
+        PAYMENT,
     ),
     op("POST", "/api/v1/checkins/{id}/review", Checkin, Json(r#"{"verdict": "doubtful"}"#), REVIEW_CASE),
-    op("GET", "/api/v1/checkins/{id}/selfie", Checkin, NoBody, STAFF_CASE),
+    op("GET", "/api/v1/checkins/{id}/selfie", Checkin, NoBody, SELFIE),
     op(
         "POST",
         "/api/v1/checkins/tasks/{id}/close",
         CheckinTask,
         Json(r#"{"finding": "moved_away", "note": "入户走访,已搬走"}"#),
-        STAFF_CASE,
+        TASK,
     ),
     op("GET", "/api/v1/monitoring/leads/{id}", Lead, NoBody, LEAD),
     op(
@@ -308,28 +363,22 @@ pub const OPS: &[Op] = &[
         Json(r#"{"helper_id": "{helper_id}", "version": 1}"#),
         LEAD,
     ),
-    op(
-        "POST",
-        "/api/v1/monitoring/leads/{id}/close",
-        Lead,
-        Json(r#"{"outcome": "not_needed", "version": 1}"#),
-        STAFF_CASE,
-    ),
+    op("POST", "/api/v1/monitoring/leads/{id}/close", Lead, Json(r#"{"outcome": "not_needed", "version": 1}"#), LEAD),
     op(
         "POST",
         "/api/v1/monitoring/leads/{id}/visit",
         Lead,
         Json(r#"{"note": "入户走访,情况属实", "version": 1}"#),
-        STAFF_CASE,
+        LEAD,
     ),
     op(
         "POST",
         "/api/v1/supervision/tickets/{id}/answer",
         Ticket,
         Json(r#"{"explanation": "已补交材料"}"#),
-        REVIEW_CASE,
+        TICKET_ANSWER,
     ),
-    op("POST", "/api/v1/supervision/tickets/{id}/close", Ticket, Json(r#"{"outcome": "入户核查属实"}"#), REVIEW_CASE),
+    op("POST", "/api/v1/supervision/tickets/{id}/close", Ticket, Json(r#"{"outcome": "入户核查属实"}"#), TICKET_CLOSE),
     op(
         "POST",
         "/api/v1/sync/conflicts/{id}/resolve",
