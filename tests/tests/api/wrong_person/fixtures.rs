@@ -43,6 +43,8 @@ pub async fn application(app: &TestApp) -> Vec<(Group, Params)> {
     let (id, member) = app.ready_draft_for(&owner, COMMUNITY, 41, &["dibao"]).await;
     assert_eq!(app.submit(&owner, &id).await.status(), 200, "submit");
     let read = app.application(&owner, &id).await;
+    // Her phone has shown her the progress: the wrong people meet a warm progress cache.
+    app.progress_ok(&owner, &id).await;
     let app_id = Uuid::parse_str(&id).expect("uuid");
     let db = &app.state.db;
     let document = entity::application_document::Entity::find()
