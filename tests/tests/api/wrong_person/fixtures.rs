@@ -153,6 +153,8 @@ pub async fn casework(app: &TestApp) -> Vec<(Group, Params)> {
         .expect("recipient");
     let helper = account_id(app, "demo-social-worker").await;
     let checkin = checkin_row(&recipient, helper).into_active_model().insert(db).await.expect("check-in");
+    let selfie = checkin.selfie_key.clone().expect("a selfie key");
+    app.state.storage.put(&selfie, tests::jpeg_bytes(12)).await.expect("the selfie stored");
     let task = task_row(&recipient).into_active_model().insert(db).await.expect("task");
     let lead = lead_row(app, &recipient).await.into_active_model().insert(db).await.expect("lead");
     let ticket = ticket_row(&recipient).into_active_model().insert(db).await.expect("ticket");
@@ -187,7 +189,7 @@ fn checkin_row(recipient: &entity::recipient::Model, helper: Uuid) -> entity::ch
         captured_at: Some(Utc::now()),
         device: None,
         location_note: Some("家中".to_owned()),
-        selfie_key: Some(format!("selfies/{}.jpg", Uuid::now_v7())),
+        selfie_key: Some(format!("checkins/wrong-person/{}", Uuid::now_v7())),
         selfie_sha256: "0".repeat(64),
         phash: 0,
         selfie_purged_at: None,

@@ -10,7 +10,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-use table::{Body, CROSS_LEAD_OPS, CROSS_OPS, CROSS_STAFF_OPS, DRAFT, EXEMPT, Group, OPS, WRONG_HAT};
+use table::{Body, CROSS_LEAD_OPS, CROSS_OPS, CROSS_STAFF_OPS, DRAFT, EXEMPT, Group, OPS, RIGHT, WRONG_HAT};
 use tests::TestApp;
 
 /// The wrong people: the objects of the fixtures belong to a resident of 和平社区 (青石街道) and
@@ -192,6 +192,25 @@ async fn assert_refused(app: &TestApp, people: &People, groups: &[(Group, Params
     let changed: Vec<&String> = before.keys().filter(|table| before.get(*table) != after.get(*table)).collect();
     assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
     assert!(changed.is_empty(), "refused requests changed rows of {changed:?}");
+    for (group, params) in groups {
+        assert_right_person_reads(app, people, *group, params).await;
+    }
+}
+
+/// The right person's read of the group's objects answers 200 (holding the object's id where the
+/// table says so): the objects the wrong people were refused exist.
+async fn assert_right_person_reads(app: &TestApp, people: &People, group: Group, params: &Params) {
+    let reads: Vec<_> = RIGHT.iter().filter(|(g, ..)| *g == group).collect();
+    assert!(!reads.is_empty(), "no right-person read for group {group:?} in RIGHT");
+    for &&(_, who, method, path, contains) in &reads {
+        let path = fill(path, params);
+        let response = send(app, method, &path, &Body::None, params, people.token(who)).await;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        assert_eq!(status, 200, "{method} {path} as {who:?} (the right person): {text}");
+        let contains = fill(contains, params);
+        assert!(text.contains(&contains), "{method} {path} as {who:?} does not hold {contains}: {text}");
+    }
 }
 
 /// Every operation of the route table whose path names an object, as (METHOD, path).
@@ -232,6 +251,11 @@ fn every_operation_that_takes_an_id_has_a_wrong_person_case() {
     assert!(stale.is_empty(), "the table names operations the route table no longer has: {stale:?}");
     assert!(covered.is_disjoint(&exempt), "an operation is both covered and exempt");
     assert_eq!(OPS.len(), covered.len(), "an operation is in OPS twice");
+    for op in OPS {
+        let anonymous = op.refusals.iter().any(|&(who, status, _)| who == Who::Anon && status == 401);
+        let signed_in = op.refusals.iter().filter(|(who, ..)| *who != Who::Anon).count();
+        assert!(anonymous && signed_in >= 2, "{} {}: refuse the anonymous caller and two others", op.method, op.path);
+    }
 }
 
 #[tokio::test]

@@ -536,3 +536,31 @@ pub const EXEMPT: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/calendar/{year}", "public reference data: the working-day calendar is the same for everybody"),
     ("GET", "/api/v1/precheck/rules/{code}", "public reference data: a district's pre-check rules are published"),
 ];
+
+/// What the right person does get, for each group: a read (after the refusals) that proves the
+/// fixture's objects exist, so that no 404 above is a 404 for a made-up id. `{id}` in `contains`
+/// is the object's id, which the answer must hold.
+pub const RIGHT: &[(Group, Who, &str, &str, &str)] = &[
+    (Application, Owner, "GET", "/api/v1/applications/{id}", "{id}"),
+    (Application, Owner, "GET", "/api/v1/applications/{id}/documents/{document_id}/content", ""),
+    (Application, Reviewer, "GET", "/api/v1/applications/{id}/investigations", ""),
+    (CrossApplication, Stranger, "GET", "/api/v1/applications/{id}", "{own_member_id}"),
+    (CrossStaff, ReviewerB, "GET", "/api/v1/applications/{id}", "{id}"),
+    (Draft, Stranger, "GET", "/api/v1/applications/{id}/checklist", ""),
+    (WrongHat, Helper, "GET", "/api/v1/applications/{id}", "{id}"),
+    (Wallet, Owner, "GET", "/api/v1/me/documents/{document_id}/content", ""),
+    (Upload, Owner, "HEAD", "/api/v1/uploads/{id}", ""),
+    (Recipient, Helper, "GET", "/api/v1/recipients/{id}", "{id}"),
+    (Checkin, Reviewer, "GET", "/api/v1/checkins/{id}/selfie", ""),
+    (CheckinTask, Helper, "GET", "/api/v1/checkins/tasks?status=open", "{id}"),
+    (Lead, Reviewer, "GET", "/api/v1/monitoring/leads/{id}", "{id}"),
+    (CrossLead, Reviewer, "GET", "/api/v1/monitoring/leads/{id}", "{id}"),
+    (Ticket, Reviewer, "GET", "/api/v1/supervision/tickets", "{id}"),
+    (Conflict, Helper, "GET", "/api/v1/sync/conflicts?status=open", "{id}"),
+    (Staff, Supervisor, "GET", "/api/v1/regions/500199001001/staff", "{id}"),
+    (RegionStaff, Reviewer, "GET", "/api/v1/regions/{code}/staff", ""),
+    (Reference, Anon, "GET", "/api/v1/catalog/items/{code}", "{code}"),
+    (Precheck, Anon, "GET", "/api/v1/precheck/rules/{code}", ""),
+    (Rule, Supervisor, "GET", "/api/v1/monitoring/rules", ""),
+    (ServicePoint, Helper, "GET", "/api/v1/service-points/{id}/qrcode.png", ""),
+];
