@@ -2,7 +2,10 @@
 //! each such operation of the route table with what each wrong person gets; a test fails when the
 //! code has one that the table neither covers nor exempts. The others call every operation as
 //! each wrong person against objects that exist, assert the refusal (status and problem code),
-//! and that no row of any table changed.
+//! and that no row of any table changed; then the right person reads each object, which proves
+//! it exists. Beyond the wrong caller, the table tries the caller's own object with another
+//! person's sub-ids (member, document, signature, authorization), a draft before the township's
+//! staff, and people who may read an object but hold the wrong role for the step.
 
 mod fixtures;
 mod table;
