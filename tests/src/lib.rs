@@ -10,6 +10,7 @@ mod auth;
 pub mod bodies;
 pub mod checkins;
 mod db;
+mod fingerprint;
 mod proxy;
 mod review;
 pub mod snapshot;

@@ -302,7 +302,10 @@ pub async fn detach(
     document_id: Uuid,
 ) -> Result<application::Model, ApiError> {
     scope.ensure_editable()?;
+    // Only this application's authorizations: another person's signature must read as not
+    // attached here (404 below), never tell that it exists.
     let signed = entity::authorization::Entity::find()
+        .filter(entity::authorization::Column::ApplicationId.eq(scope.application.id))
         .filter(entity::authorization::Column::SignatureDocumentId.eq(document_id))
         .one(db)
         .await?;

@@ -30,3 +30,4 @@ mod sync;
 mod sync_day;
 mod sync_pull;
 mod uploads;
+mod wrong_person;
