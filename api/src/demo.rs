@@ -51,10 +51,10 @@ pub async fn recipient_due_now(db: &DatabaseConnection, settings: &Settings) -> 
         note: Some("演示数据:本季度生存状况验证已开放".to_owned()),
     };
     let (draft, _) = service::create(&txn, &mut Lookups::default(), &principal, draft).await?;
-    let scope = ScopedApplication { principal, application: draft };
+    let scope = ScopedApplication::authorise(principal, draft)?;
     members::put(&txn, &cipher, &scope, Uuid::now_v7(), applicant()).await?;
     let approved_on = approved_on(crate::calendar::today());
-    let app = approve(&txn, &scope.application, approved_on).await?;
+    let app = approve(&txn, scope.application(), approved_on).await?;
     let done = Final {
         app: &app,
         item_code: "dibao",

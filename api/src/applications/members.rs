@@ -41,7 +41,7 @@ pub async fn put(
     input: MemberIn,
 ) -> Result<Put, ApiError> {
     scope.ensure_editable()?;
-    let app = &scope.application;
+    let app = scope.application();
     let today = Utc::now().date_naive();
     let mut errors = Vec::new();
     let name = input.name.trim().to_owned();
@@ -167,7 +167,7 @@ pub async fn delete(
         )));
     }
     household_member::Entity::delete_by_id(member.id).exec(db).await?;
-    service::touch(db, &scope.application).await
+    service::touch(db, scope.application()).await
 }
 
 /// The full ID number, for a reviewer or supervisor of the region, with the reason audited.
@@ -178,7 +178,7 @@ pub async fn reveal(
     member_id: Uuid,
     input: RevealIn,
 ) -> Result<RevealOut, ApiError> {
-    if !matches!(scope.principal.role, Role::TownshipReviewer | Role::DistrictSupervisor) {
+    if !matches!(scope.principal().role, Role::TownshipReviewer | Role::DistrictSupervisor) {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     let reason = input.reason.trim().to_owned();
@@ -196,10 +196,10 @@ pub async fn reveal(
     let sealed = crate::pii::cipher::Sealed { key_id: member.id_number_key_id, blob: member.id_number_cipher };
     let id_number = cipher.open(ID_PURPOSE, &sealed).map_err(ApiError::internal)?;
     AuditEvent::new("member.id_number_revealed")
-        .by(&scope.principal)
+        .by(scope.principal())
         .on("household_member", member.id)
-        .in_region(Some(&scope.application.community_code))
-        .details(json!({ "application_id": scope.application.id, "reason": reason }))
+        .in_region(Some(&scope.application().community_code))
+        .details(json!({ "application_id": scope.application().id, "reason": reason }))
         .record(db)
         .await?;
     Ok(RevealOut { member_id: member.id, id_number })
@@ -213,6 +213,6 @@ async fn find(
     household_member::Entity::find_by_id(member_id)
         .one(db)
         .await?
-        .filter(|m| m.application_id == scope.application.id)
+        .filter(|m| m.application_id == scope.application().id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }

@@ -27,5 +27,5 @@ pub async fn record_event(
     kind: &'static str,
     details: serde_json::Value,
 ) -> Result<(), sea_orm::DbErr> {
-    events::record(db, scope.application.id, kind, None, &scope.principal, details).await
+    events::record(db, scope.application().id, kind, None, scope.principal(), details).await
 }

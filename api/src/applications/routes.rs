@@ -81,10 +81,10 @@ pub async fn get_application(
     state: SharedState,
     scope: ScopedApplication,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
-    scope.audit_staff_read(&state.db, "application.read", ("application", scope.application.id)).await?;
-    let reviewer = matches!(scope.principal.role, Role::TownshipReviewer | Role::DistrictSupervisor);
-    let id = scope.application.id;
-    let mut out = view::load(&state.db, scope.application).await?;
+    scope.audit_staff_read(&state.db, "application.read", ("application", scope.application().id)).await?;
+    let reviewer = matches!(scope.principal().role, Role::TownshipReviewer | Role::DistrictSupervisor);
+    let id = scope.application().id;
+    let mut out = view::load(&state.db, scope.into_application()).await?;
     if reviewer {
         out.review_flags = Some(crate::documents::flags::of_application(&state.db, id).await?);
         out.aid_flags = Some(crate::monitoring::ledger::flags_of(&state.db, id).await?);

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use entity::application;
-use sea_orm::EntityTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
@@ -20,9 +20,11 @@ use crate::vocab::RegionCode;
 use crate::vocab::Role;
 use crate::vocab::Status;
 
+/// Made only by [`ScopedApplication::load`] or [`ScopedApplication::authorise`], so holding one
+/// means the check was made: by the route's extractor and by sync alike.
 pub struct ScopedApplication {
-    pub principal: Principal,
-    pub application: application::Model,
+    principal: Principal,
+    application: application::Model,
 }
 
 /// Whether `principal` may see `app`: residents their own (as applicant or as the one who filled
@@ -54,6 +56,41 @@ fn covers(principal: &Principal, community: &str) -> bool {
 }
 
 impl ScopedApplication {
+    /// Application `id`, read from `db`, if `principal` may see it: 404 for anyone else, 403
+    /// `ADMIN_NOT_CASE_WORKER` for an administrator before anything is read.
+    pub async fn load(db: &impl ConnectionTrait, principal: Principal, id: Uuid) -> Result<Self, ApiError> {
+        principal.ensure_case_worker()?;
+        let application =
+            application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+        Self::authorise(principal, application)
+    }
+
+    /// `application`, already read (by a sync batch that holds it), if `principal` may see it:
+    /// the same answers as [`ScopedApplication::load`].
+    pub fn authorise(principal: Principal, application: application::Model) -> Result<Self, ApiError> {
+        principal.ensure_case_worker()?;
+        if !may_read(&principal, &application) {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
+        Ok(Self { principal, application })
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn application(&self) -> &application::Model {
+        &self.application
+    }
+
+    pub fn into_application(self) -> application::Model {
+        self.application
+    }
+
+    pub fn into_parts(self) -> (Principal, application::Model) {
+        (self.principal, self.application)
+    }
+
     /// Changes to a draft: by the applicant's side only (the resident, or a helper of the
     /// community); after submit nobody edits the applicant's data.
     pub fn ensure_editable(&self) -> Result<(), ApiError> {
@@ -142,12 +179,7 @@ impl FromRequest for ScopedApplication {
             principal.ensure_case_worker()?;
             let state = state.ok_or_else(|| ApiError::internal("application state is not registered"))?;
             let id = Uuid::parse_str(&raw).map_err(|_| ApiError::new(ErrorCode::NotFound))?;
-            let application = application::Entity::find_by_id(id)
-                .one(&state.db)
-                .await?
-                .filter(|app| may_read(&principal, app))
-                .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-            Ok(Self { principal, application })
+            Self::load(&state.db, principal, id).await
         })
     }
 }

@@ -203,18 +203,19 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let version = scope.application.version;
+    let version = scope.application().version;
     if input.version.is_some_and(|read| read != version) {
-        return Err(changed_meanwhile(&scope.application));
+        return Err(changed_meanwhile(scope.application()));
     }
-    let id = scope.application.id;
+    let (principal, application) = scope.into_parts();
+    let id = application.id;
     let row = application::Model {
         contact_phone: input.contact_phone,
         household: json!(input.household),
         note: input.note,
         version: version + 1,
         updated_at: Utc::now(),
-        ..scope.application
+        ..application
     };
     // Only from the version read: the row written is then exactly `row`.
     let updated = application::Entity::update_many()
@@ -238,7 +239,7 @@ pub async fn update(
         .exec(db)
         .await?;
     insert_items(db, id, &items).await?;
-    events::record(db, id, "updated", None, &scope.principal, json!({"items": input.items})).await?;
+    events::record(db, id, "updated", None, &principal, json!({"items": input.items})).await?;
     Ok(row)
 }
 

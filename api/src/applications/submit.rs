@@ -20,7 +20,7 @@ use crate::vocab::{DocumentType, ItemStatus, Relation, Role, Status};
 
 /// What a draft still lacks, without submitting it: the `errors[]` a submit would answer now.
 pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ChecklistOut, ApiError> {
-    let app = &scope.application;
+    let app = scope.application();
     let draft = app.status == Status::Draft.as_str();
     let missing = if draft {
         let parts = Parts::load(db, app.id).await?;
@@ -39,11 +39,11 @@ pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Re
 /// China Standard Time: the date a submit counts on.
 const CST: i32 = 8 * 3600;
 
-#[tracing::instrument(skip_all, fields(application_id = %scope.application.id))]
+#[tracing::instrument(skip_all, fields(application_id = %scope.application().id))]
 pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ApplicationOut, ApiError> {
-    let app = &scope.application;
+    let app = scope.application();
     let submitted = app.status != Status::Draft.as_str();
-    if submitted && !matches!(scope.principal.role, Role::Resident | Role::Helper) {
+    if submitted && !matches!(scope.principal().role, Role::Resident | Role::Helper) {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     if submitted {
@@ -91,7 +91,7 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         app.id,
         "submitted",
         Some((Some(Status::Draft), Status::Submitted)),
-        &scope.principal,
+        scope.principal(),
         json!({ "items": codes }),
     )
     .await?;

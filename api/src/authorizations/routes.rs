@@ -64,6 +64,6 @@ pub async fn revoke_authorization(
     body: JsonBody<RevokeIn>,
 ) -> Result<web::Json<AuthorizationOut>, ApiError> {
     let revoked = service::revoke(&state.db, &scope, path.1, body.0).await?;
-    crate::progress::cache::invalidate(&state.cache, &state.db, scope.application.id).await;
+    crate::progress::cache::invalidate(&state.cache, &state.db, scope.application().id).await;
     Ok(web::Json(revoked))
 }

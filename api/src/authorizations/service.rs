@@ -38,7 +38,7 @@ pub async fn sign(
     input: AuthorizationIn,
 ) -> Result<(Changed<AuthorizationOut>, bool), ApiError> {
     scope.ensure_editable()?;
-    let app = &scope.application;
+    let app = scope.application();
     if let Some(existing) = authorization::Entity::find_by_id(input.id).one(db).await? {
         let same = existing.application_id == app.id
             && existing.signature_document_id == input.signature_document_id
@@ -96,7 +96,7 @@ pub async fn sign(
         covers: Set(json!(input.covers)),
         signature_document_id: Set(input.signature_document_id),
         device: Set(input.device.clone()),
-        recorded_by: Set(scope.principal.account_id),
+        recorded_by: Set(scope.principal().account_id),
         signed_at: Set(Utc::now()),
         revoked_at: Set(None),
         revoked_reason: Set(None),
@@ -194,13 +194,13 @@ pub async fn revoke(
     authorization_id: Uuid,
     input: RevokeIn,
 ) -> Result<AuthorizationOut, ApiError> {
-    if !matches!(scope.principal.role, Role::Resident | Role::Helper) {
+    if !matches!(scope.principal().role, Role::Resident | Role::Helper) {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     let row = authorization::Entity::find_by_id(authorization_id)
         .one(db)
         .await?
-        .filter(|a| a.application_id == scope.application.id)
+        .filter(|a| a.application_id == scope.application().id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     if row.revoked_at.is_some() {
         return Ok(authorization_out(row));
@@ -226,7 +226,7 @@ pub async fn revoke(
     )
     .await?;
     // After submit the revocation is part of the applicant's timeline.
-    crate::progress::snapshot::refresh(&txn, scope.application.id).await?;
+    crate::progress::snapshot::refresh(&txn, scope.application().id).await?;
     txn.commit().await?;
     Ok(authorization_out(row))
 }

@@ -54,8 +54,8 @@ pub async fn upload_document(
     let form = read_form(form, state.settings.storage.max_upload_bytes).await?;
     service::check_member(&state.db, &scope, form.member_id).await?;
     let id = form.id.unwrap_or_else(Uuid::now_v7);
-    let new = NewDocument::for_application(id, &scope.application, form.doc_type, form.file).await?;
-    let doc = service::store(&state, &scope.principal, new).await?;
+    let new = NewDocument::for_application(id, scope.application(), form.doc_type, form.file).await?;
+    let doc = service::store(&state, scope.principal(), new).await?;
     attached(service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?)
 }
 

@@ -221,7 +221,7 @@ pub async fn attach(
     member_id: Option<Uuid>,
 ) -> Result<Attached, ApiError> {
     scope.ensure_documents_welcome()?;
-    let app = &scope.application;
+    let app = scope.application();
     check_member(db, scope, member_id).await?;
     let type_name = type_name(doc_type);
     let existing = application_document::Entity::find_by_id((app.id, doc.id)).one(db).await?;
@@ -271,7 +271,7 @@ pub async fn check_member(
 ) -> Result<(), ApiError> {
     let Some(member_id) = member_id else { return Ok(()) };
     let member = household_member::Entity::find_by_id(member_id).one(db).await?;
-    if member.is_none_or(|m| m.application_id != scope.application.id) {
+    if member.is_none_or(|m| m.application_id != scope.application().id) {
         return Err(ApiError::validation(vec![FieldError::new(
             "member_id",
             FieldCode::MemberNotFound,
@@ -287,7 +287,7 @@ pub async fn from_wallet(
     scope: &ScopedApplication,
     document_id: Uuid,
 ) -> Result<document::Model, ApiError> {
-    let owner = scope.application.subject_account_id;
+    let owner = scope.application().subject_account_id;
     document::Entity::find_by_id(document_id)
         .one(db)
         .await?
@@ -305,7 +305,7 @@ pub async fn detach(
     // Only this application's authorizations: another person's signature must read as not
     // attached here (404 below), never tell that it exists.
     let signed = entity::authorization::Entity::find()
-        .filter(entity::authorization::Column::ApplicationId.eq(scope.application.id))
+        .filter(entity::authorization::Column::ApplicationId.eq(scope.application().id))
         .filter(entity::authorization::Column::SignatureDocumentId.eq(document_id))
         .one(db)
         .await?;
@@ -316,11 +316,11 @@ pub async fn detach(
         )));
     }
     let txn = db.begin().await?;
-    let removed = application_document::Entity::delete_by_id((scope.application.id, document_id)).exec(&txn).await?;
+    let removed = application_document::Entity::delete_by_id((scope.application().id, document_id)).exec(&txn).await?;
     if removed.rows_affected == 0 {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
-    let touched = touch(&txn, &scope.application).await?;
+    let touched = touch(&txn, scope.application()).await?;
     txn.commit().await?;
     Ok(touched)
 }
@@ -331,7 +331,7 @@ pub async fn attached(
     scope: &ScopedApplication,
     document_id: Uuid,
 ) -> Result<document::Model, ApiError> {
-    application_document::Entity::find_by_id((scope.application.id, document_id))
+    application_document::Entity::find_by_id((scope.application().id, document_id))
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;

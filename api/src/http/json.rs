@@ -79,13 +79,27 @@ fn is_whole_json(bytes: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
+/// How a `Deserialize` that knows a closed list of names (sync's op names) starts its error for
+/// a name not on it: `{UNKNOWN_NAME} `x`, expected one of a, b, c`, read here as `UNSUPPORTED_OP`.
+pub const UNKNOWN_NAME: &str = "unsupported name";
+
 /// Turns serde's message into a field path, a stable code and a message for people.
 pub(crate) fn field_error(path: &str, err: &impl std::fmt::Display) -> FieldError {
     let text = err.to_string();
     let text = text.split(" at line ").next().unwrap_or_default();
     let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
     let quoted = text.split('`').nth(1).unwrap_or_default();
-    if text.starts_with("missing field") {
+    if let Some(rest) = text.strip_prefix(UNKNOWN_NAME) {
+        let names = rest.split("expected one of ").nth(1).unwrap_or_default();
+        FieldError::new(
+            path,
+            FieldCode::UnsupportedOp,
+            Message::new(
+                format!("不支持的同步操作;可用的操作:{names}"),
+                format!("Not an operation sync takes; one of: {names}"),
+            ),
+        )
+    } else if text.starts_with("missing field") {
         FieldError::new(
             join(quoted),
             FieldCode::Required,

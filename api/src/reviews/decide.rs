@@ -25,7 +25,7 @@ use crate::supervision::tickets;
 use crate::vocab::{ItemStatus, RejectReason, Status};
 
 /// The township's decisions on some or all items.
-#[tracing::instrument(skip_all, fields(application_id = %scope.application.id, items = input.items.len()))]
+#[tracing::instrument(skip_all, fields(application_id = %scope.application().id, items = input.items.len()))]
 pub async fn decide(
     state: &AppState,
     scope: &ScopedApplication,
@@ -37,28 +37,28 @@ pub async fn decide(
     validate_all(&input.items, &catalog, settings)?;
     let signed = signature::sign(
         state,
-        &scope.principal,
-        &json!({ "application_id": scope.application.id, "items": decisions_json(&input.items) }),
+        scope.principal(),
+        &json!({ "application_id": scope.application().id, "items": decisions_json(&input.items) }),
     )
     .await?;
     let today = calendar::today();
     let txn = state.db.begin().await?;
-    lock(&txn, &scope.application).await?;
+    lock(&txn, scope.application()).await?;
     for decision in &input.items {
         let level = catalog.iter().find(|c| c.code == decision.code).map(|c| c.approval_level.as_str());
         let to = route(level, &decision.code, decision.outcome, decision.amount_fen, settings);
         set_item(&txn, scope, decision, to, &AWAITING).await?;
-        after_item(&txn, &state.settings, &scope.application, decision, to, today).await?;
+        after_item(&txn, &state.settings, scope.application(), decision, to, today).await?;
     }
     let details =
         json!({ "items": decisions_json(&input.items), "signature": signed, "note": joined_notes(&input.items) });
     conclude(&txn, scope, Action::Decide, from, details).await?;
     txn.commit().await?;
-    service::finish(state, scope.application.id).await
+    service::finish(state, scope.application().id).await
 }
 
 /// The district confirms (or changes, or refuses) a township proposal waiting for it.
-#[tracing::instrument(skip_all, fields(application_id = %scope.application.id, item = code))]
+#[tracing::instrument(skip_all, fields(application_id = %scope.application().id, item = code))]
 pub async fn confirm(
     state: &AppState,
     scope: &ScopedApplication,
@@ -79,22 +79,22 @@ pub async fn confirm(
     validate_all(std::slice::from_ref(&decision), &catalog, settings)?;
     let signed = signature::sign(
         state,
-        &scope.principal,
-        &json!({ "application_id": scope.application.id, "items": decisions_json(std::slice::from_ref(&decision)) }),
+        scope.principal(),
+        &json!({ "application_id": scope.application().id, "items": decisions_json(std::slice::from_ref(&decision)) }),
     )
     .await?;
     let to = final_status(decision.outcome);
     let today = calendar::today();
     let txn = state.db.begin().await?;
-    lock(&txn, &scope.application).await?;
+    lock(&txn, scope.application()).await?;
     set_item(&txn, scope, &decision, to, &[ItemStatus::PendingDistrict.as_str()]).await?;
-    after_item(&txn, &state.settings, &scope.application, &decision, to, today).await?;
+    after_item(&txn, &state.settings, scope.application(), &decision, to, today).await?;
     tickets::close_kind(
         &txn,
         tickets::DISTRICT_CONFIRMATION,
-        scope.application.id,
+        scope.application().id,
         code,
-        &scope.principal,
+        scope.principal(),
         outcome_word(decision.outcome),
     )
     .await?;
@@ -102,12 +102,12 @@ pub async fn confirm(
         json!({ "items": decisions_json(std::slice::from_ref(&decision)), "signature": signed, "note": decision.note });
     conclude(&txn, scope, Action::ConfirmDistrict, from, details).await?;
     txn.commit().await?;
-    service::finish(state, scope.application.id).await
+    service::finish(state, scope.application().id).await
 }
 
 /// 先批后补: the listed items approved now, the materials due later, the case flagged for a
 /// re-review.
-#[tracing::instrument(skip_all, fields(application_id = %scope.application.id, items = input.items.len()))]
+#[tracing::instrument(skip_all, fields(application_id = %scope.application().id, items = input.items.len()))]
 pub async fn emergency(
     state: &AppState,
     scope: &ScopedApplication,
@@ -139,12 +139,12 @@ pub async fn emergency(
         )]));
     }
     validate_all(&decisions, &catalog, settings)?;
-    let signed = signature::sign(state, &scope.principal, &json!({ "application_id": scope.application.id, "emergency": input.reason, "items": decisions_json(&decisions) })).await?;
+    let signed = signature::sign(state, scope.principal(), &json!({ "application_id": scope.application().id, "emergency": input.reason, "items": decisions_json(&decisions) })).await?;
     let today = calendar::today();
     let calendar = calendar::service::around(&state.db, today).await?;
     let due = (!missing.is_empty()).then(|| calendar.add_working_days(today, settings.materials_working_days));
     let txn = state.db.begin().await?;
-    lock(&txn, &scope.application).await?;
+    lock(&txn, scope.application()).await?;
     for decision in &decisions {
         let level = catalog.iter().find(|c| c.code == decision.code).map(|c| c.approval_level.as_str());
         let to = match route(level, &decision.code, decision.outcome, decision.amount_fen, settings) {
@@ -155,7 +155,7 @@ pub async fn emergency(
             other => other,
         };
         set_item(&txn, scope, decision, to, &AWAITING).await?;
-        after_item(&txn, &state.settings, &scope.application, decision, to, today).await?;
+        after_item(&txn, &state.settings, scope.application(), decision, to, today).await?;
     }
     application::Entity::update_many()
         .col_expr(application::Column::Emergency, Expr::value(true))
@@ -166,14 +166,14 @@ pub async fn emergency(
         .col_expr(application::Column::ReReview, Expr::value(true))
         .col_expr(application::Column::MaterialsDue, Expr::value(due))
         .col_expr(application::Column::MissingDocuments, Expr::value((!missing.is_empty()).then(|| json!(missing))))
-        .filter(application::Column::Id.eq(scope.application.id))
+        .filter(application::Column::Id.eq(scope.application().id))
         .exec(&txn)
         .await?;
     let details = json!({ "reason": input.reason, "items": decisions_json(&decisions), "missing": missing,
                           "materials_due": due, "signature": signed, "note": note });
     conclude(&txn, scope, Action::EmergencyApprove, from, details).await?;
     txn.commit().await?;
-    service::finish(state, scope.application.id).await
+    service::finish(state, scope.application().id).await
 }
 
 /// Where an item goes: the district confirms district-level items and amounts above the
@@ -227,7 +227,7 @@ async fn set_item(
     to: ItemStatus,
     from: &[&str],
 ) -> Result<(), ApiError> {
-    let app_id = scope.application.id;
+    let app_id = scope.application().id;
     let reasons = (!decision.reasons.is_empty()).then(|| json!(decision.reasons));
     let done = application_item::Entity::update_many()
         .col_expr(application_item::Column::Status, Expr::value(to.as_str()))
@@ -239,7 +239,7 @@ async fn set_item(
         .col_expr(application_item::Column::Reasons, Expr::value(reasons))
         .col_expr(application_item::Column::DecisionNote, Expr::value(decision.note.clone()))
         .col_expr(application_item::Column::DecidedAt, Expr::value(Some(Utc::now())))
-        .col_expr(application_item::Column::DecidedBy, Expr::value(Some(scope.principal.account_id)))
+        .col_expr(application_item::Column::DecidedBy, Expr::value(Some(scope.principal().account_id)))
         .filter(application_item::Column::ApplicationId.eq(app_id))
         .filter(application_item::Column::ItemCode.eq(decision.code.as_str()))
         .filter(application_item::Column::Version.eq(decision.version))
@@ -253,8 +253,8 @@ async fn set_item(
     let Some(current) = current else { return Err(unknown_item(&decision.code)) };
     let facts = json!({ "item": current.item_code, "status": current.status, "version": current.version });
     if current.version == decision.version {
-        let status = Status::parse(&scope.application.status).unwrap_or(Status::Draft);
-        Err(machine::invalid(status, scope.application.version)
+        let status = Status::parse(&scope.application().status).unwrap_or(Status::Draft);
+        Err(machine::invalid(status, scope.application().version)
             .with_detail(Message::new(
                 format!(
                     "事项\u{201c}{}\u{201d}当前为\u{201c}{}\u{201d},不能再作此决定。",
@@ -302,7 +302,7 @@ async fn conclude(
     details: Value,
 ) -> Result<(), ApiError> {
     let items = application_item::Entity::find()
-        .filter(application_item::Column::ApplicationId.eq(scope.application.id))
+        .filter(application_item::Column::ApplicationId.eq(scope.application().id))
         .all(txn)
         .await?;
     let all_final = items.iter().all(|i| ItemStatus::parse(&i.status).is_some_and(ItemStatus::is_final));
@@ -330,7 +330,7 @@ async fn items_and_catalog(
 ) -> Result<(Vec<application_item::Model>, Vec<aid_item::Model>), ApiError> {
     let rows = application_item::Entity::find()
         .find_also_related(aid_item::Entity)
-        .filter(application_item::Column::ApplicationId.eq(scope.application.id))
+        .filter(application_item::Column::ApplicationId.eq(scope.application().id))
         .all(&state.db)
         .await?;
     let (items, catalog): (Vec<_>, Vec<_>) = rows.into_iter().unzip();

@@ -44,7 +44,7 @@ pub async fn investigate(
     let from = machine::check(Action::Investigate, scope)?;
     machine::ensure_version(scope, input.version)?;
     let note = field_note("note", input.note.as_deref(), 0)?;
-    let app = &scope.application;
+    let app = scope.application();
     let consents = authorization::Entity::find()
         .filter(authorization::Column::ApplicationId.eq(app.id))
         .filter(authorization::Column::RevokedAt.is_null())
@@ -75,7 +75,7 @@ pub async fn investigate(
         authorization_id: Set(consent.id),
         subject_ref: Set(subjects.first().cloned().unwrap_or_default()),
         status: Set(status.to_owned()),
-        requested_by: Set(scope.principal.account_id),
+        requested_by: Set(scope.principal().account_id),
         requested_at: Set(Utc::now()),
         results: Set(results),
         error: Set(error),
@@ -112,12 +112,13 @@ pub async fn investigate(
 
 /// The economic checks of an application, newest first (staff of its region; reads audited).
 pub async fn list(state: &AppState, scope: &ScopedApplication) -> Result<Vec<InvestigationOut>, ApiError> {
-    if !matches!(scope.principal.role, crate::vocab::Role::TownshipReviewer | crate::vocab::Role::DistrictSupervisor) {
+    if !matches!(scope.principal().role, crate::vocab::Role::TownshipReviewer | crate::vocab::Role::DistrictSupervisor)
+    {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
-    scope.audit_staff_read(&state.db, "investigation.read", ("application", scope.application.id)).await?;
+    scope.audit_staff_read(&state.db, "investigation.read", ("application", scope.application().id)).await?;
     let rows = investigation::Entity::find()
-        .filter(investigation::Column::ApplicationId.eq(scope.application.id))
+        .filter(investigation::Column::ApplicationId.eq(scope.application().id))
         .order_by_desc(investigation::Column::RequestedAt)
         .all(&state.db)
         .await?;

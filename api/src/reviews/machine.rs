@@ -79,16 +79,16 @@ impl Action {
 /// step starts (409 with the current status and version).
 pub fn check(action: Action, scope: &ScopedApplication) -> Result<Status, ApiError> {
     let allowed = match action.actor() {
-        Actor::Township => scope.principal.role == Role::TownshipReviewer,
-        Actor::District => scope.principal.role == Role::DistrictSupervisor,
+        Actor::Township => scope.principal().role == Role::TownshipReviewer,
+        Actor::District => scope.principal().role == Role::DistrictSupervisor,
         Actor::ApplicantSide => scope.is_applicant_side(),
     };
     if !allowed {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
-    let current = Status::parse(&scope.application.status).unwrap_or(Status::Draft);
+    let current = Status::parse(&scope.application().status).unwrap_or(Status::Draft);
     if !action.from().contains(&current) {
-        return Err(invalid(current, scope.application.version));
+        return Err(invalid(current, scope.application().version));
     }
     Ok(current)
 }
@@ -110,7 +110,7 @@ pub fn stale(current: serde_json::Value) -> ApiError {
 
 /// Checks the application version the client sent.
 pub fn ensure_version(scope: &ScopedApplication, sent: i32) -> Result<(), ApiError> {
-    let app = &scope.application;
+    let app = scope.application();
     if app.version == sent { Ok(()) } else { Err(stale(json!({ "status": app.status, "version": app.version }))) }
 }
 

@@ -35,7 +35,7 @@ pub struct Move<'a> {
 /// In `txn`: the application moves only from the version it was read at (a concurrent step makes
 /// this one 409), the undecided items follow, the event and the notification are written.
 pub async fn move_to(txn: &DatabaseTransaction, step: Move<'_>) -> Result<(), ApiError> {
-    let app = &step.scope.application;
+    let app = &step.scope.application();
     let now = Utc::now();
     let mut update = application::Entity::update_many()
         .col_expr(application::Column::Status, Expr::value(step.to.as_str()))
@@ -58,7 +58,7 @@ pub async fn move_to(txn: &DatabaseTransaction, step: Move<'_>) -> Result<(), Ap
     }
     follow_items(txn, app.id, step.to).await?;
     let details = with_signer(step.details, step.scope);
-    events::record(txn, app.id, step.action.event(), Some((Some(step.from), step.to)), &step.scope.principal, details)
+    events::record(txn, app.id, step.action.event(), Some((Some(step.from), step.to)), step.scope.principal(), details)
         .await?;
     outbox::enqueue(txn, app, step.action.event(), step.to, now).await?;
     crate::progress::snapshot::refresh(txn, app.id).await
@@ -72,7 +72,7 @@ pub async fn record_step(
     action: Action,
     details: Value,
 ) -> Result<(), ApiError> {
-    let app = &scope.application;
+    let app = scope.application();
     let now = Utc::now();
     application::Entity::update_many()
         .col_expr(application::Column::Version, Expr::col(application::Column::Version).add(1))
@@ -80,7 +80,7 @@ pub async fn record_step(
         .filter(application::Column::Id.eq(app.id))
         .exec(txn)
         .await?;
-    events::record(txn, app.id, action.event(), None, &scope.principal, with_signer(details, scope)).await?;
+    events::record(txn, app.id, action.event(), None, scope.principal(), with_signer(details, scope)).await?;
     let status = Status::parse(&app.status).unwrap_or(Status::Draft);
     outbox::enqueue(txn, app, action.event(), status, now).await?;
     crate::progress::snapshot::refresh(txn, app.id).await
@@ -108,7 +108,7 @@ async fn follow_items(txn: &DatabaseTransaction, application_id: Uuid, to: Statu
 fn with_signer(mut details: Value, scope: &ScopedApplication) -> Value {
     if let Value::Object(map) = &mut details {
         map.retain(|_, v| !Value::is_null(v));
-        map.insert("actor_account_id".to_owned(), json!(scope.principal.account_id));
+        map.insert("actor_account_id".to_owned(), json!(scope.principal().account_id));
     }
     details
 }

@@ -34,7 +34,7 @@ pub async fn accept(state: &AppState, scope: &ScopedApplication, input: StepIn) 
     };
     service::move_to(&txn, step).await?;
     txn.commit().await?;
-    service::finish(state, scope.application.id).await
+    service::finish(state, scope.application().id).await
 }
 
 /// Asks for materials; the deadline clock stops until the applicant's side supplements.
@@ -60,7 +60,7 @@ pub async fn return_for_materials(
     let txn = state.db.begin().await?;
     service::move_to(&txn, Move { scope, action: Action::Return, from, to: Status::Returned, set, details }).await?;
     txn.commit().await?;
-    service::finish(state, scope.application.id).await
+    service::finish(state, scope.application().id).await
 }
 
 /// The applicant's side has attached what was asked for: a return goes back where it was with
@@ -72,7 +72,7 @@ pub async fn supplement(
     input: SupplementIn,
 ) -> Result<ApplicationOut, ApiError> {
     let from = machine::check(Action::Supplement, scope)?;
-    let app = &scope.application;
+    let app = scope.application();
     let asked: Vec<DocumentType> =
         app.missing_documents.clone().and_then(|m| serde_json::from_value(m).ok()).unwrap_or_default();
     if from == Status::Decided && app.missing_documents.is_none() {
@@ -174,7 +174,7 @@ async fn ensure_supplied(state: &AppState, app: &application::Model, asked: &[Do
 pub async fn close(state: &AppState, scope: &ScopedApplication, input: StepIn) -> Result<ApplicationOut, ApiError> {
     let from = machine::check(Action::Close, scope)?;
     machine::ensure_version(scope, input.version)?;
-    let app = &scope.application;
+    let app = scope.application();
     if app.re_review {
         return Err(machine::invalid(from, app.version).with_detail(Message::new(
             "先批后补的案件需补齐材料并完成复核后才能办结。",
@@ -207,7 +207,7 @@ pub async fn withdraw(
     let txn = state.db.begin().await?;
     withdraw_in(&txn, scope, input).await?;
     txn.commit().await?;
-    service::finish(state, scope.application.id).await
+    service::finish(state, scope.application().id).await
 }
 
 /// The withdrawal's checks and writes in `txn`: the online step's own transaction, or a sync

@@ -7,7 +7,8 @@
 //! transaction, so a crash never leaves an op applied without its answer.
 //!
 //! - [`push`]: the batch, duplicates, the device's status; [`sequence`]: sequence order, gaps
-//!   and ops that wait for an earlier one; [`apply`]: one op, by entity;
+//!   and ops that wait for an earlier one; [`commands`]: an op as a typed command; [`apply`]: one
+//!   command;
 //! - [`conflicts`]: the queue and its resolution;
 //! - [`changes`]: the server's change sequence; [`pull`]: what a phone pulls from it, a page at a
 //!   time, with tombstones;
@@ -15,6 +16,7 @@
 
 pub(crate) mod apply;
 pub mod changes;
+pub(crate) mod commands;
 pub(crate) mod conflicts;
 pub(crate) mod model;
 pub(crate) mod pull;

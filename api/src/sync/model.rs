@@ -6,97 +6,17 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+pub use super::commands::{OpDoc, OpIn, OpName};
+
 /// The most operations one push may carry.
 pub const MAX_OPS: usize = 500;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    /// A draft application: `create` (data: the draft's fields without `id`), `update` (data:
-    /// items, contact phone, household, note; `base_version` required).
-    Application,
-    /// A household member of a draft: `update` adds or replaces it (data: `application_id` and
-    /// the member's fields), `delete` removes it (data: `application_id`).
-    Member,
-    /// A document photo: `create` links a finished resumable upload to the application as a
-    /// document whose id is `entity_id` (data: `application_id`, `upload_id`, `type`, optional
-    /// `member_id`); answered `retry_later` (`UPLOAD_NOT_FINISHED`) until the upload is whole, and
-    /// `rejected` (`UPLOAD_NOT_FOUND`) if there is no such upload of the caller's.
-    Document,
-    /// The signed authorization for the economic check: `create` (data: the body of `POST
-    /// /api/v1/applications/{id}/authorizations` without `id`, plus `application_id`); its
-    /// `signature_document_id` is a `document` op of type `signature` sent before it.
-    Authorization,
-    /// An assisted check-in done on a home visit: `create` (data: `recipient_id`,
-    /// `performed_at`, `location_note`, optional `device`, `upload_id` of the photo); waits for
-    /// its upload like a document.
-    Checkin,
-}
-
-impl EntityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Application => "application",
-            Self::Member => "member",
-            Self::Document => "document",
-            Self::Authorization => "authorization",
-            Self::Checkin => "checkin",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OpKind {
-    Create,
-    Update,
-    Delete,
-    /// The applicant's side withdraws a submitted application (entity `application`; data may
-    /// carry a `reason`): the review step, taken offline.
-    Withdraw,
-}
-
-impl OpKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Withdraw => "withdraw",
-        }
-    }
-}
-
-/// One operation made on the phone.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OpIn {
-    /// Made by the phone (UUIDv7): the same op sent again is recognised.
-    pub op_id: Uuid,
-    /// This device's sequence number, from 1, without gaps.
-    #[schema(minimum = 1)]
-    pub seq: i64,
-    pub entity: EntityKind,
-    /// The record's id, made by the phone.
-    pub entity_id: Uuid,
-    pub op: OpKind,
-    /// The application's version the op was made on (as last read from the server); required
-    /// for updates and member changes.
-    pub base_version: Option<i32>,
-    /// When the op was made on the phone.
-    pub client_time: DateTime<Utc>,
-    /// The record's fields for this op. Workflow fields (status, decisions, amounts) are not
-    /// accepted: only the server's commands change them.
-    #[schema(value_type = Object)]
-    pub data: Value,
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushIn {
     pub device_id: Uuid,
     /// 1 to 500 operations; applied in `seq` order.
-    #[schema(min_items = 1, max_items = 500)]
+    #[schema(min_items = 1, max_items = 500, value_type = Vec<OpDoc>)]
     pub ops: Vec<OpIn>,
 }
 

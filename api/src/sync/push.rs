@@ -243,10 +243,10 @@ impl Record {
             device_id: Set(device),
             seq: Set(op.seq),
             account_id: Set(principal.account_id),
-            entity: Set(op.entity.as_str().to_owned()),
+            entity: Set(op.op.entity().to_owned()),
             entity_id: Set(op.entity_id),
             application_id: Set(application_id),
-            op: Set(op.op.as_str().to_owned()),
+            op: Set(op.op.verb().to_owned()),
             content_sha256: Set(hash.to_owned()),
             outcome: Set(outcome.to_owned()),
             result: Set(serde_json::to_value(result).map_err(ApiError::internal)?),
@@ -258,7 +258,7 @@ impl Record {
                 op_id: Set(op.op_id),
                 account_id: Set(principal.account_id),
                 community_code: Set(application.as_ref().map(|a| a.community_code.clone())),
-                entity: Set(op.entity.as_str().to_owned()),
+                entity: Set(op.op.entity().to_owned()),
                 entity_id: Set(op.entity_id),
                 code: Set(code.as_str().to_owned()),
                 base_version: Set(op.base_version),
@@ -424,9 +424,11 @@ fn first_answer(op: &sync_op::Model) -> Result<OpResult, ApiError> {
     serde_json::from_value(op.result.clone()).map_err(ApiError::internal)
 }
 
-/// What makes an op the same op: everything but when the phone says it was made.
+/// What makes an op the same op: everything but when the phone says it was made. The same
+/// content as before the ops were typed commands (the entity and the verb apart), so an op kept
+/// then is still known when sent again.
 fn content_hash(op: &OpIn) -> Result<String, ApiError> {
-    let content = json!({ "seq": op.seq, "entity": op.entity, "entity_id": op.entity_id, "op": op.op,
+    let content = json!({ "seq": op.seq, "entity": op.op.entity(), "entity_id": op.entity_id, "op": op.op.verb(),
                           "base_version": op.base_version, "data": op.data });
     Ok(crate::hex::sha256(&serde_json::to_vec(&content).map_err(ApiError::internal)?))
 }

@@ -32,7 +32,7 @@ use crate::vocab::Principal;
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a helper, or the device id is another account's", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the JSON body limit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No operations or more than 500 (`BATCH_SIZE`), an operation without its fields, a `seq` below 1 or `data` that is not an object", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No operations or more than 500 (`BATCH_SIZE`), an operation without its fields, an `op` sync does not take (`UNSUPPORTED_OP`, naming those it takes), a `seq` below 1 or `data` that is not an object", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/api/v1/sync/push")]

@@ -186,8 +186,8 @@ mod tests {
     }
 
     fn op(seq: i64, entity_id: Uuid, data: Value) -> OpIn {
-        serde_json::from_value(serde_json::json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": "member",
-            "entity_id": entity_id, "op": "update", "client_time": Utc::now(), "data": data}))
+        serde_json::from_value(serde_json::json!({"op_id": Uuid::now_v7(), "seq": seq,
+            "entity_id": entity_id, "op": "member.delete", "client_time": Utc::now(), "data": data}))
         .unwrap()
     }
 

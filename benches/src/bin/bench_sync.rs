@@ -60,17 +60,16 @@ fn device_ops(community: &str, apps: usize, person: &mut u32) -> Vec<Vec<Value>>
     let now = chrono::Utc::now();
     let mut ops = Vec::with_capacity(apps * OPS_PER_APP);
     let mut seq = 0_i64;
-    let mut op = |entity: &str, id: Uuid, kind: &str, base: Option<i32>, data: Value| {
+    let mut op = |name: &str, id: Uuid, base: Option<i32>, data: Value| {
         seq += 1;
-        json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": entity, "entity_id": id, "op": kind,
+        json!({"op_id": Uuid::now_v7(), "seq": seq, "op": name, "entity_id": id,
                "base_version": base, "client_time": now, "data": data})
     };
     for _ in 0..apps {
         let app = Uuid::now_v7();
         ops.push(op(
-            "application",
+            "application.create",
             app,
-            "create",
             None,
             json!({"community_code": community, "items": ["temporary"], "contact_phone": "13800138000",
                    "household": {"sudden_hardship": true}}),
@@ -81,17 +80,15 @@ fn device_ops(community: &str, apps: usize, person: &mut u32) -> Vec<Vec<Value>>
                 chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap() + chrono::Days::new(u64::from(*person / 900));
             let number = id_number(&birth.format("%Y%m%d").to_string(), 100 + *person % 900);
             ops.push(op(
-                "member",
+                "member.update",
                 Uuid::now_v7(),
-                "update",
                 Some(version),
                 json!({"application_id": app, "name": "王桂兰", "relation": relation, "id_number": number}),
             ));
         }
         ops.push(op(
-            "application",
+            "application.update",
             app,
-            "update",
             Some(3),
             json!({"items": ["temporary"], "contact_phone": "13800138000",
                    "household": {"sudden_hardship": true}, "note": "入户走访时代为填写"}),
@@ -201,6 +198,13 @@ fn postgres_cpu_seconds() -> f64 {
         .sum()
 }
 
+/// The processor's model name, as the kernel gives it.
+fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info.lines().find(|line| line.starts_with("model name")).and_then(|line| line.split_once(':'));
+    model.map_or_else(|| "unknown".to_owned(), |(_, name)| name.trim().to_owned())
+}
+
 fn spread(values: &[f64]) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(0.0, f64::max);
@@ -260,13 +264,15 @@ async fn main() {
 
     let server_pid = env("BENCH_SERVER_PID", "");
     let (mut our_rates, mut ref_rates) = (Vec::new(), Vec::new());
-    let (mut server_cpu, mut database_cpu) = (0.0, 0.0);
+    let (mut server_cpu, mut database_cpu, mut reference_cpu) = (0.0, 0.0, 0.0);
     for round in 1..=rounds {
         let (server_before, database_before) = (cpu_seconds(&server_pid), postgres_cpu_seconds());
         let a = ours(&bench, &helper, "500199001001", ops, devices, &mut person).await;
         server_cpu += cpu_seconds(&server_pid) - server_before;
         database_cpu += postgres_cpu_seconds() - database_before;
+        let reference_before = postgres_cpu_seconds();
         let b = reference(&db, actor, ops, devices).await;
+        reference_cpu += postgres_cpu_seconds() - reference_before;
         println!("round {round}: ours {a:.0} ops/s, plain INSERT {b:.0} ops/s");
         our_rates.push(a);
         ref_rates.push(b);
@@ -279,15 +285,19 @@ async fn main() {
         spread(&ref_rates)
     );
     let done = (ops * rounds) as f64;
+    let per_op = |seconds: f64| seconds / done * 1e6;
+    println!("CPU: {}", cpu_model());
     println!(
-        "CPU per 1,000 ops: server {:.2} s, PostgreSQL {:.2} s",
-        server_cpu / done * 1000.0,
-        database_cpu / done * 1000.0
+        "CPU per op: ours {:.0} µs (server {:.0} µs + PostgreSQL {:.0} µs), plain INSERT {:.0} µs (PostgreSQL)",
+        per_op(server_cpu + database_cpu),
+        per_op(server_cpu),
+        per_op(database_cpu),
+        per_op(reference_cpu)
     );
     let ratio = o / r;
-    let met = o >= 5000.0 && ratio >= 0.2;
+    let met = o >= 5000.0 && ratio >= 0.35;
     println!(
-        "RESULT sync ours={o:.0} ops/s ref={r:.0} ops/s ratio={ratio:.2} goal=>=5000ops/s,>=0.20 {}",
+        "RESULT sync ours={o:.0} ops/s ref={r:.0} ops/s ratio={ratio:.2} goal=>=5000ops/s,>=0.35 {}",
         if met { "met" } else { "not met" }
     );
 }

@@ -10,26 +10,26 @@ use uuid::Uuid;
 const COMMUNITY: &str = "500199001001";
 
 fn create(seq: i64, app: &str) -> Value {
-    json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": "application", "entity_id": app, "op": "create",
+    json!({"op_id": Uuid::now_v7(), "seq": seq, "op": "application.create", "entity_id": app,
            "client_time": Utc::now(), "data": {"community_code": COMMUNITY, "items": ["temporary"],
            "contact_phone": "13800138000", "household": {"sudden_hardship": true}}})
 }
 
 fn member(seq: i64, app: &str, base: i32, n: u32) -> Value {
-    json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": "member", "entity_id": Uuid::now_v7(), "op": "update",
+    json!({"op_id": Uuid::now_v7(), "seq": seq, "op": "member.update", "entity_id": Uuid::now_v7(),
            "base_version": base, "client_time": Utc::now(),
            "data": {"application_id": app, "name": "王桂兰", "relation": "self", "id_number": id_number("19520611", n)}})
 }
 
 fn update(seq: i64, app: &str, base: i32, note: &str) -> Value {
-    json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": "application", "entity_id": app, "op": "update",
+    json!({"op_id": Uuid::now_v7(), "seq": seq, "op": "application.update", "entity_id": app,
            "base_version": base, "client_time": Utc::now(),
            "data": {"items": ["temporary", "price_subsidy"], "contact_phone": "13800138000",
                     "household": {"sudden_hardship": true}, "note": note}})
 }
 
 fn withdraw(seq: i64, app: &str, base: i64, data: Value) -> Value {
-    json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": "application", "entity_id": app, "op": "withdraw",
+    json!({"op_id": Uuid::now_v7(), "seq": seq, "op": "application.withdraw", "entity_id": app,
            "base_version": base, "client_time": Utc::now(), "data": data})
 }
 
@@ -154,6 +154,32 @@ async fn one_bad_op_in_a_batch_of_100_does_not_block_the_other_99() {
     let body = problem(app.post_json("/api/v1/sync/push", Some(&helper), &batch).await, 422, "VALIDATION_FAILED").await;
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
     assert_eq!(fields, ["ops[0].data", "ops[1].seq"]);
+}
+
+#[tokio::test]
+async fn an_op_sync_does_not_take_refuses_the_batch_naming_the_ops_it_takes() {
+    let (app, helper) = helper_app().await;
+    let device = Uuid::now_v7().to_string();
+    let id = Uuid::now_v7().to_string();
+    // A draft cannot be deleted offline, nor a member created under another name.
+    for name in ["application.delete", "member.create", "create"] {
+        let mut odd = update(2, &id, 1, "x");
+        odd["op"] = json!(name);
+        let batch = json!({"device_id": device, "ops": [create(1, &id), odd]});
+        let body =
+            problem(app.post_json("/api/v1/sync/push", Some(&helper), &batch).await, 422, "VALIDATION_FAILED").await;
+        let error = &body["errors"][0];
+        assert_eq!((error["field"].as_str(), error["code"].as_str()), (Some("ops[1].op"), Some("UNSUPPORTED_OP")));
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("不支持的同步操作") && message.contains("member.delete"), "{message}");
+    }
+    // Nothing of the batch was applied.
+    problem(app.get_as(&format!("/api/v1/applications/{id}"), Some(&helper)).await, 404, "NOT_FOUND").await;
+    // A known op whose data is another op's body is refused alone.
+    let mut odd = update(2, &id, 1, "x");
+    odd["op"] = json!("member.delete");
+    let body = push(&app, &helper, &device, &[create(1, &id), odd]).await;
+    assert_eq!(outcomes(&body), ["applied", "rejected"], "{body}");
 }
 
 #[tokio::test]

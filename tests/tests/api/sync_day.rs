@@ -157,54 +157,48 @@ type Text = (String, String);
 fn draft_ops(draft: &Draft, n: u32, text: &Text, seq: &mut i64) -> Vec<Value> {
     let now = chrono::Utc::now();
     let (me, spouse, document, signature) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-    let mut op = |entity: &str, id: Uuid, kind: &str, base: Option<i32>, data: Value| {
+    let mut op = |name: &str, id: Uuid, base: Option<i32>, data: Value| {
         *seq += 1;
-        json!({"op_id": Uuid::now_v7(), "seq": *seq, "entity": entity, "entity_id": id, "op": kind,
+        json!({"op_id": Uuid::now_v7(), "seq": *seq, "op": name, "entity_id": id,
                "base_version": base, "client_time": now, "data": data})
     };
     vec![
         op(
-            "application",
+            "application.create",
             draft.id,
-            "create",
             None,
             json!({"community_code": COMMUNITY, "items": ["dibao", "medical"], "contact_phone": "13800138000",
                    "household": {"assets_fen": 100_000}}),
         ),
         op(
-            "member",
+            "member.update",
             me,
-            "update",
             Some(1),
             json!({"application_id": draft.id, "name": "张秀英", "relation": "self",
                    "id_number": id_number("19500317", 60 + n * 2), "monthly_income_fen": 30_000}),
         ),
         op(
-            "member",
+            "member.update",
             spouse,
-            "update",
             Some(2),
             json!({"application_id": draft.id, "name": "李建国", "relation": "spouse",
                    "id_number": id_number("19480101", 61 + n * 2), "disabled": true}),
         ),
         op(
-            "document",
+            "document.create",
             document,
-            "create",
             None,
             json!({"application_id": draft.id, "upload_id": draft.upload, "type": "id_card_front", "member_id": me}),
         ),
         op(
-            "document",
+            "document.create",
             signature,
-            "create",
             None,
             json!({"application_id": draft.id, "upload_id": draft.signature_upload, "type": "signature"}),
         ),
         op(
-            "authorization",
+            "authorization.create",
             Uuid::now_v7(),
-            "create",
             None,
             json!({"application_id": draft.id, "text_version": text.0, "text_sha256": text.1,
                    "scope": ["bank_deposits", "real_estate", "vehicles", "social_insurance"],
@@ -212,9 +206,8 @@ fn draft_ops(draft: &Draft, n: u32, text: &Text, seq: &mut i64) -> Vec<Value> {
                    "signature_document_id": signature, "device": "华为畅享 / HarmonyOS 4"}),
         ),
         op(
-            "application",
+            "application.update",
             draft.id,
-            "update",
             Some(5),
             json!({"items": ["dibao", "medical"], "contact_phone": "13800138000",
                    "household": {"assets_fen": 100_000}, "note": format!("入户走访第{n}户,老人行动不便")}),
@@ -248,8 +241,8 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
     let mut seq = 0;
     let mut ops: Vec<Value> = drafts.iter().zip(1..).flat_map(|(d, n)| draft_ops(d, n, &text, &mut seq)).collect();
     let (checkin, selfie_upload, selfie) = (Uuid::now_v7(), Uuid::now_v7(), selfie_at(653, 60));
-    ops.push(json!({"op_id": Uuid::now_v7(), "seq": seq + 1, "entity": "checkin", "entity_id": checkin,
-        "op": "create", "client_time": chrono::Utc::now(),
+    ops.push(json!({"op_id": Uuid::now_v7(), "seq": seq + 1, "op": "checkin.create", "entity_id": checkin,
+        "client_time": chrono::Utc::now(),
         "data": {"recipient_id": recipient, "performed_at": chrono::Utc::now() - chrono::Duration::hours(2),
                  "location_note": "入户核验,本人在家", "upload_id": selfie_upload}}));
 
@@ -264,8 +257,8 @@ async fn a_day_of_an_offline_helper_syncs_exactly_once_over_a_connection_that_ke
     let mut answers: Vec<Option<Value>> = vec![None; ops.len()];
     phone.push(&ops, &mut answers).await;
     let kinds: Vec<&str> =
-        (0..ops.len()).filter(|i| answers[*i].is_some()).map(|i| ops[i]["entity"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["application", "member", "member"].repeat(3), "only what needs no photo");
+        (0..ops.len()).filter(|i| answers[*i].is_some()).map(|i| ops[i]["op"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["application.create", "member.update", "member.update"].repeat(3), "only what needs no photo");
     for draft in &drafts {
         phone.upload(draft.upload, &draft.photo).await;
         phone.upload(draft.signature_upload, &signature).await;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 const COMMUNITY: &str = "500199001001";
 
 fn create(seq: i64, app: &str) -> Value {
-    json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": "application", "entity_id": app, "op": "create",
+    json!({"op_id": Uuid::now_v7(), "seq": seq, "op": "application.create", "entity_id": app,
            "client_time": chrono::Utc::now(), "data": {"community_code": COMMUNITY, "items": ["temporary"],
            "contact_phone": "13800138000", "household": {"sudden_hardship": true}}})
 }

@@ -269,14 +269,14 @@ async fn a_photo_taken_offline_is_linked_by_a_pushed_op_once_its_upload_is_whole
     let upload = Uuid::now_v7();
     let now = chrono::Utc::now();
     let ops = serde_json::json!([
-        {"op_id": Uuid::now_v7(), "seq": 1, "entity": "application", "entity_id": application, "op": "create",
+        {"op_id": Uuid::now_v7(), "seq": 1, "op": "application.create", "entity_id": application,
          "client_time": now, "data": {"community_code": "500199001001", "items": ["dibao"],
          "contact_phone": "13800138000", "household": {}}},
-        {"op_id": Uuid::now_v7(), "seq": 2, "entity": "member", "entity_id": member, "op": "update",
+        {"op_id": Uuid::now_v7(), "seq": 2, "op": "member.update", "entity_id": member,
          "base_version": 1, "client_time": now,
          "data": {"application_id": application, "name": "王桂兰", "relation": "self",
                   "id_number": tests::id_number("19520611", 5)}},
-        {"op_id": Uuid::now_v7(), "seq": 3, "entity": "document", "entity_id": document, "op": "create",
+        {"op_id": Uuid::now_v7(), "seq": 3, "op": "document.create", "entity_id": document,
          "client_time": now, "data": {"application_id": application, "upload_id": upload,
          "type": "id_card_front", "member_id": member}},
     ]);
@@ -317,17 +317,16 @@ async fn a_photo_taken_offline_is_linked_by_a_pushed_op_once_its_upload_is_whole
     assert_eq!(api::uploads::service::expire(&app.state, later).await.unwrap(), 0);
 }
 
-fn op(seq: i64, entity: &str, entity_id: Uuid, op: &str, base_version: Option<i32>, data: Value) -> Value {
-    serde_json::json!({"op_id": Uuid::now_v7(), "seq": seq, "entity": entity, "entity_id": entity_id, "op": op,
+fn op(seq: i64, name: &str, entity_id: Uuid, base_version: Option<i32>, data: Value) -> Value {
+    serde_json::json!({"op_id": Uuid::now_v7(), "seq": seq, "op": name, "entity_id": entity_id,
                        "base_version": base_version, "client_time": chrono::Utc::now(), "data": data})
 }
 
 fn draft(seq: i64, id: Uuid) -> Value {
     op(
         seq,
-        "application",
+        "application.create",
         id,
-        "create",
         None,
         serde_json::json!({"community_code": "500199001001",
         "items": ["dibao"], "contact_phone": "13800138000", "household": {}}),
@@ -337,9 +336,8 @@ fn draft(seq: i64, id: Uuid) -> Value {
 fn member(seq: i64, application: Uuid, base: i32, relation: &str, n: u32) -> Value {
     op(
         seq,
-        "member",
+        "member.update",
         Uuid::now_v7(),
-        "update",
         Some(base),
         serde_json::json!({"application_id": application,
         "name": "王桂兰", "relation": relation, "id_number": tests::id_number("19520611", n)}),
@@ -349,9 +347,8 @@ fn member(seq: i64, application: Uuid, base: i32, relation: &str, n: u32) -> Val
 fn photo_op(seq: i64, application: Uuid, upload: Uuid) -> Value {
     op(
         seq,
-        "document",
+        "document.create",
         Uuid::now_v7(),
-        "create",
         None,
         serde_json::json!({"application_id": application,
         "upload_id": upload, "type": "household_register"}),

@@ -1,61 +1,64 @@
 //! Draft applications and their household members, made offline.
 
 use sea_orm::DatabaseTransaction;
-use serde_json::{Value, json};
+use uuid::Uuid;
 
-use super::{
-    Applied, Device, Failure, application_id, applied, editable, locked_is_conflict, object, parse, without_version,
-};
-use crate::applications::model::{ApplicationIn, ApplicationUpdateIn, MemberIn};
-use crate::applications::{ScopedApplication, members, service};
+use super::{Applied, Device, Failure, applied, editable, locked_is_conflict};
+use crate::applications::model::ApplicationIn;
+use crate::applications::{members, service};
 use crate::state::AppState;
-use crate::sync::model::{OpIn, OpKind};
+use crate::sync::commands::{DraftUpdateIn, MemberPutIn};
+use crate::sync::model::OpIn;
 use crate::vocab::Principal;
 
+/// `application.create`: the online create, in the batch's transaction.
 pub async fn create(
     txn: &DatabaseTransaction,
     principal: &Principal,
     device: &mut Device,
-    op: &OpIn,
+    input: ApplicationIn,
 ) -> Result<Applied, Failure> {
-    let mut data = object(&op.data)?;
-    data.insert("id".to_owned(), json!(op.entity_id));
-    let input: ApplicationIn = parse(Value::Object(data))?;
     let (row, _) = service::create(txn, &mut device.lookups, principal, input).await?;
     Ok(applied(row))
 }
 
+/// `application.update`, made on the version the batch finds (a conflict is decided before).
 pub async fn update(
     txn: &DatabaseTransaction,
     principal: &Principal,
     device: &mut Device,
     op: &OpIn,
+    input: DraftUpdateIn,
 ) -> Result<Applied, Failure> {
-    let app = editable(txn, principal, device, op.entity_id, op.base_version).await?;
-    let mut input: ApplicationUpdateIn = parse(Value::Object(without_version(&op.data)?))?;
-    input.version = Some(app.version);
-    let scope = ScopedApplication { principal: principal.clone(), application: app };
+    let scope = editable(txn, principal, device, op.entity_id, op.base_version).await?;
+    let input = input.at(scope.application().version);
     let row = service::update(txn, &mut device.lookups, scope, input).await.map_err(locked_is_conflict)?;
     Ok(applied(row))
 }
 
-/// A member added or replaced (`update`) or removed (`delete`).
-pub async fn member(
+/// `member.update`: the member added or replaced.
+pub async fn put_member(
     txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
     device: &Device,
     op: &OpIn,
+    input: MemberPutIn,
 ) -> Result<Applied, Failure> {
-    let mut data = object(&op.data)?;
-    let application_id = application_id(&mut data)?;
-    let app = editable(txn, principal, device, application_id, op.base_version).await?;
-    let scope = ScopedApplication { principal: principal.clone(), application: app };
-    let now = if op.op == OpKind::Update {
-        let input: MemberIn = parse(Value::Object(data))?;
-        members::put(txn, &state.pii, &scope, op.entity_id, input).await.map_err(locked_is_conflict)?.application
-    } else {
-        members::delete(txn, &scope, op.entity_id).await.map_err(locked_is_conflict)?
-    };
+    let scope = editable(txn, principal, device, input.application_id, op.base_version).await?;
+    let put = members::put(txn, &state.pii, &scope, op.entity_id, input.member()).await.map_err(locked_is_conflict)?;
+    Ok(applied(put.application))
+}
+
+/// `member.delete`: the member removed.
+pub async fn delete_member(
+    txn: &DatabaseTransaction,
+    principal: &Principal,
+    device: &Device,
+    op: &OpIn,
+    application_id: Uuid,
+) -> Result<Applied, Failure> {
+    let scope = editable(txn, principal, device, application_id, op.base_version).await?;
+    let now = members::delete(txn, &scope, op.entity_id).await.map_err(locked_is_conflict)?;
     Ok(applied(now))
 }

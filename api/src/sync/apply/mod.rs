@@ -18,13 +18,12 @@ use std::collections::HashMap;
 
 use entity::{application, sync_op};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::model::{EntityKind, OpIn, OpKind};
-use crate::applications::Lookups;
-use crate::applications::scoped::may_read;
+use super::commands::Command;
+use super::model::{OpIn, OpName};
+use crate::applications::{Lookups, ScopedApplication};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, OpCode};
 use crate::state::AppState;
 use crate::vocab::Principal;
@@ -79,18 +78,22 @@ pub struct Device {
 /// own savepoint (authorizations). Documents, check-ins and withdrawals write in several steps.
 pub fn atomic(op: &OpIn) -> bool {
     matches!(
-        (op.entity, op.op),
-        (EntityKind::Application, OpKind::Create | OpKind::Update)
-            | (EntityKind::Member | EntityKind::Authorization, _)
+        op.op,
+        OpName::ApplicationCreate
+            | OpName::ApplicationUpdate
+            | OpName::MemberUpdate
+            | OpName::MemberDelete
+            | OpName::AuthorizationCreate
     )
 }
 
 /// Whether the applied op changed what the applicant's progress page shows (a signature, a
 /// withdrawal): its cached answer is dropped after the batch's commit.
 pub fn moves_progress(op: &OpIn) -> bool {
-    matches!((op.entity, op.op), (EntityKind::Authorization, _) | (EntityKind::Application, OpKind::Withdraw))
+    matches!(op.op, OpName::AuthorizationCreate | OpName::ApplicationWithdraw)
 }
 
+/// Applies the op's command; an op whose `data` is not its command's body is refused.
 pub async fn apply(
     txn: &DatabaseTransaction,
     state: &AppState,
@@ -98,24 +101,20 @@ pub async fn apply(
     device: &mut Device,
     op: &OpIn,
 ) -> Result<Applied, Failure> {
-    match (op.entity, op.op) {
-        (EntityKind::Application, OpKind::Create) => drafts::create(txn, principal, device, op).await,
-        (EntityKind::Application, OpKind::Update) => drafts::update(txn, principal, device, op).await,
-        (EntityKind::Application, OpKind::Withdraw) => steps::withdraw(txn, principal, device, op).await,
-        (EntityKind::Member, OpKind::Update | OpKind::Delete) => {
-            drafts::member(txn, state, principal, device, op).await
-        }
-        (EntityKind::Document, OpKind::Create) => photos::link_document(txn, state, principal, device, op).await,
-        (EntityKind::Authorization, OpKind::Create) => signatures::sign(txn, principal, device, op).await,
-        (EntityKind::Checkin, OpKind::Create) => checkins::assisted(state, principal, op).await,
-        _ => Err(Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
-            "op",
-            FieldCode::UnsupportedOp,
-            Message::new(
-                "不支持的同步操作(申请:create/update/withdraw;成员:update/delete;材料、授权书、上门核验:create)",
-                "Not an operation sync takes (application: create/update/withdraw; member: update/delete; document, authorization, checkin: create)",
-            ),
-        )]))),
+    let command = match &op.command {
+        Ok(command) => command.clone(),
+        Err(invalid) => return Err(Failure::Rejected(ApiError::validation(vec![invalid.clone()]))),
+    };
+    let id = op.entity_id;
+    match command {
+        Command::ApplicationCreate(draft) => drafts::create(txn, principal, device, draft.with_id(id)).await,
+        Command::ApplicationUpdate(body) => drafts::update(txn, principal, device, op, body).await,
+        Command::ApplicationWithdraw(body) => steps::withdraw(txn, principal, device, op, body).await,
+        Command::MemberUpdate(body) => drafts::put_member(txn, state, principal, device, op, body).await,
+        Command::MemberDelete(body) => drafts::delete_member(txn, principal, device, op, body.application_id).await,
+        Command::DocumentCreate(link) => photos::link_document(txn, state, principal, device, id, link).await,
+        Command::AuthorizationCreate(body) => signatures::sign(txn, principal, device, id, body).await,
+        Command::CheckinCreate(body) => checkins::assisted(state, principal, id, body).await,
     }
 }
 
@@ -128,18 +127,21 @@ pub(super) fn locked_is_conflict(err: ApiError) -> Failure {
     }
 }
 
-/// The application an op names, if the caller may see it; anyone else's is not found.
+/// The application an op names, if the caller may see it (anyone else's is not found), as the
+/// batch holds it or else as stored: through the route's own check.
 pub(super) async fn readable(
     txn: &DatabaseTransaction,
     principal: &Principal,
     device: &Device,
     id: Uuid,
-) -> Result<application::Model, Failure> {
+) -> Result<ScopedApplication, Failure> {
     let app = match device.applications.get(&id) {
-        Some(app) => Some(app.clone()),
-        None => application::Entity::find_by_id(id).one(txn).await?,
+        Some(app) => app.clone(),
+        None => {
+            application::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?
+        }
     };
-    app.filter(|app| may_read(principal, app)).ok_or_else(|| Failure::Rejected(ApiError::new(ErrorCode::NotFound)))
+    Ok(ScopedApplication::authorise(principal.clone(), app)?)
 }
 
 /// The application, if the caller may change it and nobody else changed it since `base`.
@@ -149,14 +151,15 @@ pub(super) async fn editable(
     device: &Device,
     id: Uuid,
     base: Option<i32>,
-) -> Result<application::Model, Failure> {
-    let app = readable(txn, principal, device, id).await?;
+) -> Result<ScopedApplication, Failure> {
+    let scope = readable(txn, principal, device, id).await?;
     let base = base.ok_or_else(|| {
         rejected("base_version", "请注明该操作所基于的申请版本", "Give the application version this op was made on")
     })?;
+    let version = scope.application().version;
     // Changed by this batch, it is as this device left it.
-    if app.version == base || device.applications.contains_key(&id) {
-        return Ok(app);
+    if version == base || device.applications.contains_key(&id) {
+        return Ok(scope);
     }
     // Changes this device made itself since `base` are not a conflict.
     let own = sync_op::Entity::find()
@@ -167,10 +170,10 @@ pub(super) async fn editable(
         .one(txn)
         .await?
         .and_then(|op| op.result.get("version").and_then(Value::as_i64));
-    if own == Some(i64::from(app.version)) {
-        return Ok(app);
+    if own == Some(i64::from(version)) {
+        return Ok(scope);
     }
-    Err(Failure::Conflict { code: OpCode::ChangedOnServer, application: Some(Box::new(app)) })
+    Err(Failure::Conflict { code: OpCode::ChangedOnServer, application: Some(Box::new(scope.into_application())) })
 }
 
 /// What an op on application `id` did, read after it.
@@ -185,36 +188,6 @@ pub(super) async fn applied_to(txn: &DatabaseTransaction, id: Uuid) -> Result<Ap
 pub(super) fn applied(row: application::Model) -> Applied {
     let server = json!({ "status": row.status });
     Applied { application: Some(row), server }
-}
-
-/// Takes the `application_id` an op on a part of an application names out of its data.
-pub(super) fn application_id(data: &mut serde_json::Map<String, Value>) -> Result<Uuid, Failure> {
-    data.remove("application_id")
-        .and_then(|v| serde_json::from_value::<Uuid>(v).ok())
-        .ok_or_else(|| rejected("application_id", "请注明所属的申请", "Give the application_id"))
-}
-
-pub(super) fn object(data: &Value) -> Result<serde_json::Map<String, Value>, Failure> {
-    data.as_object().cloned().ok_or_else(|| rejected("data", "data 应为 JSON 对象", "data must be a JSON object"))
-}
-
-pub(super) fn without_version(data: &Value) -> Result<serde_json::Map<String, Value>, Failure> {
-    let data = object(data)?;
-    if data.contains_key("version") {
-        return Err(rejected("data.version", "版本请填在 base_version 中", "Give the version as base_version"));
-    }
-    Ok(data)
-}
-
-pub(super) fn parse<T: DeserializeOwned>(data: Value) -> Result<T, Failure> {
-    serde_json::from_value(data).map_err(|err| {
-        let text = err.to_string();
-        Failure::Rejected(ApiError::new(ErrorCode::ValidationFailed).with_errors(vec![FieldError::new(
-            "data",
-            FieldCode::InvalidData,
-            Message::new(format!("数据有误:{text}"), format!("Invalid data: {text}")),
-        )]))
-    })
 }
 
 pub(super) fn rejected(field: &'static str, zh: &'static str, en: &'static str) -> Failure {

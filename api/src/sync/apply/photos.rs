@@ -4,17 +4,14 @@
 use entity::upload;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Applied, Device, Failure, applied_to, locked_is_conflict, parse, readable};
-use crate::applications::ScopedApplication;
+use super::{Applied, Device, Failure, applied_to, locked_is_conflict, readable};
 use crate::documents;
 use crate::documents::service::{NewDocument, check_member};
 use crate::error::{ApiError, ErrorCode, OpCode};
 use crate::state::AppState;
-use crate::sync::model::OpIn;
-use crate::vocab::DocumentType;
+use crate::sync::commands::DocumentIn;
 use crate::vocab::Principal;
 
 /// The caller's finished upload and its bytes. The op waits while the upload is unfinished (the
@@ -44,35 +41,23 @@ pub async fn linked(txn: &DatabaseTransaction, upload: &upload::Model, what: Uui
     Ok(())
 }
 
-/// What a `document` op links: a finished upload, as a document of the application.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocumentLink {
-    application_id: Uuid,
-    upload_id: Uuid,
-    #[serde(rename = "type")]
-    doc_type: DocumentType,
-    member_id: Option<Uuid>,
-}
-
-/// Links a finished upload to the application as a document (the op's `entity_id` is the
+/// Links a finished upload to the application as a document (`id`, the op's `entity_id`, is the
 /// document's id): through the image pipeline, then attached, like an online upload.
 pub async fn link_document(
     txn: &DatabaseTransaction,
     state: &AppState,
     principal: &Principal,
     device: &Device,
-    op: &OpIn,
+    id: Uuid,
+    link: DocumentIn,
 ) -> Result<Applied, Failure> {
-    let link: DocumentLink = parse(op.data.clone())?;
-    let app = readable(txn, principal, device, link.application_id).await?;
-    let scope = ScopedApplication { principal: principal.clone(), application: app };
+    let scope = readable(txn, principal, device, link.application_id).await?;
     scope.ensure_documents_welcome().map_err(locked_is_conflict)?;
     check_member(txn, &scope, link.member_id).await?;
     let (upload, bytes) = uploaded(state, principal, link.upload_id).await?;
-    let new = NewDocument::for_application(op.entity_id, &scope.application, link.doc_type, bytes).await?;
+    let new = NewDocument::for_application(id, scope.application(), link.doc_type, bytes).await?;
     let doc = documents::service::store(state, principal, new).await?;
     documents::service::attach(txn, &scope, &doc, link.doc_type, link.member_id).await?;
     linked(txn, &upload, doc.id).await?;
-    applied_to(txn, scope.application.id).await
+    applied_to(txn, link.application_id).await
 }

@@ -4,28 +4,24 @@
 //! does not allow is refused (`INVALID_TRANSITION`).
 
 use sea_orm::DatabaseTransaction;
-use serde_json::{Value, json};
 
-use super::{Applied, Device, Failure, applied_to, editable, parse, without_version};
-use crate::applications::ScopedApplication;
-use crate::reviews::model::WithdrawIn;
+use super::{Applied, Device, Failure, applied_to, editable};
 use crate::reviews::steps;
+use crate::sync::commands::WithdrawDataIn;
 use crate::sync::model::OpIn;
 use crate::vocab::Principal;
 
-/// `withdraw` on an application: data is the online step's body without `version` (the op's
-/// `base_version`), so at most a `reason`.
+/// `application.withdraw`: the online step's body without `version` (the op's `base_version`),
+/// so at most a `reason`.
 pub async fn withdraw(
     txn: &DatabaseTransaction,
     principal: &Principal,
     device: &Device,
     op: &OpIn,
+    input: WithdrawDataIn,
 ) -> Result<Applied, Failure> {
-    let mut data = without_version(&op.data)?;
-    let app = editable(txn, principal, device, op.entity_id, op.base_version).await?;
-    data.insert("version".to_owned(), json!(app.version));
-    let input: WithdrawIn = parse(Value::Object(data))?;
-    let scope = ScopedApplication { principal: principal.clone(), application: app };
-    steps::withdraw_in(txn, &scope, input).await?;
+    let scope = editable(txn, principal, device, op.entity_id, op.base_version).await?;
+    let version = scope.application().version;
+    steps::withdraw_in(txn, &scope, input.at(version)).await?;
     applied_to(txn, op.entity_id).await
 }
