@@ -21,13 +21,23 @@ pub async fn load(db: &impl ConnectionTrait, app: &application::Model) -> Result
         .order_by_asc(aid_item::Column::SortOrder)
         .all(db)
         .await?;
+    with_items(db, app, &items).await
+}
+
+/// The answer when the caller holds the application's row and its items (with their catalog
+/// rows, in catalog order) as they now are: only the events are read.
+pub async fn with_items(
+    db: &impl ConnectionTrait,
+    app: &application::Model,
+    items: &[(application_item::Model, Option<aid_item::Model>)],
+) -> Result<ProgressOut, ApiError> {
     let events = application_event::Entity::find()
         .filter(application_event::Column::ApplicationId.eq(app.id))
         .order_by_asc(application_event::Column::OccurredAt)
         .order_by_asc(application_event::Column::Id)
         .all(db)
         .await?;
-    Ok(assemble(app, &items, &events))
+    Ok(assemble(app, items, &events))
 }
 
 fn assemble(
