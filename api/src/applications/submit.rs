@@ -77,8 +77,6 @@ pub async fn submit(state: &AppState, scope: &ScopedApplication) -> Result<Appli
         item.open_subject_index = Some(subject_index.clone());
     }
 
-    // The per-district counter row stays locked from its bump to the commit: bump it last, so
-    // only the application's own update waits behind it.
     let mut uow = UnitOfWork::begin(db).await?;
     if let Err(err) = claim_items(uow.txn(), app.id, &parts.items, &subject_index).await {
         drop(uow);
@@ -99,6 +97,15 @@ pub async fn submit(state: &AppState, scope: &ScopedApplication) -> Result<Appli
         json!({ "items": codes }),
     )
     .await?;
+    // Aid a member already gets that duplicates or excludes an item: flagged for the reviewer.
+    let people: Vec<String> = parts.members.iter().map(|m| m.id_number_index.clone()).collect();
+    let check = ledger::Check { application_id: app.id, people: &people, items: &codes, stage: "submit", today };
+    ledger::flag(txn, check).await?;
+    let timeline = crate::progress::events(txn, app.id).await?;
+
+    // The per-district counter row stays locked from its bump to the commit, and every submit of
+    // the district waits behind it: everything that does not need the number is written before,
+    // and after it only the rows that carry the number (notification, application, snapshot).
     let number = number::next(txn, &app.district_code, local.year()).await?;
     let numbered = application::Model { number: Some(number.clone()), ..app.clone() };
     crate::notifications::outbox::enqueue(txn, &numbered, "submitted", Status::Submitted, now).await?;
@@ -119,10 +126,6 @@ pub async fn submit(state: &AppState, scope: &ScopedApplication) -> Result<Appli
             application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
         return view::load(db, current).await;
     }
-    // Aid a member already gets that duplicates or excludes an item: flagged for the reviewer.
-    let people: Vec<String> = parts.members.iter().map(|m| m.id_number_index.clone()).collect();
-    let check = ledger::Check { application_id: app.id, people: &people, items: &codes, stage: "submit", today };
-    ledger::flag(txn, check).await?;
     let submitted = application::Model {
         status: Status::Submitted.as_str().to_owned(),
         number: Some(number),
@@ -138,7 +141,7 @@ pub async fn submit(state: &AppState, scope: &ScopedApplication) -> Result<Appli
         updated_at: now.trunc_subsecs(6),
         ..submitted.clone()
     };
-    crate::progress::changed_to(&mut uow, stored, with_catalog(&parts));
+    crate::progress::changed_to(&mut uow, stored, with_catalog(&parts), timeline);
     uow.commit(state).await?;
     Ok(view::assemble(submitted, parts))
 }

@@ -21,26 +21,22 @@ pub async fn load(db: &impl ConnectionTrait, app: &application::Model) -> Result
         .order_by_asc(aid_item::Column::SortOrder)
         .all(db)
         .await?;
-    with_items(db, app, &items).await
+    let events = events(db, app.id).await?;
+    Ok(assemble(app, &items, &events))
 }
 
-/// The answer when the caller holds the application's row and its items (with their catalog
-/// rows, in catalog order) as they now are: only the events are read.
-pub async fn with_items(
-    db: &impl ConnectionTrait,
-    app: &application::Model,
-    items: &[(application_item::Model, Option<aid_item::Model>)],
-) -> Result<ProgressOut, ApiError> {
-    let events = application_event::Entity::find()
-        .filter(application_event::Column::ApplicationId.eq(app.id))
+/// The application's events, in the order the timeline shows them.
+pub async fn events(db: &impl ConnectionTrait, id: uuid::Uuid) -> Result<Vec<application_event::Model>, ApiError> {
+    Ok(application_event::Entity::find()
+        .filter(application_event::Column::ApplicationId.eq(id))
         .order_by_asc(application_event::Column::OccurredAt)
         .order_by_asc(application_event::Column::Id)
         .all(db)
-        .await?;
-    Ok(assemble(app, items, &events))
+        .await?)
 }
 
-fn assemble(
+/// The answer from rows the caller holds (items with their catalog rows, in catalog order).
+pub fn assemble(
     app: &application::Model,
     items: &[(application_item::Model, Option<aid_item::Model>)],
     events: &[application_event::Model],

@@ -23,17 +23,26 @@ pub fn changed(uow: &mut UnitOfWork, id: Uuid) {
     forget_cached(uow, id);
 }
 
-/// A change whose writer holds the application's final row and items (the submit): the snapshot
-/// is written from them once before the commit, reading back only the events. Nothing was cached
-/// for the draft, so there is no answer to delete.
+/// A change whose writer holds the application's final row, items and events (the submit): the
+/// snapshot is written from them once before the commit, with nothing read back. Nothing was
+/// cached for the draft, so there is no answer to delete.
 pub fn changed_to(
     uow: &mut UnitOfWork,
     app: entity::application::Model,
     items: Vec<(entity::application_item::Model, Option<entity::aid_item::Model>)>,
+    events: Vec<entity::application_event::Model>,
 ) {
     uow.before_commit(format!("progress.snapshot:{}", app.id), move |txn| {
-        Box::pin(async move { snapshot::write(txn, &app, &items).await })
+        Box::pin(async move { snapshot::write(txn, &app, &items, &events).await })
     });
+}
+
+/// The events of application `id` as the progress timeline shows them.
+pub async fn events(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+) -> Result<Vec<entity::application_event::Model>, crate::error::ApiError> {
+    build::events(db, id).await
 }
 
 /// The cached progress answer of `id` deleted after the commit (the snapshot being written in the

@@ -3,7 +3,7 @@
 //! steps cannot leave it behind the application, and the database path is one read.
 
 use chrono::Utc;
-use entity::{aid_item, application, application_item, progress_snapshot};
+use entity::{aid_item, application, application_event, application_item, progress_snapshot};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
@@ -23,15 +23,15 @@ pub async fn refresh(db: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError
     save(db, &app, &body).await
 }
 
-/// Writes the snapshot from the application's row and items as the caller just wrote them (the
-/// submit): the events are the one thing read back.
+/// Writes the snapshot from the application's row, items and events as the caller holds them
+/// (the submit, which wrote them): nothing is read back.
 pub async fn write(
     db: &impl ConnectionTrait,
     app: &application::Model,
     items: &[(application_item::Model, Option<aid_item::Model>)],
+    events: &[application_event::Model],
 ) -> Result<(), ApiError> {
-    let body = build::with_items(db, app, items).await?;
-    save(db, app, &body).await
+    save(db, app, &build::assemble(app, items, events)).await
 }
 
 async fn save(db: &impl ConnectionTrait, app: &application::Model, body: &ProgressOut) -> Result<(), ApiError> {
