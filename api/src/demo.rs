@@ -9,7 +9,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use entity::{application, application_item, recipient};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::applications::model::{ApplicationIn, HouseholdIn, MemberIn};
@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::pii::cipher::PiiCipher;
 use crate::reviews::model::Outcome;
 use crate::reviews::outcomes::{self, Final};
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 use crate::vocab::Role;
 use crate::vocab::{ItemStatus, Relation, Status};
@@ -40,7 +41,8 @@ pub async fn recipient_due_now(db: &DatabaseConnection, settings: &Settings) -> 
     }
     let cipher = PiiCipher::from_settings(&settings.pii, &settings.data_dir.0).map_err(ApiError::internal)?;
     let principal = Principal { account_id: account.id, role: Role::Resident, region: None };
-    let txn = db.begin().await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
     let draft = ApplicationIn {
         id: Uuid::now_v7(),
         community_code: COMMUNITY.to_owned(),
@@ -50,11 +52,11 @@ pub async fn recipient_due_now(db: &DatabaseConnection, settings: &Settings) -> 
         household: HouseholdIn::default(),
         note: Some("演示数据:本季度生存状况验证已开放".to_owned()),
     };
-    let (draft, _) = service::create(&txn, &mut Lookups::default(), &principal, draft).await?;
+    let (draft, _) = service::create(txn, &mut Lookups::default(), &principal, draft).await?;
     let scope = ScopedApplication::authorise(principal, draft)?;
-    members::put(&txn, &cipher, &scope, Uuid::now_v7(), applicant()).await?;
+    members::put(txn, &cipher, &scope, Uuid::now_v7(), applicant()).await?;
     let approved_on = approved_on(crate::calendar::today());
-    let app = approve(&txn, scope.application(), approved_on).await?;
+    let app = approve(txn, scope.application(), approved_on).await?;
     let done = Final {
         app: &app,
         item_code: "dibao",
@@ -63,8 +65,8 @@ pub async fn recipient_due_now(db: &DatabaseConnection, settings: &Settings) -> 
         reasons: &[],
         today: approved_on,
     };
-    outcomes::record(&txn, settings, done).await?;
-    txn.commit().await?;
+    outcomes::record(txn, settings, done).await?;
+    uow.commit(&()).await?;
     Ok(true)
 }
 

@@ -11,6 +11,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("base", &["config", "error", "blocking", "local_key"]),
     ("infrastructure", &["telemetry", "pii", "infra"]),
     ("state", &["state"]),
+    ("unit of work", &["uow"]),
     ("http edge", &["http", "audit"]),
     ("identity", &["auth"]),
     ("reference data", &["regions", "catalog", "calendar"]),

@@ -40,6 +40,7 @@ pub mod state;
 pub mod supervision;
 pub mod sync;
 pub mod telemetry;
+pub(crate) mod uow;
 pub mod uploads;
 pub mod vocab;
 

@@ -168,3 +168,61 @@ pub fn cpu_seconds(pid: &str) -> f64 {
     let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
     ticks / 100.0
 }
+
+/// CPU seconds used so far by each PostgreSQL backend serving `db`'s database (this machine's
+/// /proc), by backend pid: a bench's own database, so no other client's work is counted.
+pub async fn database_cpu(db: &sea_orm::DatabaseConnection) -> std::collections::HashMap<i32, f64> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let sql = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()";
+    let rows = db.query_all_raw(Statement::from_string(DbBackend::Postgres, sql)).await.unwrap_or_default();
+    rows.iter()
+        .filter_map(|row| row.try_get::<i32>("", "pid").ok())
+        .map(|pid| (pid, cpu_seconds(&pid.to_string())))
+        .collect()
+}
+
+/// The CPU one side of a bench used for its work: the process doing the work on our side of
+/// PostgreSQL (the server, or for a reference this bench itself) and the database's backends.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CpuUsed {
+    pub app: f64,
+    pub database: f64,
+}
+
+impl std::ops::AddAssign for CpuUsed {
+    fn add_assign(&mut self, other: Self) {
+        self.app += other.app;
+        self.database += other.database;
+    }
+}
+
+/// Measures the CPU of `app_pid` and of `db`'s backends around `work`. A backend that appears
+/// meanwhile counts whole; one that ends meanwhile is lost (pools keep theirs open).
+pub async fn cpu_around<T>(
+    app_pid: &str,
+    db: &sea_orm::DatabaseConnection,
+    work: impl Future<Output = T>,
+) -> (T, CpuUsed) {
+    let (app_before, database_before) = (cpu_seconds(app_pid), database_cpu(db).await);
+    let out = work.await;
+    let database_after = database_cpu(db).await;
+    let database = database_after
+        .iter()
+        .map(|(pid, after)| after - database_before.get(pid).copied().unwrap_or(0.0))
+        .filter(|used| *used > 0.0)
+        .sum();
+    (out, CpuUsed { app: cpu_seconds(app_pid) - app_before, database })
+}
+
+/// One line: the CPU milliseconds per unit of work on each side, e.g.
+/// `cpu per submit: ours 1.20 ms server + 0.80 ms PostgreSQL; reference 0.30 ms bench + 0.70 ms PostgreSQL`.
+pub fn cpu_line(unit: &str, ours: CpuUsed, our_units: usize, reference: CpuUsed, reference_units: usize) -> String {
+    let per = |seconds: f64, units: usize| seconds * 1000.0 / units.max(1) as f64;
+    format!(
+        "cpu per {unit}: ours {:.2} ms server + {:.2} ms PostgreSQL; reference {:.2} ms bench + {:.2} ms PostgreSQL",
+        per(ours.app, our_units),
+        per(ours.database, our_units),
+        per(reference.app, reference_units),
+        per(reference.database, reference_units),
+    )
+}

@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::account::{self, Column};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use crate::auth::{passwords, refresh};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::regions::service as regions;
+use crate::uow::UnitOfWork;
 use crate::vocab::{HelperKind, Principal, RegionCode, Role};
 
 /// The caller's own account; 403 once it has been switched off.
@@ -59,7 +60,8 @@ pub async fn create_staff(
     ensure_region_exists(db, region.as_ref()).await?;
     let password_hash = passwords::hash(input.password).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
     let row = account::ActiveModel {
         id: Set(Uuid::now_v7()),
         role: Set(input.role.as_str().to_owned()),
@@ -76,16 +78,16 @@ pub async fn create_staff(
         updated_at: Set(now),
         last_sign_in_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     AuditEvent::new("account.created")
         .by_opt(actor)
         .on("account", row.id)
         .in_region(row.region_code.as_ref())
         .details(json!({ "role": row.role, "username": row.username }))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(&()).await?;
     Ok(row)
 }
 
@@ -142,7 +144,8 @@ pub async fn update_staff(
         Some(password) => Some(passwords::hash(password).await?),
         None => None,
     };
-    let txn = db.begin().await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
     let mut active = row.into_active_model();
     active.role = Set(role.as_str().to_owned());
     active.region_code = Set(region.as_ref().map(|r| r.as_str().to_owned()));
@@ -157,27 +160,24 @@ pub async fn update_staff(
         active.password_hash = Set(Some(hash));
     }
     active.updated_at = Set(Utc::now());
-    let row = active.update(&txn).await?;
+    let row = active.update(txn).await?;
     let event = |action| AuditEvent::new(action).by(by).on("account", id).in_region(row.region_code.as_ref());
     if before.0 != row.role {
-        event("account.role_changed").details(json!({ "from": before.0, "to": row.role })).record(&txn).await?;
+        event("account.role_changed").details(json!({ "from": before.0, "to": row.role })).record(txn).await?;
     }
     if before.1 != row.region_code {
-        event("account.region_changed")
-            .details(json!({ "from": before.1, "to": row.region_code }))
-            .record(&txn)
-            .await?;
+        event("account.region_changed").details(json!({ "from": before.1, "to": row.region_code })).record(txn).await?;
     }
     if before.2 != row.active {
-        event(if row.active { "account.enabled" } else { "account.disabled" }).record(&txn).await?;
+        event(if row.active { "account.enabled" } else { "account.disabled" }).record(txn).await?;
     }
     if reset {
-        event("account.password_reset").record(&txn).await?;
+        event("account.password_reset").record(txn).await?;
     }
     if reset || !row.active {
-        refresh::revoke_account(&txn, id).await?;
+        refresh::revoke_account(txn, id).await?;
     }
-    txn.commit().await?;
+    uow.commit(&()).await?;
     Ok(row)
 }
 
@@ -223,14 +223,15 @@ pub async fn change_password(
     }
     passwords::check_rules("new_password", &input.new_password, &username)?;
     let hash = passwords::hash(input.new_password).await?;
-    let txn = db.begin().await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
     let mut active = row.into_active_model();
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());
-    active.update(&txn).await?;
-    refresh::revoke_account(&txn, principal.account_id).await?;
-    AuditEvent::new("account.password_changed").by(principal).on("account", principal.account_id).record(&txn).await?;
-    txn.commit().await?;
+    active.update(txn).await?;
+    refresh::revoke_account(txn, principal.account_id).await?;
+    AuditEvent::new("account.password_changed").by(principal).on("account", principal.account_id).record(txn).await?;
+    uow.commit(&()).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::application_event;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ pub async fn record(
     by: &Principal,
     details: Value,
 ) -> Result<(), DbErr> {
-    application_event::ActiveModel {
+    application_event::Entity::insert(application_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         application_id: Set(application_id),
         kind: Set(kind.to_owned()),
@@ -28,8 +28,8 @@ pub async fn record(
         actor_role: Set(Some(by.role.as_str().to_owned())),
         occurred_at: Set(Utc::now()),
         details: Set(details),
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await
     .map(|_| ())
 }

@@ -1,6 +1,7 @@
 //! Applications: one household and the aid items it asks for, drafted by the resident or by a
 //! helper on their behalf, with members, documents and signed authorizations, then submitted.
 
+pub(crate) mod commands;
 pub(crate) mod events;
 pub(crate) mod list;
 pub(crate) mod lookups;

@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::model::{
@@ -7,7 +6,7 @@ use super::model::{
     ChecklistOut, MemberIn, MemberOut, RemovedOut, RevealIn, RevealOut,
 };
 use super::scoped::ScopedApplication;
-use super::{Lookups, list, members, service, submit, view};
+use super::{commands, list, members, submit, view};
 use crate::auth::principal::{Applicants, Authorized};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::Page;
@@ -37,9 +36,7 @@ pub async fn create_application(
     caller: Authorized<Applicants>,
     body: JsonBody<ApplicationIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
-    let (row, created) = service::create(&txn, &mut Lookups::default(), &caller.principal, body.0).await?;
-    txn.commit().await?;
+    let (row, created) = commands::create(&state, &caller.principal, body.0).await?;
     let out = view::load(&state.db, row).await?;
     Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
 }
@@ -111,9 +108,7 @@ pub async fn update_application(
     scope: ScopedApplication,
     body: JsonBody<ApplicationUpdateIn>,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
-    let txn = state.db.begin().await?;
-    let row = service::update(&txn, &mut Lookups::default(), scope, body.0).await?;
-    txn.commit().await?;
+    let row = commands::update(&state, scope, body.0).await?;
     Ok(web::Json(view::load(&state.db, row).await?))
 }
 
@@ -137,7 +132,7 @@ pub async fn submit_application(
     state: SharedState,
     scope: ScopedApplication,
 ) -> Result<web::Json<ApplicationOut>, ApiError> {
-    Ok(web::Json(submit::submit(&state.db, &scope).await?))
+    Ok(web::Json(submit::submit(&state, &scope).await?))
 }
 
 /// What the draft still lacks, without submitting it: the same `errors[]` a submit would answer
@@ -180,9 +175,7 @@ pub async fn put_member(
     path: web::Path<(Uuid, Uuid)>,
     body: JsonBody<MemberIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
-    let put = members::put(&txn, &state.pii, &scope, path.1, body.0).await?;
-    txn.commit().await?;
+    let put = commands::put_member(&state, &scope, path.1, body.0).await?;
     let out = Changed { record: put.member, application_version: put.application.version };
     Ok(if put.created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
 }
@@ -205,9 +198,7 @@ pub async fn delete_member(
     scope: ScopedApplication,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
-    let application = members::delete(&txn, &scope, path.1).await?;
-    txn.commit().await?;
+    let application = commands::delete_member(&state, &scope, path.1).await?;
     Ok(HttpResponse::Ok().json(RemovedOut { application_version: application.version }))
 }
 

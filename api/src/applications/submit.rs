@@ -3,9 +3,9 @@
 //! duplicates or excludes an item flagged for the reviewer, a number assigned and a `submitted`
 //! event written, all in one transaction. Submitting again returns the submitted application.
 
-use chrono::{Datelike, FixedOffset, Offset, Utc};
-use entity::{application, application_item, authorization};
-use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use chrono::{Datelike, FixedOffset, Offset, SubsecRound, Utc};
+use entity::{aid_item, application, application_item, authorization};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -16,6 +16,8 @@ use super::{events, number, validate};
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::monitoring::ledger;
+use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::{DocumentType, ItemStatus, Relation, Role, Status};
 
 /// What a draft still lacks, without submitting it: the `errors[]` a submit would answer now.
@@ -40,7 +42,8 @@ pub async fn checklist(db: &DatabaseConnection, scope: &ScopedApplication) -> Re
 const CST: i32 = 8 * 3600;
 
 #[tracing::instrument(skip_all, fields(application_id = %scope.application().id))]
-pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Result<ApplicationOut, ApiError> {
+pub async fn submit(state: &AppState, scope: &ScopedApplication) -> Result<ApplicationOut, ApiError> {
+    let db = &state.db;
     let app = scope.application();
     let submitted = app.status != Status::Draft.as_str();
     if submitted && !matches!(scope.principal().role, Role::Resident | Role::Helper) {
@@ -74,11 +77,9 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         item.open_subject_index = Some(subject_index.clone());
     }
 
-    // The per-district counter row stays locked from its bump to the commit: bump it last, so
-    // only the application's own update waits behind it.
-    let txn = db.begin().await?;
-    if let Err(err) = claim_items(&txn, app.id, &parts.items, &subject_index).await {
-        drop(txn);
+    let mut uow = UnitOfWork::begin(db).await?;
+    if let Err(err) = claim_items(uow.txn(), app.id, &parts.items, &subject_index).await {
+        drop(uow);
         // The partial unique index on open items refused a second open application of this person
         // for one of these items (submitted earlier or at this very moment): say which one.
         return match open_duplicate(db, &subject_index, &codes, app.id).await? {
@@ -86,8 +87,9 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
             None => Err(err),
         };
     }
+    let txn = uow.txn();
     events::record(
-        &txn,
+        txn,
         app.id,
         "submitted",
         Some((Some(Status::Draft), Status::Submitted)),
@@ -95,9 +97,18 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         json!({ "items": codes }),
     )
     .await?;
-    let number = number::next(&txn, &app.district_code, local.year()).await?;
+    // Aid a member already gets that duplicates or excludes an item: flagged for the reviewer.
+    let people: Vec<String> = parts.members.iter().map(|m| m.id_number_index.clone()).collect();
+    let check = ledger::Check { application_id: app.id, people: &people, items: &codes, stage: "submit", today };
+    ledger::flag(txn, check).await?;
+    let timeline = crate::progress::events(txn, app.id).await?;
+
+    // The per-district counter row stays locked from its bump to the commit, and every submit of
+    // the district waits behind it: everything that does not need the number is written before,
+    // and after it only the rows that carry the number (notification, application, snapshot).
+    let number = number::next(txn, &app.district_code, local.year()).await?;
     let numbered = application::Model { number: Some(number.clone()), ..app.clone() };
-    crate::notifications::outbox::enqueue(&txn, &numbered, "submitted", Status::Submitted, now).await?;
+    crate::notifications::outbox::enqueue(txn, &numbered, "submitted", Status::Submitted, now).await?;
     let claimed = application::Entity::update_many()
         .col_expr(application::Column::Status, Status::Submitted.as_str().into())
         .col_expr(application::Column::Number, Some(number.clone()).into())
@@ -106,21 +117,15 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         .col_expr(application::Column::Version, (app.version + 1).into())
         .filter(application::Column::Id.eq(app.id))
         .filter(application::Column::Status.eq(Status::Draft.as_str()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if claimed.rows_affected == 0 {
         // Another copy of this submit won; answer like a retry.
-        drop(txn);
+        drop(uow);
         let current =
             application::Entity::find_by_id(app.id).one(db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
         return view::load(db, current).await;
     }
-    // Aid a member already gets that duplicates or excludes an item: flagged for the reviewer.
-    let people: Vec<String> = parts.members.iter().map(|m| m.id_number_index.clone()).collect();
-    let check = ledger::Check { application_id: app.id, people: &people, items: &codes, stage: "submit", today };
-    ledger::flag(&txn, check).await?;
-    crate::progress::snapshot::refresh(&txn, app.id).await?;
-    txn.commit().await?;
     let submitted = application::Model {
         status: Status::Submitted.as_str().to_owned(),
         number: Some(number),
@@ -129,7 +134,25 @@ pub async fn submit(db: &DatabaseConnection, scope: &ScopedApplication) -> Resul
         version: app.version + 1,
         ..app.clone()
     };
+    // The snapshot from the rows as written (times as PostgreSQL keeps them, to the microsecond),
+    // without reading them back.
+    let stored = application::Model {
+        submitted_at: Some(now.trunc_subsecs(6)),
+        updated_at: now.trunc_subsecs(6),
+        ..submitted.clone()
+    };
+    crate::progress::changed_to(&mut uow, stored, with_catalog(&parts), timeline);
+    uow.commit(state).await?;
     Ok(view::assemble(submitted, parts))
+}
+
+/// The items with their catalog rows, in the order `Parts` loaded them (the catalog's).
+fn with_catalog(parts: &Parts) -> Vec<(application_item::Model, Option<aid_item::Model>)> {
+    parts
+        .items
+        .iter()
+        .map(|item| (item.clone(), parts.catalog.iter().find(|c| c.code == item.item_code).cloned()))
+        .collect()
 }
 
 /// Marks the items submitted with their deadlines, one statement per distinct time limit.

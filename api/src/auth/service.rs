@@ -8,8 +8,7 @@ use chrono::Utc;
 use entity::account::{self, Column};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -24,6 +23,7 @@ use super::{passwords, refresh};
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Role;
 
 /// A resident signs in with a `wx.login` code; the first sign-in creates the account.
@@ -117,24 +117,25 @@ pub async fn sign_in_staff(
 pub async fn refresh(state: &AppState, token: &str) -> Result<TokenOut, ApiError> {
     let ttl = Duration::from_secs(state.settings.auth.refresh_ttl_secs);
     let window = Duration::from_secs(state.settings.auth.refresh_replay_secs);
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
     // Refusals decided here (a reuse, a switched-off account) revoke, and are committed.
-    let answer = match refresh::exchange(&txn, token, ttl, window).await? {
+    let answer = match refresh::exchange(txn, token, ttl, window).await? {
         Exchange::Reused(row) => {
-            refresh::revoke_reused(&txn, &row).await?;
+            refresh::revoke_reused(txn, &row).await?;
             Err(ApiError::new(ErrorCode::InvalidRefreshToken))
         }
-        Exchange::Replayed { account_id, pair } => active_account(&txn, account_id).await.map(|a| (a, pair)),
-        Exchange::Spent { row, next, next_id } => match active_account(&txn, row.account_id).await {
+        Exchange::Replayed { account_id, pair } => active_account(txn, account_id).await.map(|a| (a, pair)),
+        Exchange::Spent { row, next, next_id } => match active_account(txn, row.account_id).await {
             Ok(account) => {
                 let pair = new_pair(state, &account, next)?;
-                refresh::keep_answer(&txn, &row, token, next_id, &pair).await?;
+                refresh::keep_answer(txn, &row, token, next_id, &pair).await?;
                 Ok((account, pair))
             }
             Err(refused) => Err(refused),
         },
     };
-    txn.commit().await?;
+    uow.commit(state).await?;
     let (account, pair) = answer?;
     Ok(TokenOut {
         token_type: "Bearer",
@@ -187,19 +188,20 @@ async fn start_session(
     unionid: Option<String>,
 ) -> Result<TokenOut, ApiError> {
     let ttl = Duration::from_secs(state.settings.auth.refresh_ttl_secs);
-    let txn = state.db.begin().await?;
-    let issued = refresh::start_family(&txn, row.id, ttl).await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
+    let issued = refresh::start_family(txn, row.id, ttl).await?;
     let mut active = row.into_active_model();
     active.last_sign_in_at = Set(Some(Utc::now()));
     active.wechat_unionid = Set(unionid);
-    let row = active.update(&txn).await?;
+    let row = active.update(txn).await?;
     AuditEvent::new("auth.sign_in")
         .on("account", row.id)
         .in_region(row.region_code.as_ref())
         .details(json!({ "method": method, "role": row.role }))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(state).await?;
     token_out(state, row, issued)
 }
 

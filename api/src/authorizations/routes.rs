@@ -39,7 +39,7 @@ pub async fn sign_authorization(
     scope: ScopedApplication,
     body: JsonBody<AuthorizationIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let (out, created) = service::sign(&state.db, &scope, body.0).await?;
+    let (out, created) = service::sign_command(&state, &scope, body.0).await?;
     Ok(if created { HttpResponse::Created().json(out) } else { HttpResponse::Ok().json(out) })
 }
 
@@ -63,7 +63,6 @@ pub async fn revoke_authorization(
     path: web::Path<(Uuid, Uuid)>,
     body: JsonBody<RevokeIn>,
 ) -> Result<web::Json<AuthorizationOut>, ApiError> {
-    let revoked = service::revoke(&state.db, &scope, path.1, body.0).await?;
-    crate::progress::cache::invalidate(&state.cache, &state.db, scope.application().id).await;
+    let revoked = service::revoke(&state, &scope, path.1, body.0).await?;
     Ok(web::Json(revoked))
 }

@@ -4,8 +4,8 @@
 use chrono::Utc;
 use entity::{application_document, authorization, household_member};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,6 +17,8 @@ use crate::applications::model::{AuthorizationOut, Changed};
 use crate::applications::view::authorization_out;
 use crate::documents::service as documents;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
+use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::{DocumentType, Role};
 
 pub fn current_text() -> AuthorizationTextOut {
@@ -31,7 +33,22 @@ pub fn current_text() -> AuthorizationTextOut {
     }
 }
 
+/// The online command: signs in a unit of work of its own.
+pub async fn sign_command(
+    state: &AppState,
+    scope: &ScopedApplication,
+    input: AuthorizationIn,
+) -> Result<(Changed<AuthorizationOut>, bool), ApiError> {
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let signed = sign(uow.txn(), scope, input).await?;
+    uow.commit(state).await?;
+    Ok(signed)
+}
+
 /// Stores a signature; `Ok((out, true))` when new. `out` carries the application's version.
+/// Its writes are a savepoint in the caller's transaction: the offline sync applies a signature
+/// without a savepoint of its own (`sync::apply::atomic`), and a refused insert must not undo the
+/// batch.
 pub async fn sign(
     db: &(impl ConnectionTrait + TransactionTrait),
     scope: &ScopedApplication,
@@ -189,7 +206,7 @@ fn check(input: &AuthorizationIn, members: &[household_member::Model]) -> Vec<Fi
 
 /// Withdraws a signature (the applicant's side, at any time); revoking twice keeps the first.
 pub async fn revoke(
-    db: &DatabaseConnection,
+    state: &AppState,
     scope: &ScopedApplication,
     authorization_id: Uuid,
     input: RevokeIn,
@@ -198,7 +215,7 @@ pub async fn revoke(
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     let row = authorization::Entity::find_by_id(authorization_id)
-        .one(db)
+        .one(&state.db)
         .await?
         .filter(|a| a.application_id == scope.application().id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
@@ -213,20 +230,20 @@ pub async fn revoke(
             Message::new("请填写撤回授权的原因(2 到 200 个字)", "Give a reason of 2 to 200 characters"),
         )]));
     }
-    let txn = db.begin().await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
     let mut active = row.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     active.revoked_reason = Set(Some(reason.clone()));
-    let row = active.update(&txn).await?;
+    let row = active.update(uow.txn()).await?;
     crate::applications::record_event(
-        &txn,
+        uow.txn(),
         scope,
         "authorization_revoked",
         json!({"authorization_id": row.id, "reason": reason}),
     )
     .await?;
     // After submit the revocation is part of the applicant's timeline.
-    crate::progress::snapshot::refresh(&txn, scope.application().id).await?;
-    txn.commit().await?;
+    crate::progress::changed(&mut uow, scope.application().id);
+    uow.commit(state).await?;
     Ok(authorization_out(row))
 }

@@ -2,13 +2,12 @@
 
 use chrono::{Datelike, NaiveDate};
 use entity::work_day;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::WorkCalendar;
 use super::model::{CalendarDay, CalendarYear, CalendarYearOut};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
+use crate::uow::UnitOfWork;
 
 const HOLIDAY: &str = "holiday";
 const WORKDAY: &str = "workday";
@@ -47,8 +46,9 @@ pub async fn get_year(db: &DatabaseConnection, year: i32) -> Result<CalendarYear
 pub async fn put_year(db: &DatabaseConnection, year: i32, input: CalendarYear) -> Result<CalendarYearOut, ApiError> {
     validate(year, &input)?;
     let (first, last) = bounds(year)?;
-    let txn = db.begin().await?;
-    work_day::Entity::delete_many().filter(work_day::Column::Day.between(first, last)).exec(&txn).await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
+    work_day::Entity::delete_many().filter(work_day::Column::Day.between(first, last)).exec(txn).await?;
     let rows: Vec<work_day::ActiveModel> = input
         .holidays
         .iter()
@@ -61,9 +61,9 @@ pub async fn put_year(db: &DatabaseConnection, year: i32, input: CalendarYear) -
         })
         .collect();
     if !rows.is_empty() {
-        work_day::Entity::insert_many(rows).exec(&txn).await?;
+        work_day::Entity::insert_many(rows).exec(txn).await?;
     }
-    txn.commit().await?;
+    uow.commit(&()).await?;
     get_year(db, year).await
 }
 

@@ -2,14 +2,13 @@
 
 use chrono::Utc;
 use entity::aid_item::{self, Column};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
 use super::model::{AidItemIn, AidItemOut};
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 
 /// The active items, in display order.
@@ -73,8 +72,9 @@ pub async fn put(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let txn = db.begin().await?;
-    let existing = aid_item::Entity::find_by_id(code).one(&txn).await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
+    let existing = aid_item::Entity::find_by_id(code).one(txn).await?;
     let row = aid_item::ActiveModel {
         code: Set(code.to_owned()),
         name: Set(input.name.trim().to_owned()),
@@ -91,11 +91,11 @@ pub async fn put(
         updated_at: Set(Utc::now()),
     };
     let row = match existing {
-        Some(_) => row.update(&txn).await?,
-        None => row.insert(&txn).await?,
+        Some(_) => row.update(txn).await?,
+        None => row.insert(txn).await?,
     };
-    AuditEvent::new("catalog.item_saved").by_opt(by).on("aid_item", code).record(&txn).await?;
-    txn.commit().await?;
+    AuditEvent::new("catalog.item_saved").by_opt(by).on("aid_item", code).record(txn).await?;
+    uow.commit(&()).await?;
     Ok(if existing.is_some() { Saved::Replaced(row.into()) } else { Saved::Created(row.into()) })
 }
 

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use entity::{checkin_task, recipient, recipient_action};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use crate::audit::AuditEvent;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, required_note};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 use crate::vocab::Scope;
 
@@ -108,12 +109,13 @@ async fn change(
     note: String,
     task_id: Option<Uuid>,
 ) -> Result<RecipientOut, ApiError> {
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
     let changed = recipient::Entity::update_many()
         .col_expr(recipient::Column::Status, Expr::value(to))
         .filter(recipient::Column::Id.eq(row.id))
         .filter(recipient::Column::Status.eq(from))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if changed.rows_affected == 0 {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_current(json!({ "status": row.status })));
@@ -129,16 +131,16 @@ async fn change(
         actor_id: Set(principal.account_id),
         created_at: Set(Utc::now()),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
     AuditEvent::new(if to == SUSPENDED { "recipient.suspended" } else { "recipient.resumed" })
         .by(principal)
         .on("recipient", row.id)
         .in_region(Some(&row.township_code))
         .details(json!({ "reason": reason, "task_id": task_id, "item_code": row.item_code }))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(state).await?;
     let row = recipient::Entity::find_by_id(row.id)
         .one(&state.db)
         .await?

@@ -4,7 +4,7 @@
 use chrono::{Duration, Utc};
 use entity::{checkin, checkin_cycle};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use crate::audit::AuditEvent;
 use crate::calendar;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 use crate::vocab::Scope;
 
@@ -89,14 +90,15 @@ pub async fn decide(
         Verdict::Confirmed => "confirmed",
         Verdict::Doubtful => "doubtful",
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
     let updated = checkin::Entity::update_many()
         .col_expr(checkin::Column::ReviewVerdict, Expr::value(Some(verdict)))
         .col_expr(checkin::Column::ReviewedBy, Expr::value(Some(principal.account_id)))
         .col_expr(checkin::Column::ReviewedAt, Expr::value(Some(Utc::now())))
         .filter(checkin::Column::Id.eq(row.id))
         .filter(checkin::Column::ReviewVerdict.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected == 0 {
         return Err(ApiError::new(ErrorCode::InvalidTransition)
@@ -105,19 +107,19 @@ pub async fn decide(
     }
     if input.verdict == Verdict::Doubtful
         && let Some(period) =
-            checkin_cycle::Entity::find().filter(checkin_cycle::Column::CheckinId.eq(row.id)).one(&txn).await?
+            checkin_cycle::Entity::find().filter(checkin_cycle::Column::CheckinId.eq(row.id)).one(txn).await?
     {
         let due = calendar::today() + Duration::days(i64::from(state.settings.checkins.task_days));
-        tasks::open_doubtful(&txn, &period, row.id, due).await?;
+        tasks::open_doubtful(txn, &period, row.id, due).await?;
     }
     AuditEvent::new("checkin.reviewed")
         .by(principal)
         .on("checkin", row.id)
         .in_region(Some(&row.township_code))
         .details(json!({ "verdict": verdict, "note": input.note }))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(state).await?;
     let query = SampledQuery { pending: Some(false) };
     sampled(state, principal, &query)
         .await?

@@ -12,7 +12,6 @@ use entity::{account, checkin, checkin_cycle, household_member, recipient};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -29,6 +28,7 @@ use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::rate_limit::Limit;
 use crate::pii::id_number::ID_PURPOSE;
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::{Principal, Scope, in_share};
 
 pub const PASSED: &str = "passed";
@@ -360,7 +360,8 @@ async fn record(
     let sampled = passed
         && attempt.assurance == Assurance::Low.as_str()
         && sampled(attempt.id, settings.sample_low_assurance_percent);
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
     let row = checkin::ActiveModel {
         id: Set(attempt.id),
         recipient_id: Set(recipient.id),
@@ -390,7 +391,7 @@ async fn record(
         district_code: Set(recipient.district_code.clone()),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     for period in &attempt.periods {
         if passed {
@@ -401,12 +402,12 @@ async fn record(
                 .col_expr(checkin_cycle::Column::CheckinId, Expr::value(Some(row.id)))
                 .filter(checkin_cycle::Column::Id.eq(period.id))
                 .filter(checkin_cycle::Column::Status.is_in([PENDING, MISSED]))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             if done.rows_affected == 1 {
-                tasks::close_for_period(&txn, period.id, attempt.actor.account_id, now).await?;
-                if let Some(owner) = recipient::Entity::find_by_id(period.recipient_id).one(&txn).await? {
-                    cycles::schedule_next(&txn, settings, &owner, today).await?;
+                tasks::close_for_period(txn, period.id, attempt.actor.account_id, now).await?;
+                if let Some(owner) = recipient::Entity::find_by_id(period.recipient_id).one(txn).await? {
+                    cycles::schedule_next(txn, settings, &owner, today).await?;
                 }
             }
         } else {
@@ -416,13 +417,13 @@ async fn record(
                     Expr::col(checkin_cycle::Column::FailedAttempts).add(Expr::val(1)),
                 )
                 .filter(checkin_cycle::Column::Id.eq(period.id))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             let due = today + Duration::days(i64::from(settings.task_days));
-            tasks::open(&txn, tasks::FAILED, period, Some(row.id), due).await?;
+            tasks::open(txn, tasks::FAILED, period, Some(row.id), due).await?;
         }
     }
-    txn.commit().await?;
+    uow.commit(state).await?;
     let out = out(&state.db, row).await?;
     Ok(CheckinOut { warnings: warnings.into_iter().map(PhotoWarningOut::from).collect(), ..out })
 }

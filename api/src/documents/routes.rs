@@ -56,7 +56,7 @@ pub async fn upload_document(
     let id = form.id.unwrap_or_else(Uuid::now_v7);
     let new = NewDocument::for_application(id, scope.application(), form.doc_type, form.file).await?;
     let doc = service::store(&state, scope.principal(), new).await?;
-    attached(service::attach(&state.db, &scope, &doc, form.doc_type, form.member_id).await?)
+    attached(service::attach_command(&state, &scope, &doc, form.doc_type, form.member_id).await?)
 }
 
 /// Attach a document from the applicant's wallet (e.g. the ID photos of an earlier application)
@@ -81,7 +81,7 @@ pub async fn reuse_document(
     body: JsonBody<ReuseIn>,
 ) -> Result<HttpResponse, ApiError> {
     let doc = service::from_wallet(&state.db, &scope, body.0.document_id).await?;
-    attached(service::attach(&state.db, &scope, &doc, body.0.r#type, body.0.member_id).await?)
+    attached(service::attach_command(&state, &scope, &doc, body.0.r#type, body.0.member_id).await?)
 }
 
 /// Take a document off a draft (it stays in the wallet).
@@ -102,7 +102,7 @@ pub async fn detach_document(
     scope: ScopedApplication,
     path: actix_web::web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    let application = service::detach(&state.db, &scope, path.1).await?;
+    let application = service::detach(&state, &scope, path.1).await?;
     Ok(HttpResponse::Ok().json(RemovedOut { application_version: application.version }))
 }
 

@@ -7,7 +7,7 @@ use entity::{application, application_document, document, household_member};
 use imaging::phash;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -22,6 +22,7 @@ use crate::blocking;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::infra::storage::Storage;
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::{DocumentType, Principal};
 
 /// A file to store, as received.
@@ -211,8 +212,30 @@ fn heic_refused() -> ApiError {
     ))
 }
 
-/// Attaches `doc` to the draft as `doc_type` (for `member_id`). An ID photo replaces the earlier
-/// one of the same side for the same member: a retake, not a second card.
+/// The online command: attaches `doc` in a unit of work of its own; the near-duplicate check
+/// reads other people's documents after the commit (a failure there is logged, and the reviewer
+/// sees the flags of the next check).
+pub async fn attach_command(
+    state: &AppState,
+    scope: &ScopedApplication,
+    doc: &document::Model,
+    doc_type: DocumentType,
+    member_id: Option<Uuid>,
+) -> Result<Attached, ApiError> {
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    let attached = attach_rows(uow.txn(), scope, doc, doc_type, member_id).await?;
+    if attached.created {
+        let (app, doc) = (scope.application().clone(), doc.clone());
+        uow.after_commit(format!("documents.flags:{}", doc.id), move |state: &AppState| {
+            Box::pin(async move { super::flags::check(&state.db, &app, &doc).await.map(|_| ()) })
+        });
+    }
+    uow.commit(state).await?;
+    Ok(attached)
+}
+
+/// Attaches `doc` in the offline sync batch's transaction (the op has a savepoint of its own),
+/// the near-duplicate check in the same transaction.
 pub async fn attach(
     db: &(impl ConnectionTrait + TransactionTrait),
     scope: &ScopedApplication,
@@ -220,16 +243,33 @@ pub async fn attach(
     doc_type: DocumentType,
     member_id: Option<Uuid>,
 ) -> Result<Attached, ApiError> {
+    let attached = attach_rows(db, scope, doc, doc_type, member_id).await?;
+    if attached.created {
+        // Only photos have a perceptual hash (signatures and PDFs are stored as sent): no special case.
+        super::flags::check(db, scope.application(), doc).await?;
+    }
+    Ok(attached)
+}
+
+/// Attaches `doc` to the draft as `doc_type` (for `member_id`), in the caller's transaction. An ID
+/// photo replaces the earlier one of the same side for the same member: a retake, not a second
+/// card.
+async fn attach_rows(
+    txn: &impl ConnectionTrait,
+    scope: &ScopedApplication,
+    doc: &document::Model,
+    doc_type: DocumentType,
+    member_id: Option<Uuid>,
+) -> Result<Attached, ApiError> {
     scope.ensure_documents_welcome()?;
     let app = scope.application();
-    check_member(db, scope, member_id).await?;
+    check_member(txn, scope, member_id).await?;
     let type_name = type_name(doc_type);
-    let existing = application_document::Entity::find_by_id((app.id, doc.id)).one(db).await?;
+    let existing = application_document::Entity::find_by_id((app.id, doc.id)).one(txn).await?;
     if let Some(existing) = existing {
         let out = Changed { record: attachment_out(existing, doc)?, application_version: app.version };
         return Ok(Attached { out, created: false });
     }
-    let txn = db.begin().await?;
     if matches!(doc_type, DocumentType::IdCardFront | DocumentType::IdCardBack) {
         let mut replaced = application_document::Entity::delete_many()
             .filter(application_document::Column::ApplicationId.eq(app.id))
@@ -238,7 +278,7 @@ pub async fn attach(
             Some(id) => replaced.filter(application_document::Column::MemberId.eq(id)),
             None => replaced.filter(application_document::Column::MemberId.is_null()),
         };
-        replaced.exec(&txn).await?;
+        replaced.exec(txn).await?;
     }
     let row = application_document::ActiveModel {
         application_id: Set(app.id),
@@ -247,12 +287,9 @@ pub async fn attach(
         doc_type: Set(type_name),
         attached_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let touched = touch(&txn, app).await?;
-    txn.commit().await?;
-    // Only photos have a perceptual hash (signatures and PDFs are stored as sent): no special case.
-    super::flags::check(db, app, doc).await?;
+    let touched = touch(txn, app).await?;
     let out = Changed { record: attachment_out(row, doc)?, application_version: touched.version };
     Ok(Attached { out, created: true })
 }
@@ -297,7 +334,7 @@ pub async fn from_wallet(
 
 /// Takes a document off a draft; the application as it is now.
 pub async fn detach(
-    db: &DatabaseConnection,
+    state: &AppState,
     scope: &ScopedApplication,
     document_id: Uuid,
 ) -> Result<application::Model, ApiError> {
@@ -307,7 +344,7 @@ pub async fn detach(
     let signed = entity::authorization::Entity::find()
         .filter(entity::authorization::Column::ApplicationId.eq(scope.application().id))
         .filter(entity::authorization::Column::SignatureDocumentId.eq(document_id))
-        .one(db)
+        .one(&state.db)
         .await?;
     if signed.is_some() {
         return Err(ApiError::new(ErrorCode::Conflict).with_detail(Message::new(
@@ -315,13 +352,14 @@ pub async fn detach(
             "This signature belongs to a signed authorization; revoke the authorization instead.",
         )));
     }
-    let txn = db.begin().await?;
-    let removed = application_document::Entity::delete_by_id((scope.application().id, document_id)).exec(&txn).await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let removed =
+        application_document::Entity::delete_by_id((scope.application().id, document_id)).exec(uow.txn()).await?;
     if removed.rows_affected == 0 {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
-    let touched = touch(&txn, scope.application()).await?;
-    txn.commit().await?;
+    let touched = touch(uow.txn(), scope.application()).await?;
+    uow.commit(state).await?;
     Ok(touched)
 }
 

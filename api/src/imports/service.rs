@@ -14,7 +14,7 @@ use entity::{department_record, import_file};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    Set, Statement, TransactionTrait, TryInsertResult,
+    Set, Statement, TryInsertResult,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -29,6 +29,7 @@ use crate::error::{ApiError, ErrorCode, Message};
 use crate::monitoring::{evaluate, pool};
 use crate::pii::cipher::{BlindIndexer, PiiCipher};
 use crate::pii::id_number::ID_PURPOSE;
+use crate::uow::UnitOfWork;
 
 /// Records per INSERT: on PostgreSQL one JSON parameter, on SQLite 9 parameters each (under its
 /// 32,766).
@@ -99,7 +100,8 @@ pub async fn import(
         Format::Csv => "csv",
         Format::Jsonl => "jsonl",
     };
-    let txn = db.begin().await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
     // The file is claimed first: the same file imported at the same moment elsewhere waits here
     // for this one's commit, inserts nothing, and answers with this one's report.
     let claim = import_file::ActiveModel {
@@ -120,10 +122,10 @@ pub async fn import(
     };
     let claimed = import_file::Entity::insert(claim)
         .on_conflict_do_nothing_on([import_file::Column::Kind, import_file::Column::Sha256])
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     if !matches!(claimed, TryInsertResult::Inserted(n) if n > 0) {
-        drop(txn);
+        drop(uow);
         return earlier(db, kind, &sha256)
             .await?
             .ok_or_else(|| ApiError::internal("an import neither saved nor found"));
@@ -151,7 +153,7 @@ pub async fn import(
             }
             Batch::Rows(records) => {
                 total += records.len() as i64;
-                imported += write(&txn, id, kind, now, records).await?;
+                imported += write(txn, id, kind, now, records).await?;
             }
         }
     }
@@ -163,9 +165,9 @@ pub async fn import(
         txn.execute_unprepared("ANALYZE department_records").await?;
     }
     let written_ms = started.elapsed().as_millis();
-    let mut evaluation = evaluate::after_import(&txn, id, kind.as_str(), today).await?;
+    let mut evaluation = evaluate::after_import(txn, id, kind.as_str(), today).await?;
     if kind == Kind::MonitoringSubject {
-        let added = pool::from_import(&txn, id, review_months).await?;
+        let added = pool::from_import(txn, id, review_months).await?;
         evaluation.rows_unmatched = added.unknown_community;
     }
     let done = import_file::Model {
@@ -194,9 +196,9 @@ pub async fn import(
         .col_expr(import_file::Column::LeadsRaised, Expr::value(done.leads_raised))
         .col_expr(import_file::Column::Rejected, Expr::value(done.rejected.clone()))
         .filter(import_file::Column::Id.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(&()).await?;
     tracing::info!(
         kind = kind.as_str(),
         rows = total,

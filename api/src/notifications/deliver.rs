@@ -5,12 +5,14 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{account, notification};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::outbox::{FAILED, PENDING, SENT, SKIPPED};
 use super::sender::SubscribeSender;
+use crate::error::ApiError;
 use crate::infra::wechat_subscribe::SendError;
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 
 /// Rows one run claims.
 const BATCH: u64 = 20;
@@ -26,19 +28,20 @@ pub struct Delivered {
 
 /// Sends what is due. Without WeChat credentials nothing is claimed: the rows stay `pending`
 /// and go out once the server is configured.
-pub async fn deliver_due(state: &AppState, now: DateTime<Utc>) -> Result<Delivered, DbErr> {
+pub async fn deliver_due(state: &AppState, now: DateTime<Utc>) -> Result<Delivered, ApiError> {
     let sender = SubscribeSender::of(state);
     if !sender.is_configured() {
         return Ok(Delivered::default());
     }
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
     let due = notification::Entity::find()
         .filter(notification::Column::Status.eq(PENDING))
         .filter(notification::Column::NextAttemptAt.lte(now))
         .order_by_asc(notification::Column::NextAttemptAt)
         .limit(BATCH)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .all(&txn)
+        .all(txn)
         .await?;
     let ids: Vec<_> = due.iter().map(|n| n.id).collect();
     if !ids.is_empty() {
@@ -46,10 +49,10 @@ pub async fn deliver_due(state: &AppState, now: DateTime<Utc>) -> Result<Deliver
             .col_expr(notification::Column::NextAttemptAt, Expr::value(now + Duration::seconds(LEASE_SECS)))
             .col_expr(notification::Column::Attempts, Expr::col(notification::Column::Attempts).add(1))
             .filter(notification::Column::Id.is_in(ids))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
-    txn.commit().await?;
+    uow.commit(state).await?;
     let mut report = Delivered::default();
     for row in due {
         let attempt = row.attempts + 1;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{application, notification};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -58,7 +58,7 @@ async fn insert(
     payload: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    notification::ActiveModel {
+    notification::Entity::insert(notification::ActiveModel {
         id: Set(Uuid::now_v7()),
         application_id: Set(application_id),
         account_id: Set(account_id),
@@ -70,8 +70,8 @@ async fn insert(
         last_error: Set(account_id.is_none().then(|| "no resident account to notify".to_owned())),
         sent_at: Set(None),
         created_at: Set(now),
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await
     .map(|_| ())
 }

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use entity::precheck_rule_set;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde_json::json;
 
 use super::model::{HouseholdIn, PrecheckIn, PrecheckOut, RuleSetIn, RuleSetOut, SuggestionOut};
@@ -12,6 +12,7 @@ use crate::catalog::service as catalog;
 use crate::error::{ApiError, FieldCode, FieldError, Message};
 use crate::regions::service as regions;
 use crate::request::{self, Lang};
+use crate::uow::UnitOfWork;
 use crate::vocab::{Principal, RegionCode};
 
 /// The rule set that applies in `region`: its own, else the nearest one above it.
@@ -140,23 +141,24 @@ pub async fn put(
     input: RuleSetIn,
 ) -> Result<(RuleSetOut, bool), ApiError> {
     validate(db, &input).await?;
-    let txn = db.begin().await?;
-    let existing = precheck_rule_set::Entity::find_by_id(region.as_str()).one(&txn).await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
+    let existing = precheck_rule_set::Entity::find_by_id(region.as_str()).one(txn).await?;
     let row = precheck_rule_set::ActiveModel {
         region_code: Set(region.as_str().to_owned()),
         dibao_standard_fen: Set(input.dibao_standard_fen),
         rules: Set(json!(input.rules)),
         updated_at: Set(Utc::now()),
     };
-    let row = if existing.is_some() { row.update(&txn).await? } else { row.insert(&txn).await? };
+    let row = if existing.is_some() { row.update(txn).await? } else { row.insert(txn).await? };
     AuditEvent::new("precheck.rules_saved")
         .by_opt(by)
         .on("precheck_rules", region.as_str())
         .in_region(Some(region.as_str()))
         .details(json!({ "rules": input.rules.len(), "dibao_standard_fen": input.dibao_standard_fen }))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(&()).await?;
     let out = RuleSetOut {
         region_code: row.region_code,
         dibao_standard_fen: row.dibao_standard_fen,

@@ -21,16 +21,22 @@ pub async fn load(db: &impl ConnectionTrait, app: &application::Model) -> Result
         .order_by_asc(aid_item::Column::SortOrder)
         .all(db)
         .await?;
-    let events = application_event::Entity::find()
-        .filter(application_event::Column::ApplicationId.eq(app.id))
-        .order_by_asc(application_event::Column::OccurredAt)
-        .order_by_asc(application_event::Column::Id)
-        .all(db)
-        .await?;
+    let events = events(db, app.id).await?;
     Ok(assemble(app, &items, &events))
 }
 
-fn assemble(
+/// The application's events, in the order the timeline shows them.
+pub async fn events(db: &impl ConnectionTrait, id: uuid::Uuid) -> Result<Vec<application_event::Model>, ApiError> {
+    Ok(application_event::Entity::find()
+        .filter(application_event::Column::ApplicationId.eq(id))
+        .order_by_asc(application_event::Column::OccurredAt)
+        .order_by_asc(application_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The answer from rows the caller holds (items with their catalog rows, in catalog order).
+pub fn assemble(
     app: &application::Model,
     items: &[(application_item::Model, Option<aid_item::Model>)],
     events: &[application_event::Model],

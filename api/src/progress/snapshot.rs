@@ -3,12 +3,13 @@
 //! steps cannot leave it behind the application, and the database path is one read.
 
 use chrono::Utc;
-use entity::{application, progress_snapshot};
+use entity::{aid_item, application, application_event, application_item, progress_snapshot};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::build;
+use super::model::ProgressOut;
 use crate::error::{ApiError, ErrorCode};
 use crate::vocab::Status;
 
@@ -19,7 +20,22 @@ pub async fn refresh(db: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError
         return Ok(());
     }
     let body = build::load(db, &app).await?;
-    let body = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    save(db, &app, &body).await
+}
+
+/// Writes the snapshot from the application's row, items and events as the caller holds them
+/// (the submit, which wrote them): nothing is read back.
+pub async fn write(
+    db: &impl ConnectionTrait,
+    app: &application::Model,
+    items: &[(application_item::Model, Option<aid_item::Model>)],
+    events: &[application_event::Model],
+) -> Result<(), ApiError> {
+    save(db, app, &build::assemble(app, items, events)).await
+}
+
+async fn save(db: &impl ConnectionTrait, app: &application::Model, body: &ProgressOut) -> Result<(), ApiError> {
+    let body = serde_json::to_string(body).map_err(ApiError::internal)?;
     let row = progress_snapshot::ActiveModel {
         application_id: Set(app.id),
         subject_account_id: Set(app.subject_account_id),

@@ -7,7 +7,7 @@ use chrono::Utc;
 use entity::region::{self, Column};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 use super::model::{RegionIn, RegionListQuery, RegionNode, RegionOut, RegionTreeOut};
@@ -15,6 +15,7 @@ use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::http::pagination::{self, Page};
 use crate::infra::cache::Cache;
+use crate::uow::UnitOfWork;
 use crate::vocab::{Principal, RegionCode, RegionCodeError, RegionLevel};
 
 const TREE_TTL: Duration = Duration::from_secs(600);
@@ -61,7 +62,7 @@ pub async fn create(
             ),
         )]));
     }
-    let txn = db.begin().await?;
+    let mut uow = UnitOfWork::begin(db).await?;
     let row = region::ActiveModel {
         code: Set(code.as_str().to_owned()),
         name: Set(name),
@@ -69,14 +70,20 @@ pub async fn create(
         parent_code: Set(parent.map(|p| p.as_str().to_owned())),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    AuditEvent::new("region.created").by_opt(by).on("region", &code).in_region(Some(&code)).record(&txn).await?;
-    txn.commit().await?;
+    AuditEvent::new("region.created").by_opt(by).on("region", &code).in_region(Some(&code)).record(uow.txn()).await?;
     // A new generation makes every cached tree stale at once.
-    if let Err(err) = cache.increment(GENERATION_KEY, Duration::from_secs(365 * 24 * 3600)).await {
-        tracing::warn!(error = %err, "could not invalidate the cached region tree; it expires within 10 minutes");
-    }
+    let cache = cache.clone();
+    uow.after_commit("regions.generation".to_owned(), move |_: &()| {
+        Box::pin(async move {
+            if let Err(err) = cache.increment(GENERATION_KEY, Duration::from_secs(365 * 24 * 3600)).await {
+                tracing::warn!(error = %err, "could not invalidate the cached region tree; it expires within 10 minutes");
+            }
+            Ok(())
+        })
+    });
+    uow.commit(&()).await?;
     Ok(Created::New(row.into()))
 }
 

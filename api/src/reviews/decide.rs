@@ -7,7 +7,7 @@
 use chrono::Utc;
 use entity::{aid_item, application, application_item};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use super::machine::{self, Action};
@@ -22,6 +22,7 @@ use crate::config::ReviewSettings;
 use crate::error::{ApiError, FieldCode, FieldError, Message, field_note};
 use crate::state::AppState;
 use crate::supervision::tickets;
+use crate::uow::UnitOfWork;
 use crate::vocab::{ItemStatus, RejectReason, Status};
 
 /// The township's decisions on some or all items.
@@ -42,19 +43,18 @@ pub async fn decide(
     )
     .await?;
     let today = calendar::today();
-    let txn = state.db.begin().await?;
-    lock(&txn, scope.application()).await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    lock(uow.txn(), scope.application()).await?;
     for decision in &input.items {
         let level = catalog.iter().find(|c| c.code == decision.code).map(|c| c.approval_level.as_str());
         let to = route(level, &decision.code, decision.outcome, decision.amount_fen, settings);
-        set_item(&txn, scope, decision, to, &AWAITING).await?;
-        after_item(&txn, &state.settings, scope.application(), decision, to, today).await?;
+        set_item(uow.txn(), scope, decision, to, &AWAITING).await?;
+        after_item(uow.txn(), &state.settings, scope.application(), decision, to, today).await?;
     }
     let details =
         json!({ "items": decisions_json(&input.items), "signature": signed, "note": joined_notes(&input.items) });
-    conclude(&txn, scope, Action::Decide, from, details).await?;
-    txn.commit().await?;
-    service::finish(state, scope.application().id).await
+    conclude(&mut uow, scope, Action::Decide, from, details).await?;
+    service::finish(uow, state, scope.application().id).await
 }
 
 /// The district confirms (or changes, or refuses) a township proposal waiting for it.
@@ -85,12 +85,12 @@ pub async fn confirm(
     .await?;
     let to = final_status(decision.outcome);
     let today = calendar::today();
-    let txn = state.db.begin().await?;
-    lock(&txn, scope.application()).await?;
-    set_item(&txn, scope, &decision, to, &[ItemStatus::PendingDistrict.as_str()]).await?;
-    after_item(&txn, &state.settings, scope.application(), &decision, to, today).await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    lock(uow.txn(), scope.application()).await?;
+    set_item(uow.txn(), scope, &decision, to, &[ItemStatus::PendingDistrict.as_str()]).await?;
+    after_item(uow.txn(), &state.settings, scope.application(), &decision, to, today).await?;
     tickets::close_kind(
-        &txn,
+        uow.txn(),
         tickets::DISTRICT_CONFIRMATION,
         scope.application().id,
         code,
@@ -100,9 +100,8 @@ pub async fn confirm(
     .await?;
     let details =
         json!({ "items": decisions_json(std::slice::from_ref(&decision)), "signature": signed, "note": decision.note });
-    conclude(&txn, scope, Action::ConfirmDistrict, from, details).await?;
-    txn.commit().await?;
-    service::finish(state, scope.application().id).await
+    conclude(&mut uow, scope, Action::ConfirmDistrict, from, details).await?;
+    service::finish(uow, state, scope.application().id).await
 }
 
 /// 先批后补: the listed items approved now, the materials due later, the case flagged for a
@@ -143,8 +142,8 @@ pub async fn emergency(
     let today = calendar::today();
     let calendar = calendar::service::around(&state.db, today).await?;
     let due = (!missing.is_empty()).then(|| calendar.add_working_days(today, settings.materials_working_days));
-    let txn = state.db.begin().await?;
-    lock(&txn, scope.application()).await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    lock(uow.txn(), scope.application()).await?;
     for decision in &decisions {
         let level = catalog.iter().find(|c| c.code == decision.code).map(|c| c.approval_level.as_str());
         let to = match route(level, &decision.code, decision.outcome, decision.amount_fen, settings) {
@@ -154,8 +153,8 @@ pub async fn emergency(
             }
             other => other,
         };
-        set_item(&txn, scope, decision, to, &AWAITING).await?;
-        after_item(&txn, &state.settings, scope.application(), decision, to, today).await?;
+        set_item(uow.txn(), scope, decision, to, &AWAITING).await?;
+        after_item(uow.txn(), &state.settings, scope.application(), decision, to, today).await?;
     }
     application::Entity::update_many()
         .col_expr(application::Column::Emergency, Expr::value(true))
@@ -167,13 +166,12 @@ pub async fn emergency(
         .col_expr(application::Column::MaterialsDue, Expr::value(due))
         .col_expr(application::Column::MissingDocuments, Expr::value((!missing.is_empty()).then(|| json!(missing))))
         .filter(application::Column::Id.eq(scope.application().id))
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
     let details = json!({ "reason": input.reason, "items": decisions_json(&decisions), "missing": missing,
                           "materials_due": due, "signature": signed, "note": note });
-    conclude(&txn, scope, Action::EmergencyApprove, from, details).await?;
-    txn.commit().await?;
-    service::finish(state, scope.application().id).await
+    conclude(&mut uow, scope, Action::EmergencyApprove, from, details).await?;
+    service::finish(uow, state, scope.application().id).await
 }
 
 /// Where an item goes: the district confirms district-level items and amounts above the
@@ -295,7 +293,7 @@ async fn after_item(
 
 /// Writes the step: `decided` once every item has its outcome, otherwise the event alone.
 async fn conclude(
-    txn: &DatabaseTransaction,
+    uow: &mut UnitOfWork,
     scope: &ScopedApplication,
     action: Action,
     from: Status,
@@ -303,7 +301,7 @@ async fn conclude(
 ) -> Result<(), ApiError> {
     let items = application_item::Entity::find()
         .filter(application_item::Column::ApplicationId.eq(scope.application().id))
-        .all(txn)
+        .all(uow.txn())
         .await?;
     let all_final = items.iter().all(|i| ItemStatus::parse(&i.status).is_some_and(ItemStatus::is_final));
     let to = match from {
@@ -313,14 +311,14 @@ async fn conclude(
         other => other,
     };
     if to == from {
-        return service::record_step(txn, scope, action, details).await;
+        return service::record_step(uow, scope, action, details).await;
     }
     let set = if to == Status::Decided {
         vec![(application::Column::DecidedAt, Expr::value(Some(Utc::now())))]
     } else {
         vec![]
     };
-    service::move_to(txn, Move { scope, action, from, to, set, details }).await
+    service::move_to(uow, Move { scope, action, from, to, set, details }).await
 }
 
 /// The application's items and their catalog rows, in one query.

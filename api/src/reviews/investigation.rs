@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::{authorization, household_member, investigation};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -18,6 +18,7 @@ use crate::applications::model::ApplicationOut;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, field_note};
 use crate::infra::data_exchange::{CheckRequest, DataExchangeError};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Status;
 
 /// One economic check as reviewers see it.
@@ -97,17 +98,16 @@ pub async fn investigate(
             });
         }
     };
-    let txn = state.db.begin().await?;
-    row(status, results, None).insert(&txn).await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    row(status, results, None).insert(uow.txn()).await?;
     let details = json!({ "investigation_id": id, "economic_check": status, "note": note });
     if from == Status::Accepted {
         let step = Move { scope, action: Action::Investigate, from, to: Status::Investigating, set: vec![], details };
-        service::move_to(&txn, step).await?;
+        service::move_to(&mut uow, step).await?;
     } else {
-        service::record_step(&txn, scope, Action::Investigate, details).await?;
+        service::record_step(&mut uow, scope, Action::Investigate, details).await?;
     }
-    txn.commit().await?;
-    service::finish(state, app.id).await
+    service::finish(uow, state, app.id).await
 }
 
 /// The economic checks of an application, newest first (staff of its region; reads audited).

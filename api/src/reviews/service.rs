@@ -1,6 +1,7 @@
 //! The shared moves of every review step: the guarded status change with the items that follow
-//! it, the event and the notification, all in the step's transaction; then, after the commit, the
-//! progress cache is invalidated and the application answered as it now is.
+//! it, the event and the notification, all in the step's unit of work; the progress snapshot is
+//! rebuilt once before its commit and the cached answer deleted after it, and the application is
+//! answered as it now is.
 
 use chrono::Utc;
 use entity::{application, application_item};
@@ -15,6 +16,7 @@ use crate::applications::{ScopedApplication, events, view};
 use crate::error::{ApiError, ErrorCode};
 use crate::notifications::outbox;
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::{ItemStatus, Status};
 
 /// The items still waiting for the township's decision.
@@ -32,9 +34,19 @@ pub struct Move<'a> {
     pub details: Value,
 }
 
-/// In `txn`: the application moves only from the version it was read at (a concurrent step makes
-/// this one 409), the undecided items follow, the event and the notification are written.
-pub async fn move_to(txn: &DatabaseTransaction, step: Move<'_>) -> Result<(), ApiError> {
+/// In the unit of work: the application moves only from the version it was read at (a
+/// concurrent step makes this one 409), the undecided items follow, the event and the
+/// notification are written; its progress is refreshed once, at the commit.
+pub async fn move_to(uow: &mut UnitOfWork, step: Move<'_>) -> Result<(), ApiError> {
+    let id = step.scope.application().id;
+    move_in(uow.txn(), step).await?;
+    crate::progress::changed(uow, id);
+    Ok(())
+}
+
+/// `move_to`'s writes in a transaction the caller owns (an offline withdrawal in a sync batch),
+/// which refreshes the progress snapshot itself.
+pub async fn move_in(txn: &DatabaseTransaction, step: Move<'_>) -> Result<(), ApiError> {
     let app = &step.scope.application();
     let now = Utc::now();
     let mut update = application::Entity::update_many()
@@ -61,18 +73,19 @@ pub async fn move_to(txn: &DatabaseTransaction, step: Move<'_>) -> Result<(), Ap
     events::record(txn, app.id, step.action.event(), Some((Some(step.from), step.to)), step.scope.principal(), details)
         .await?;
     outbox::enqueue(txn, app, step.action.event(), step.to, now).await?;
-    crate::progress::snapshot::refresh(txn, app.id).await
+    Ok(())
 }
 
 /// An event without a status change (a partial decision, supplemented emergency materials):
 /// the version still moves, so readers know something changed.
 pub async fn record_step(
-    txn: &DatabaseTransaction,
+    uow: &mut UnitOfWork,
     scope: &ScopedApplication,
     action: Action,
     details: Value,
 ) -> Result<(), ApiError> {
     let app = scope.application();
+    let txn = uow.txn();
     let now = Utc::now();
     application::Entity::update_many()
         .col_expr(application::Column::Version, Expr::col(application::Column::Version).add(1))
@@ -83,7 +96,8 @@ pub async fn record_step(
     events::record(txn, app.id, action.event(), None, scope.principal(), with_signer(details, scope)).await?;
     let status = Status::parse(&app.status).unwrap_or(Status::Draft);
     outbox::enqueue(txn, app, action.event(), status, now).await?;
-    crate::progress::snapshot::refresh(txn, app.id).await
+    crate::progress::changed(uow, app.id);
+    Ok(())
 }
 
 /// Undecided items take the application's new status; on withdrawal they stop holding the
@@ -113,9 +127,11 @@ fn with_signer(mut details: Value, scope: &ScopedApplication) -> Value {
     details
 }
 
-/// After the commit: the progress cache forgets the old answer, and the caller gets the new state.
-pub async fn finish(state: &AppState, id: Uuid) -> Result<ApplicationOut, ApiError> {
-    crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
+/// Ends a step: commits its unit of work (the progress cache forgets the old answer after the
+/// commit), and the caller gets the new state.
+pub async fn finish(mut uow: UnitOfWork, state: &AppState, id: Uuid) -> Result<ApplicationOut, ApiError> {
+    crate::progress::forget_cached(&mut uow, id);
+    uow.commit(state).await?;
     let app =
         application::Entity::find_by_id(id).one(&state.db).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     view::load(&state.db, app).await

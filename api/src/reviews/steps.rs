@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use entity::{application, application_document, application_event, application_item};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::machine::{self, Action};
@@ -16,6 +16,7 @@ use crate::calendar;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, field_note};
 use crate::state::AppState;
 use crate::supervision::{deadlines, tickets};
+use crate::uow::UnitOfWork;
 use crate::vocab::{DocumentType, Status};
 
 /// 受理: the township takes the application on.
@@ -23,7 +24,7 @@ pub async fn accept(state: &AppState, scope: &ScopedApplication, input: StepIn) 
     let from = machine::check(Action::Accept, scope)?;
     machine::ensure_version(scope, input.version)?;
     let note = field_note("note", input.note.as_deref(), 0)?;
-    let txn = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
     let step = Move {
         scope,
         action: Action::Accept,
@@ -32,9 +33,8 @@ pub async fn accept(state: &AppState, scope: &ScopedApplication, input: StepIn) 
         set: vec![],
         details: json!({ "note": note }),
     };
-    service::move_to(&txn, step).await?;
-    txn.commit().await?;
-    service::finish(state, scope.application().id).await
+    service::move_to(&mut uow, step).await?;
+    service::finish(uow, state, scope.application().id).await
 }
 
 /// Asks for materials; the deadline clock stops until the applicant's side supplements.
@@ -57,10 +57,10 @@ pub async fn return_for_materials(
         (application::Column::MissingDocuments, Expr::value(Some(json!(missing)))),
     ];
     let details = json!({ "note": note, "missing": missing, "materials_due": due });
-    let txn = state.db.begin().await?;
-    service::move_to(&txn, Move { scope, action: Action::Return, from, to: Status::Returned, set, details }).await?;
-    txn.commit().await?;
-    service::finish(state, scope.application().id).await
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    service::move_to(&mut uow, Move { scope, action: Action::Return, from, to: Status::Returned, set, details })
+        .await?;
+    service::finish(uow, state, scope.application().id).await
 }
 
 /// The applicant's side has attached what was asked for: a return goes back where it was with
@@ -88,27 +88,27 @@ pub async fn supplement(
         (application::Column::MaterialsDue, Expr::value(Option::<NaiveDate>::None)),
         (application::Column::MissingDocuments, Expr::value(Option::<serde_json::Value>::None)),
     ];
-    let txn = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
     if from == Status::Decided {
         // 先批后补: the materials are in; the township reviews the case again.
         application::Entity::update_many()
             .col_expr(application::Column::MaterialsDue, Expr::value(Option::<NaiveDate>::None))
             .col_expr(application::Column::MissingDocuments, Expr::value(Option::<serde_json::Value>::None))
             .filter(application::Column::Id.eq(app.id))
-            .exec(&txn)
+            .exec(uow.txn())
             .await?;
-        service::record_step(&txn, scope, Action::Supplement, json!({ "note": note, "supplied": asked })).await?;
-        let calendar = calendar::service::around(&txn, today).await?;
+        service::record_step(&mut uow, scope, Action::Supplement, json!({ "note": note, "supplied": asked })).await?;
+        let calendar = calendar::service::around(uow.txn(), today).await?;
         let due = calendar.add_working_days(today, 5);
-        tickets::open(&txn, tickets::EMERGENCY_RE_REVIEW, app, "", Some(due), json!({ "supplied": asked })).await?;
+        tickets::open(uow.txn(), tickets::EMERGENCY_RE_REVIEW, app, "", Some(due), json!({ "supplied": asked }))
+            .await?;
     } else {
         let to = app.resume_status.as_deref().and_then(Status::parse).unwrap_or(Status::Accepted);
-        let paused = resume_clock(&txn, app, today).await?;
+        let paused = resume_clock(uow.txn(), app, today).await?;
         let details = json!({ "note": note, "supplied": asked, "paused_working_days": paused });
-        service::move_to(&txn, Move { scope, action: Action::Supplement, from, to, set: cleared, details }).await?;
+        service::move_to(&mut uow, Move { scope, action: Action::Supplement, from, to, set: cleared, details }).await?;
     }
-    txn.commit().await?;
-    service::finish(state, app.id).await
+    service::finish(uow, state, app.id).await
 }
 
 /// Moves each undecided item's warning and due dates on by the working days since the return.
@@ -183,19 +183,18 @@ pub async fn close(state: &AppState, scope: &ScopedApplication, input: StepIn) -
     }
     let note = field_note("note", input.note.as_deref(), 0)?;
     let set = vec![(application::Column::ClosedAt, Expr::value(Some(chrono::Utc::now())))];
-    let txn = state.db.begin().await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
     service::move_to(
-        &txn,
+        &mut uow,
         Move { scope, action: Action::Close, from, to: Status::Closed, set, details: json!({ "note": note }) },
     )
     .await?;
     application_item::Entity::update_many()
         .col_expr(application_item::Column::OpenSubjectIndex, Expr::value(Option::<String>::None))
         .filter(application_item::Column::ApplicationId.eq(app.id))
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
-    txn.commit().await?;
-    service::finish(state, app.id).await
+    service::finish(uow, state, app.id).await
 }
 
 /// The applicant's side withdraws before the decision.
@@ -204,31 +203,36 @@ pub async fn withdraw(
     scope: &ScopedApplication,
     input: WithdrawIn,
 ) -> Result<ApplicationOut, ApiError> {
-    let txn = state.db.begin().await?;
-    withdraw_in(&txn, scope, input).await?;
-    txn.commit().await?;
-    service::finish(state, scope.application().id).await
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    service::move_to(&mut uow, withdrawal(scope, input)?).await?;
+    service::finish(uow, state, scope.application().id).await
 }
 
-/// The withdrawal's checks and writes in `txn`: the online step's own transaction, or a sync
-/// push's (an offline withdrawal). The caller refreshes the progress cache after its commit.
+/// An offline withdrawal in a sync batch's transaction (the batch owns it, not a unit of work):
+/// the checks and writes of `withdraw`, the progress snapshot refreshed here; the batch deletes
+/// the cached answer after its commit.
 pub async fn withdraw_in(
     txn: &DatabaseTransaction,
     scope: &ScopedApplication,
     input: WithdrawIn,
 ) -> Result<(), ApiError> {
+    service::move_in(txn, withdrawal(scope, input)?).await?;
+    crate::progress::snapshot::refresh(txn, scope.application().id).await
+}
+
+/// The withdrawal's checks, and the move it makes.
+fn withdrawal(scope: &ScopedApplication, input: WithdrawIn) -> Result<Move<'_>, ApiError> {
     let from = machine::check(Action::Withdraw, scope)?;
     machine::ensure_version(scope, input.version)?;
     let reason = field_note("reason", input.reason.as_deref(), 0)?;
-    let step = Move {
+    Ok(Move {
         scope,
         action: Action::Withdraw,
         from,
         to: Status::Withdrawn,
         set: vec![],
         details: json!({ "note": reason }),
-    };
-    service::move_to(txn, step).await
+    })
 }
 
 /// At least one document type, none twice.

@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::{region, service_point};
 use image::{ImageFormat, Luma};
 use qrcode::QrCode;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use crate::catalog::service as catalog;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message};
 use crate::pii::cipher::PiiCipher;
 use crate::regions::service as regions;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 use crate::vocab::RegionCode;
 
@@ -63,7 +64,8 @@ pub async fn create(
             )))
         };
     }
-    let txn = db.begin().await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
     let row = service_point::ActiveModel {
         id: Set(input.id),
         community_code: Set(community.as_str().to_owned()),
@@ -72,15 +74,15 @@ pub async fn create(
         expires_at: Set(input.expires_at),
         revoked_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     AuditEvent::new("service_point.created")
         .by(by)
         .on("service_point", row.id)
         .in_region(Some(&row.community_code))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(&()).await?;
     Ok((row, true))
 }
 
@@ -93,18 +95,19 @@ pub async fn revoke(
     if row.revoked_at.is_some() {
         return Ok(row);
     }
-    let txn = db.begin().await?;
+    let uow = UnitOfWork::begin(db).await?;
+    let txn = uow.txn();
     let mut active = row.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
-    let row = active.update(&txn).await?;
+    let row = active.update(txn).await?;
     AuditEvent::new("service_point.revoked")
         .by(by)
         .on("service_point", row.id)
         .in_region(Some(&row.community_code))
         .details(json!({}))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(&()).await?;
     Ok(row)
 }
 

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use entity::supervision_ticket;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use super::tickets;
 use crate::audit::AuditEvent;
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 use crate::vocab::Scope;
 
@@ -35,14 +36,15 @@ pub async fn answer(
     let ticket = tickets::in_area(state, &area, id).await?;
     let explanation = crate::error::field_note("explanation", Some(&input.explanation), 2)?.unwrap_or_default();
     tickets::ensure_open(&ticket)?;
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
     let updated = supervision_ticket::Entity::update_many()
         .col_expr(supervision_ticket::Column::Answer, Expr::value(Some(explanation.clone())))
         .col_expr(supervision_ticket::Column::AnsweredAt, Expr::value(Some(Utc::now())))
         .col_expr(supervision_ticket::Column::AnsweredBy, Expr::value(Some(principal.account_id)))
         .filter(supervision_ticket::Column::Id.eq(id))
         .filter(supervision_ticket::Column::Status.eq("open"))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected == 0 {
         // Closed by the district between the read and this write.
@@ -53,8 +55,8 @@ pub async fn answer(
         .on("supervision_ticket", id)
         .in_region(Some(&ticket.township_code))
         .details(json!({ "kind": ticket.kind, "application_id": ticket.application_id, "explanation": explanation }))
-        .record(&txn)
+        .record(txn)
         .await?;
-    txn.commit().await?;
+    uow.commit(state).await?;
     tickets::reload(state, id).await
 }

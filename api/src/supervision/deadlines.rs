@@ -8,12 +8,13 @@
 use chrono::NaiveDate;
 use entity::{application, application_item};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 
 use super::tickets;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 
 /// Statuses whose clock runs: waiting for the township or the district.
 const RUNNING: [&str; 4] = ["submitted", "accepted", "investigating", "pending_district"];
@@ -51,41 +52,35 @@ pub async fn scan(state: &AppState, today: NaiveDate) -> Result<ScanReport, ApiE
         .limit(5000)
         .all(&state.db)
         .await?;
-    let mut touched = Vec::new();
     for item in items {
         let next = sla_state(today, item.warn_date, item.due_date);
         if next == item.sla_state {
             continue;
         }
-        let txn = state.db.begin().await?;
+        let mut uow = UnitOfWork::begin(&state.db).await?;
         let moved = application_item::Entity::update_many()
             .col_expr(application_item::Column::SlaState, Expr::value(next))
             .filter(application_item::Column::ApplicationId.eq(item.application_id))
             .filter(application_item::Column::ItemCode.eq(item.item_code.as_str()))
             .filter(application_item::Column::SlaState.eq(item.sla_state.as_str()))
-            .exec(&txn)
+            .exec(uow.txn())
             .await?;
         if moved.rows_affected == 1 && next == "overdue" {
-            if let Some(app) = application::Entity::find_by_id(item.application_id).one(&txn).await? {
+            if let Some(app) = application::Entity::find_by_id(item.application_id).one(uow.txn()).await? {
                 let details = json!({ "due_date": item.due_date, "status": item.status });
-                tickets::open(&txn, tickets::OVERDUE, &app, &item.item_code, None, details).await?;
+                tickets::open(uow.txn(), tickets::OVERDUE, &app, &item.item_code, None, details).await?;
             }
             report.overdue += 1;
         } else if moved.rows_affected == 1 {
             report.warned += 1;
         }
         if moved.rows_affected == 1 {
-            crate::progress::snapshot::refresh(&txn, item.application_id).await?;
+            crate::progress::changed(&mut uow, item.application_id);
         }
-        txn.commit().await?;
-        touched.push(item.application_id);
+        crate::progress::forget_cached(&mut uow, item.application_id);
+        uow.commit(state).await?;
     }
     report.materials_overdue = materials(state, today).await?;
-    touched.sort_unstable();
-    touched.dedup();
-    for id in touched {
-        crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
-    }
     Ok(report)
 }
 

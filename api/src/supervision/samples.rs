@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 use entity::{application, supervision_sample};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -15,6 +15,7 @@ use super::model::SampleOut;
 use super::tickets;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 use crate::vocab::Scope;
 use crate::vocab::Status;
@@ -53,7 +54,8 @@ pub async fn draw_month(state: &AppState, principal: &Principal, month: &str) ->
         let ids: Vec<Uuid> = population.iter().map(|a| a.id).collect();
         let seed = Uuid::new_v4().simple().to_string();
         let chosen = draw(&seed, &ids, rate);
-        let txn = state.db.begin().await?;
+        let uow = UnitOfWork::begin(&state.db).await?;
+        let txn = uow.txn();
         let row = supervision_sample::ActiveModel {
             id: Set(Uuid::now_v7()),
             township_code: Set(township.to_owned()),
@@ -68,14 +70,14 @@ pub async fn draw_month(state: &AppState, principal: &Principal, month: &str) ->
         };
         let inserted = supervision_sample::Entity::insert(row)
             .on_conflict_do_nothing_on([supervision_sample::Column::TownshipCode, supervision_sample::Column::Month])
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
         if matches!(inserted, sea_orm::TryInsertResult::Inserted(1)) {
             for app in population.iter().filter(|a| chosen.contains(&a.id)) {
-                tickets::open(&txn, tickets::SAMPLE_REVIEW, app, "", None, json!({ "month": month })).await?;
+                tickets::open(txn, tickets::SAMPLE_REVIEW, app, "", None, json!({ "month": month })).await?;
             }
         }
-        txn.commit().await?;
+        uow.commit(state).await?;
     }
     list(state, principal, month).await
 }

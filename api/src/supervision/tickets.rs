@@ -6,13 +6,14 @@
 use chrono::{NaiveDate, Utc};
 use entity::{application, supervision_ticket};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::model::{CloseTicketIn, TicketAnswerOut, TicketOut, TicketQuery};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 use crate::vocab::Scope;
 
@@ -149,19 +150,19 @@ pub async fn close(
     }
     let outcome = crate::error::field_note("outcome", Some(&input.outcome), 2)?.unwrap_or_default();
     ensure_open(&ticket)?;
-    let txn = state.db.begin().await?;
-    close_kind(&txn, &ticket.kind, ticket.application_id, &ticket.item_code, principal, &outcome).await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    close_kind(uow.txn(), &ticket.kind, ticket.application_id, &ticket.item_code, principal, &outcome).await?;
     if ticket.kind == EMERGENCY_RE_REVIEW {
         application::Entity::update_many()
             .col_expr(application::Column::ReReview, Expr::value(false))
             .col_expr(application::Column::Version, Expr::col(application::Column::Version).add(1))
             .filter(application::Column::Id.eq(ticket.application_id))
-            .exec(&txn)
+            .exec(uow.txn())
             .await?;
-        crate::progress::snapshot::refresh(&txn, ticket.application_id).await?;
+        crate::progress::changed(&mut uow, ticket.application_id);
     }
-    txn.commit().await?;
-    crate::progress::cache::invalidate(&state.cache, &state.db, ticket.application_id).await;
+    crate::progress::forget_cached(&mut uow, ticket.application_id);
+    uow.commit(state).await?;
     reload(state, id).await
 }
 

@@ -7,14 +7,13 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{upload, upload_chunk};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, Message};
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 
 pub const OPEN: &str = "open";
@@ -104,17 +103,18 @@ pub async fn append(
     let key = format!("uploads/{id}/{offset}-{}", Uuid::new_v4().simple());
     state.storage.put(&key, bytes).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
     let moved = upload::Entity::update_many()
         .col_expr(upload::Column::Offset, Expr::value(offset + length))
         .col_expr(upload::Column::UpdatedAt, Expr::value(now))
         .filter(upload::Column::Id.eq(id))
         .filter(upload::Column::Offset.eq(offset))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if moved.rows_affected != 1 {
         // Another copy of this chunk got there first.
-        drop(txn);
+        drop(uow);
         forget(state, &key).await;
         return Err(mismatch(&find(&state.db, by, id).await?));
     }
@@ -124,9 +124,9 @@ pub async fn append(
         length: Set(length),
         storage_key: Set(key),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
-    txn.commit().await?;
+    uow.commit(state).await?;
     if offset + length < upload.length {
         return find(&state.db, by, id).await;
     }
@@ -156,8 +156,9 @@ async fn finish(state: &AppState, by: &Principal, id: Uuid) -> Result<upload::Mo
     if whole {
         state.storage.put(&key, file).await?;
     }
-    let txn = state.db.begin().await?;
-    upload_chunk::Entity::delete_many().filter(upload_chunk::Column::UploadId.eq(id)).exec(&txn).await?;
+    let uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
+    upload_chunk::Entity::delete_many().filter(upload_chunk::Column::UploadId.eq(id)).exec(txn).await?;
     let mut row: upload::ActiveModel = upload.into();
     row.updated_at = Set(Utc::now());
     if whole {
@@ -166,8 +167,8 @@ async fn finish(state: &AppState, by: &Principal, id: Uuid) -> Result<upload::Mo
     } else {
         row.offset = Set(0);
     }
-    let row = row.update(&txn).await?;
-    txn.commit().await?;
+    let row = row.update(txn).await?;
+    uow.commit(state).await?;
     for chunk in chunks {
         forget(state, &chunk.storage_key).await;
     }
@@ -209,14 +210,15 @@ pub async fn expire(state: &AppState, now: DateTime<Utc>) -> Result<u64, ApiErro
     for upload in stale {
         let chunks =
             upload_chunk::Entity::find().filter(upload_chunk::Column::UploadId.eq(upload.id)).all(&state.db).await?;
-        let txn = state.db.begin().await?;
-        upload_chunk::Entity::delete_many().filter(upload_chunk::Column::UploadId.eq(upload.id)).exec(&txn).await?;
+        let uow = UnitOfWork::begin(&state.db).await?;
+        let txn = uow.txn();
+        upload_chunk::Entity::delete_many().filter(upload_chunk::Column::UploadId.eq(upload.id)).exec(txn).await?;
         let gone = upload::Entity::delete_many()
             .filter(upload::Column::Id.eq(upload.id))
             .filter(upload::Column::LinkedTo.is_null())
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        txn.commit().await?;
+        uow.commit(state).await?;
         for key in chunks.iter().map(|c| c.storage_key.as_str()).chain(upload.file_key.as_deref()) {
             forget(state, key).await;
         }

@@ -8,11 +8,11 @@
 //!
 //! Settings (environment): BENCH_URL, BENCH_DATABASE_URL, BENCH_COUNT (per round, default 1000),
 //! BENCH_CONCURRENCY (default 32), BENCH_ROUNDS (default 5), BENCH_POOL (default 32, the server's
-//! default pool size).
+//! default pool size), BENCH_SERVER_PID (the server's process, for its CPU per submit).
 
 use std::time::{Duration, Instant};
 
-use benches::common::{Drafter, env, median, number};
+use benches::common::{CpuUsed, Drafter, cpu_around, cpu_line, env, median, number};
 use futures_util::StreamExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
@@ -154,6 +154,8 @@ async fn reference_round(db: &DatabaseConnection, drafts: &[(Uuid, String)], con
 #[tokio::main]
 async fn main() {
     let url = env("BENCH_URL", "http://127.0.0.1:8080");
+    let server_pid = env("BENCH_SERVER_PID", "0");
+    let own_pid = std::process::id().to_string();
     let count = number("BENCH_COUNT", 1000);
     let concurrency = number("BENCH_CONCURRENCY", 32);
     let rounds = number("BENCH_ROUNDS", 5);
@@ -184,14 +186,17 @@ async fn main() {
     reference_round(&db, &warm, concurrency).await;
 
     let (mut ours, mut reference, mut latencies, mut drafting) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut our_cpu, mut reference_cpu) = (CpuUsed::default(), CpuUsed::default());
     for round in 1..=rounds {
         let started = Instant::now();
         let drafts = bench.drafts(count, concurrency).await;
         drafting.push(count as f64 / started.elapsed().as_secs_f64());
-        let (rate, mut lat) = submit_all(&bench, &drafts, concurrency).await;
+        let ((rate, mut lat), cpu) = cpu_around(&server_pid, &db, submit_all(&bench, &drafts, concurrency)).await;
+        our_cpu += cpu;
         latencies.append(&mut lat);
         let ref_drafts = reference_drafts(&db, actor, count).await;
-        let ref_rate = reference_round(&db, &ref_drafts, concurrency).await;
+        let (ref_rate, cpu) = cpu_around(&own_pid, &db, reference_round(&db, &ref_drafts, concurrency)).await;
+        reference_cpu += cpu;
         println!("round {round}: ours {rate:.0} submits/s, reference {ref_rate:.0} submits/s");
         ours.push(rate);
         reference.push(ref_rate);
@@ -209,6 +214,7 @@ async fn main() {
     println!(
         "drafting (create, 2 members, 3 photos, signature upload, authorization: 8 requests) {drafting:.0} drafts/s"
     );
+    println!("{}", cpu_line("submit", our_cpu, count * rounds, reference_cpu, count * rounds));
     let met = if ours >= 500.0 { "met" } else { "not met" };
     println!(
         "RESULT submit ours={ours:.0} ops/s ref={reference:.0} ops/s ratio={:.2} goal=ours>=500ops/s {met}",
