@@ -29,9 +29,9 @@ pub fn init(settings: &LogSettings) {
     let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     let registry = tracing_subscriber::registry().with(filter).with(SpanTimings);
     let _already_set = match settings.format {
-        LogFormat::Json => registry
-            .with(fmt.json().flatten_event(true).with_current_span(true).with_span_list(false))
-            .try_init(),
+        LogFormat::Json => {
+            registry.with(fmt.json().flatten_event(true).with_current_span(true).with_span_list(false)).try_init()
+        }
         LogFormat::Pretty => registry.with(fmt.compact()).try_init(),
     };
 }

@@ -7,9 +7,8 @@
 //! begin one, and neither does code below the entry point: that code takes `uow.txn()` for its
 //! reads and writes, or `&mut UnitOfWork` when it has an effect to register. Dropping a unit of
 //! work without committing it rolls it back, and then none of its effects run. (The offline sync
-//! batch is the one caller that hands the domain code a bare transaction of its own; code it
-//! shares with the online path takes `&DatabaseTransaction`, and a savepoint inside it is a
-//! savepoint, not a second owner.)
+//! batch is one unit of work for all its ops; the code it shares with the online path takes
+//! `uow.txn()`, and a savepoint inside it is a savepoint, not a second owner.)
 //!
 //! **Effects.** What a change implies besides its own rows is registered here, not called by hand
 //! at each site, under a key that makes it run once per unit of work however many steps ask for

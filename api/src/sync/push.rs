@@ -10,7 +10,9 @@
 //! stay. A statement that fails outside a savepoint fails the batch, which the phone sends again.
 //! The answers, the kept conflicts and the device's new mark are written in the same transaction,
 //! so a crash anywhere leaves the whole batch unapplied and the resend applies it; the device's
-//! row is locked for the batch, so two pushes of one phone take turns.
+//! row is locked for the batch, so two pushes of one phone take turns. The batch is one unit of
+//! work ([`crate::uow`]): the cached progress of the applications its ops moved is dropped once,
+//! after the commit.
 
 use std::collections::HashMap;
 
@@ -31,6 +33,7 @@ use crate::applications::Lookups;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Message, OpCode};
 use crate::request::Lang;
 use crate::state::AppState;
+use crate::uow::UnitOfWork;
 use crate::vocab::Principal;
 
 #[tracing::instrument(
@@ -44,16 +47,17 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
     ops.sort_by_key(|op| op.seq);
     let hashes = ops.iter().map(content_hash).collect::<Result<Vec<_>, _>>()?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
-    let mark = lock_device(&txn, device, now).await?;
+    let mut uow = UnitOfWork::begin(&state.db).await?;
+    let txn = uow.txn();
+    let mark = lock_device(txn, device, now).await?;
     let seen: HashMap<Uuid, sync_op::Model> = sync_op::Entity::find()
         .filter(sync_op::Column::OpId.is_in(ops.iter().map(|op| op.op_id)))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|op| (op.op_id, op))
         .collect();
-    let (sequence, waiting) = sequence::load(&txn, device, mark).await?;
+    let (sequence, waiting) = sequence::load(txn, device, mark).await?;
     let mut batch = Batch {
         sequence,
         waiting,
@@ -74,24 +78,24 @@ pub async fn push(state: &AppState, principal: &Principal, input: PushIn) -> Res
             (Some(_), _) | (None, Some(_)) => {
                 refused(op, Outcome::Conflict, OpCode::OpIdReused, "该操作编号已用于另一项内容,请为新操作生成新编号。")
             }
-            (None, None) => batch.take(&txn, state, principal, op, hash, now).await?,
+            (None, None) => batch.take(txn, state, principal, op, hash, now).await?,
         };
         results.push(answer);
     }
     let Batch { sequence, waiting, record, progress_moved, .. } = batch;
-    record.save(&txn).await?;
-    waiting.save(&txn, device, now).await?;
+    record.save(txn).await?;
+    waiting.save(txn, device, now).await?;
     let applied_seq = sequence.mark();
     sync_device::Entity::update_many()
         .col_expr(sync_device::Column::LastSeq, Expr::value(applied_seq))
         .filter(sync_device::Column::DeviceId.eq(device))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
-    tracing::Span::current().record("applied_seq", applied_seq);
     for id in progress_moved {
-        crate::progress::cache::invalidate(&state.cache, &state.db, id).await;
+        crate::progress::forget_cached(&mut uow, id);
     }
+    uow.commit(state).await?;
+    tracing::Span::current().record("applied_seq", applied_seq);
     Ok(PushOut { device_id: device, applied_seq, results })
 }
 
