@@ -504,3 +504,63 @@ impl<'de> Visitor<'de> for OpVisitor {
         Ok(OpIn { op_id, seq, entity_id, base_version: f.base_version.flatten(), client_time, op, data, command })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    /// The schema of `T` as JSON: its properties (without their descriptions: the rules, not the
+    /// words) and required fields.
+    fn shape<T: PartialSchema>() -> (Value, Value) {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let mut properties = schema["properties"].clone();
+        for property in properties.as_object_mut().unwrap().values_mut() {
+            property.as_object_mut().map(|p| p.remove("description"));
+        }
+        (properties, schema.get("required").cloned().unwrap_or(json!([])))
+    }
+
+    /// `online` with `drop` taken out of its properties and required list and `add` put in.
+    fn adjusted(online: (Value, Value), drop: &[&str], add: &[(&str, (Value, bool))]) -> (Value, Value) {
+        let (mut properties, required) = online;
+        let map = properties.as_object_mut().unwrap();
+        let mut required: Vec<Value> =
+            required.as_array().unwrap().iter().filter(|r| !drop.contains(&r.as_str().unwrap())).cloned().collect();
+        for name in drop {
+            map.remove(*name);
+        }
+        for (name, (schema, needed)) in add {
+            map.insert((*name).to_owned(), schema.clone());
+            if *needed {
+                required.push(json!(name));
+            }
+        }
+        required.sort_by_key(|r| r.as_str().unwrap_or_default().to_owned());
+        (properties, Value::Array(required))
+    }
+
+    fn sorted(shape: (Value, Value)) -> (Value, Value) {
+        let (properties, required) = shape;
+        let mut required: Vec<Value> = required.as_array().unwrap().clone();
+        required.sort_by_key(|r| r.as_str().unwrap_or_default().to_owned());
+        (properties, Value::Array(required))
+    }
+
+    /// The sync bodies repeat the online bodies' fields (the op's `entity_id` stands for the
+    /// online `id`; a part of an application names it in `application_id`): they must say the same
+    /// of every field, so that the online and offline paths take the same input.
+    #[test]
+    fn each_sync_body_takes_the_fields_of_its_online_body() {
+        let uuid = || (json!({"type": "string", "format": "uuid"}), true);
+        assert_eq!(sorted(shape::<DraftIn>()), adjusted(shape::<ApplicationIn>(), &["id"], &[]));
+        assert_eq!(sorted(shape::<DraftUpdateIn>()), adjusted(shape::<ApplicationUpdateIn>(), &["version"], &[]));
+        assert_eq!(sorted(shape::<MemberPutIn>()), adjusted(shape::<MemberIn>(), &[], &[("application_id", uuid())]));
+        assert_eq!(
+            sorted(shape::<AuthorizationDataIn>()),
+            adjusted(shape::<AuthorizationIn>(), &["id"], &[("application_id", uuid())])
+        );
+    }
+}
