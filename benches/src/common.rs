@@ -161,6 +161,13 @@ pub async fn staff_token(client: &reqwest::Client, url: &str, username: &str) ->
     body["access_token"].as_str().expect("a staff token").to_owned()
 }
 
+/// The account id behind an access token (`GET /api/v1/me`).
+pub async fn account_id(client: &reqwest::Client, url: &str, token: &str) -> Uuid {
+    let me: Value =
+        client.get(format!("{url}/api/v1/me")).bearer_auth(token).send().await.expect("me").json().await.expect("me");
+    me["id"].as_str().and_then(|s| s.parse().ok()).expect("an account id")
+}
+
 /// CPU seconds (user + system) used so far by the process `pid`.
 pub fn cpu_seconds(pid: &str) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();

@@ -12,10 +12,10 @@
 
 use std::time::{Duration, Instant};
 
-use benches::common::{CpuUsed, Drafter, cpu_around, cpu_line, env, median, number};
+use benches::common::{CpuUsed, Drafter, account_id, cpu_around, cpu_line, env, median, number};
 use futures_util::StreamExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 /// Submits every draft; the rate and each latency.
@@ -167,17 +167,7 @@ async fn main() {
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
 
     let bench = Drafter::connect(url, client, "bench", concurrency).await;
-    let me: Value = bench
-        .client
-        .get(format!("{}/api/v1/me", bench.url))
-        .bearer_auth(&bench.tokens[0])
-        .send()
-        .await
-        .expect("me")
-        .json()
-        .await
-        .expect("me");
-    let actor = Uuid::parse_str(me["id"].as_str().expect("id")).expect("uuid");
+    let actor = account_id(&bench.client, &bench.url, &bench.tokens[0]).await;
 
     // Warm-up: both sides once, not counted.
     let warm = bench.drafts(count / 5, concurrency).await;

@@ -15,7 +15,7 @@
 
 use std::time::Instant;
 
-use benches::common::{cpu_seconds, env, median, number, staff_token};
+use benches::common::{CpuUsed, account_id, cpu_around, cpu_line, env, median, number, staff_token};
 use futures_util::StreamExt;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
@@ -187,24 +187,6 @@ async fn full_pull(bench: &Bench, token: &str) -> (f64, usize) {
     }
 }
 
-/// CPU seconds used so far by every PostgreSQL process of this machine.
-fn postgres_cpu_seconds() -> f64 {
-    let Ok(dir) = std::fs::read_dir("/proc") else { return 0.0 };
-    dir.filter_map(Result::ok)
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
-        .filter(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "postgres"))
-        .map(|pid| cpu_seconds(&pid))
-        .sum()
-}
-
-/// The processor's model name, as the kernel gives it.
-fn cpu_model() -> String {
-    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = info.lines().find(|line| line.starts_with("model name")).and_then(|line| line.split_once(':'));
-    model.map_or_else(|| "unknown".to_owned(), |(_, name)| name.trim().to_owned())
-}
-
 fn spread(values: &[f64]) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(0.0, f64::max);
@@ -224,19 +206,7 @@ async fn main() {
     let db = Database::connect(options).await.expect("database");
     let helper = bench.token("demo-social-worker").await;
     let other = bench.token("demo-helper-b").await;
-    let actor: Uuid = {
-        let me: Value = bench
-            .client
-            .get(format!("{}/api/v1/me", bench.url))
-            .bearer_auth(&helper)
-            .send()
-            .await
-            .expect("me")
-            .json()
-            .await
-            .expect("me");
-        me["id"].as_str().and_then(|s| s.parse().ok()).expect("the helper's account id")
-    };
+    let actor = account_id(&bench.client, &bench.url, &helper).await;
     let mut person = 0_u32;
 
     // The pull: a community of BENCH_PULL_APPS applications (made by pushes: the warm-up).
@@ -263,16 +233,15 @@ async fn main() {
     reference(&db, actor, BATCH * devices, devices).await;
 
     let server_pid = env("BENCH_SERVER_PID", "");
+    let own_pid = std::process::id().to_string();
     let (mut our_rates, mut ref_rates) = (Vec::new(), Vec::new());
-    let (mut server_cpu, mut database_cpu, mut reference_cpu) = (0.0, 0.0, 0.0);
+    let (mut our_cpu, mut reference_cpu) = (CpuUsed::default(), CpuUsed::default());
     for round in 1..=rounds {
-        let (server_before, database_before) = (cpu_seconds(&server_pid), postgres_cpu_seconds());
-        let a = ours(&bench, &helper, "500199001001", ops, devices, &mut person).await;
-        server_cpu += cpu_seconds(&server_pid) - server_before;
-        database_cpu += postgres_cpu_seconds() - database_before;
-        let reference_before = postgres_cpu_seconds();
-        let b = reference(&db, actor, ops, devices).await;
-        reference_cpu += postgres_cpu_seconds() - reference_before;
+        let (a, cpu) =
+            cpu_around(&server_pid, &db, ours(&bench, &helper, "500199001001", ops, devices, &mut person)).await;
+        our_cpu += cpu;
+        let (b, cpu) = cpu_around(&own_pid, &db, reference(&db, actor, ops, devices)).await;
+        reference_cpu += cpu;
         println!("round {round}: ours {a:.0} ops/s, plain INSERT {b:.0} ops/s");
         our_rates.push(a);
         ref_rates.push(b);
@@ -284,16 +253,7 @@ async fn main() {
         spread(&our_rates),
         spread(&ref_rates)
     );
-    let done = (ops * rounds) as f64;
-    let per_op = |seconds: f64| seconds / done * 1e6;
-    println!("CPU: {}", cpu_model());
-    println!(
-        "CPU per op: ours {:.0} µs (server {:.0} µs + PostgreSQL {:.0} µs), plain INSERT {:.0} µs (PostgreSQL)",
-        per_op(server_cpu + database_cpu),
-        per_op(server_cpu),
-        per_op(database_cpu),
-        per_op(reference_cpu)
-    );
+    println!("{}", cpu_line("op", our_cpu, ops * rounds, reference_cpu, ops * rounds));
     let ratio = o / r;
     let met = o >= 5000.0 && ratio >= 0.35;
     println!(
